@@ -1,0 +1,58 @@
+"""SprintLens: sprint analysis from a phone video.
+
+Python API (the command line ``sprintlens`` uses the same functions)::
+
+    import sprintlens as sl
+
+    info = sl.probe("rep1.mp4")                 # metadata, upright size, real frame rate
+    track = sl.track_video("rep1.mp4")          # the athlete's 33 landmarks per frame
+    sl.save_track(track, "rep1.pose.npz")
+    track = sl.load_track("rep1.pose.npz")
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("sprintlens")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+source"
+
+from .errors import (  # noqa: E402
+    AnalysisError,
+    ModelError,
+    NoAthleteError,
+    OutputError,
+    SprintLensError,
+    StoreError,
+    TrackFormatError,
+    VideoError,
+)
+from .io import load_track, save_track  # noqa: E402
+from .landmarks import Landmark  # noqa: E402
+from .pipeline import PoseConfig, track_video  # noqa: E402
+from .track import PoseTrack  # noqa: E402
+from .video import FrameSpan, VideoInfo, probe, read_frames  # noqa: E402
+
+__all__ = [
+    "AnalysisError",
+    "FrameSpan",
+    "Landmark",
+    "ModelError",
+    "NoAthleteError",
+    "OutputError",
+    "PoseConfig",
+    "PoseTrack",
+    "SprintLensError",
+    "StoreError",
+    "TrackFormatError",
+    "VideoError",
+    "VideoInfo",
+    "__version__",
+    "load_track",
+    "probe",
+    "read_frames",
+    "save_track",
+    "track_video",
+]

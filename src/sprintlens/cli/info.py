@@ -1,0 +1,38 @@
+"""``sprintlens info VIDEO``: what a clip is and whether it suits sprint analysis."""
+
+from __future__ import annotations
+
+import click
+
+from ..suitability import Status, assess
+from ..video import frame_intervals_s, probe
+from .options import capture_fps_option
+
+_MARK = {Status.OK: "ok  ", Status.WARN: "warn", Status.BAD: "BAD "}
+
+
+@click.command()
+@click.argument("video", type=click.Path(path_type=str))
+@capture_fps_option
+def info(video: str, capture_fps: float | None) -> None:
+    """Print a clip's metadata and a verdict on its suitability for sprint analysis."""
+    meta = probe(video, capture_fps=capture_fps)
+    verdict = assess(meta, frame_intervals_s(meta.path))
+    rows = [
+        ("file", str(meta.path)),
+        ("size", f"{meta.width} x {meta.height} ({meta.orientation}, upright)"),
+        ("rotation", f"{meta.rotation_deg} deg (applied)"),
+        ("codec", meta.codec),
+        ("frame rate", f"{meta.fps:.6g} fps playback"
+         + (f", {meta.capture_fps:.6g} fps real ({meta.capture_fps_source})" if meta.slow_motion_factor != 1 else "")),
+        ("frames", str(meta.n_frames)),
+        ("duration", f"{meta.duration_s:.3f} s playback"
+         + (f", {meta.real_duration_s:.3f} s real" if meta.slow_motion_factor != 1 else "")),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        click.echo(f"{key:<{width}}  {value}")
+    click.echo("")
+    for check in verdict.checks:
+        click.echo(f"[{_MARK[check.status]}] {check.name}: {check.message}")
+    click.echo(f"\nverdict: {verdict.verdict}")
