@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 from scipy.ndimage import median_filter
-from scipy.signal import butter, filtfilt
+from scipy.signal import butter, filtfilt, savgol_filter
 
 from .landmarks import LEG, N_LANDMARKS
 from .landmarks import Landmark as L
@@ -62,6 +62,23 @@ class CleaningConfig:
     min_cutoff_hz: float = 4.0
     max_cutoff_fraction: float = 0.4
     repair_swaps: bool = True
+
+
+# -- NaN-aware reductions --------------------------------------------------------------------------
+
+def nan_min(stacked: np.ndarray) -> np.ndarray:
+    """Minimum over axis 0 ignoring NaN; NaN where all are NaN (no warnings)."""
+    finite = np.isfinite(stacked)
+    out = np.min(np.where(finite, stacked, np.inf), axis=0)
+    return np.where(finite.any(axis=0), out, np.nan)
+
+
+def nan_mean(stacked: np.ndarray) -> np.ndarray:
+    """Mean over axis 0 ignoring NaN; NaN where all are NaN (no warnings)."""
+    finite = np.isfinite(stacked)
+    count = finite.sum(axis=0)
+    total = np.where(finite, stacked, 0.0).sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 # -- masking -------------------------------------------------------------------------------------
@@ -404,6 +421,33 @@ def lowpass_positions(positions_px: np.ndarray, fs_hz: float, cutoffs_hz: np.nda
     for j in range(N_LANDMARKS):
         for k in range(2):
             out[:, j, k] = butter_lowpass(out[:, j, k], fs_hz, float(cutoffs_hz[j]))
+    return out
+
+
+# -- derivatives -----------------------------------------------------------------------------------
+
+def derivative_window(fps: float) -> int:
+    """Derivative window (odd, frames) for foot speeds: about 25 ms, at least 5 frames."""
+    return max(5, int(round(0.025 * fps)) | 1)
+
+
+def derivative(values: np.ndarray, t_s: np.ndarray, fps: float) -> np.ndarray:
+    """Zero-lag derivative (per second) over NaN-free runs: Savitzky-Golay, 2nd order.
+
+    On the real 30 fps treadmill clip a 5-frame window gave contact times with a spread of
+    28 ms against 38-49 ms for a central difference: at low frame rates noise, not smearing,
+    limits contact timing.
+    """
+    window = derivative_window(fps)
+    order = 2
+    out = np.full(values.shape, np.nan)
+    good = np.isfinite(values)
+    for start, stop in nan_runs(~good):
+        n = stop - start
+        if n >= window:
+            out[start:stop] = savgol_filter(values[start:stop], window, order, deriv=1, delta=1.0 / fps)
+        elif n >= 2:
+            out[start:stop] = np.gradient(values[start:stop], t_s[start:stop])
     return out
 
 
