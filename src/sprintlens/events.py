@@ -318,7 +318,7 @@ def _crossing(t0: float, h0: float, t1: float, h1: float, level: float) -> float
 
 
 def _time_contact(side: str, a: int, b: int, h: np.ndarray, slip_ratio: np.ndarray, t: np.ndarray,
-                  leg: float, period: float) -> Contact | None:
+                  leg: float, period: float, spread: float) -> Contact | None:
     """Time one candidate contact (frames a..b-1 are low and moving with the ground).
 
     The foot's distance from contact at each frame is the larger of its height over the stance
@@ -332,7 +332,6 @@ def _time_contact(side: str, a: int, b: int, h: np.ndarray, slip_ratio: np.ndarr
     if not np.isfinite(stance).any():
         return None
     centre = float(np.nanmedian(stance))
-    spread = 1.4826 * float(np.nanmedian(np.abs(stance - centre)))
     level = centre + max(spread, 0.01 * leg)
     scale = max(level, 0.01 * leg)
     distance = np.maximum(h / scale, np.nan_to_num(slip_ratio, nan=0.0))
@@ -382,8 +381,11 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
             else:
                 merged.append((a, b))
         x_foot = signals.x_px[side]
+        deviations = [h[a:b] - np.nanmedian(h[a:b]) for a, b in merged if np.isfinite(h[a:b]).any()]
+        pooled = np.concatenate(deviations) if deviations else np.empty(0)
+        spread = 1.4826 * float(np.nanmedian(np.abs(pooled))) if np.isfinite(pooled).any() else 0.0
         for a, b in merged:
-            contact = _time_contact(side, a, b, h, slip_ratio, t, leg, period)
+            contact = _time_contact(side, a, b, h, slip_ratio, t, leg, period, spread)
             if contact is None or contact.last_frame - contact.first_frame + 1 < min_frames:
                 continue
             line = signals.ground[side]["toe"] or signals.ground[side]["heel"]

@@ -5,7 +5,8 @@ versions of the landmarks, because event timing wants less smoothing than angles
 
 - ``raw``: as the pose model gave them;
 - ``timing``: low-confidence points removed, leg swaps repaired, outliers removed, short gaps
-  filled, *not* low-pass filtered (foot contacts are timed on this);
+  filled, lightly low-pass filtered (cut-off :data:`TIMING_CUTOFF_FACTOR` times that of the
+  angles, as high as the frame rate allows): foot contacts are timed on this;
 - ``smooth``: ``timing`` low-pass filtered with a zero-lag Butterworth filter whose cut-off is
   chosen per landmark by residual analysis (Winter 2009, ch. 3), for angles.
 
@@ -28,6 +29,8 @@ from .track import PoseTrack
 
 log = logging.getLogger(__name__)
 
+#: The timing version is filtered this many times higher than the angles (less smoothing).
+TIMING_CUTOFF_FACTOR = 2.0
 #: Correction of a Butterworth cut-off for two passes (filtfilt): Winter 2009, eq. 3.9, 2nd order.
 TWO_PASS_CORRECTION = 0.802
 
@@ -389,6 +392,11 @@ def stride_frequency_hz(positions_px: np.ndarray, fs_hz: float) -> float:
 STRIDE_HARMONICS_KEPT = 6
 
 
+def _max_cutoff_hz(fs_hz: float, config: CleaningConfig) -> float:
+    """Highest cut-off the filter can honour at this frame rate (Hz)."""
+    return min(config.max_cutoff_fraction * fs_hz, 0.9 * TWO_PASS_CORRECTION * fs_hz / 2.0)
+
+
 def choose_cutoffs(positions_px: np.ndarray, fs_hz: float, config: CleaningConfig) -> np.ndarray:
     """Per-landmark cut-off (33,) in Hz.
 
@@ -398,7 +406,7 @@ def choose_cutoffs(positions_px: np.ndarray, fs_hz: float, config: CleaningConfi
     a fixed low cut-off flattens the swing leg at top speed), and above by
     ``config.max_cutoff_fraction`` of the frame rate.
     """
-    max_hz = min(config.max_cutoff_fraction * fs_hz, 0.9 * TWO_PASS_CORRECTION * fs_hz / 2.0)
+    max_hz = _max_cutoff_hz(fs_hz, config)
     if config.cutoff_hz is not None:
         return np.full(N_LANDMARKS, float(np.clip(config.cutoff_hz, 0.1, max_hz)))
     stride = stride_frequency_hz(positions_px, fs_hz)
@@ -462,7 +470,7 @@ class CleanedTrack:
     raw : PoseTrack
         As estimated.
     timing : PoseTrack
-        Masked, swap-repaired, outliers removed, short gaps filled; not low-pass filtered.
+        Masked, swap-repaired, outliers removed, short gaps filled, lightly low-pass filtered.
     smooth : PoseTrack
         ``timing`` low-pass filtered (zero lag), for angles.
     cutoffs_hz : ndarray (33,)
@@ -499,9 +507,11 @@ def clean_track(track: PoseTrack, config: CleaningConfig | None = None) -> Clean
     positions, n_outliers = reject_outliers(positions, config.outlier_torso)
     n_outliers += n_spikes
     positions, n_filled = fill_gaps(positions, track.t_s, config.max_gap_s)
-    timing = track.replace(positions_px=positions, **extra)
+    cleaned = track.replace(positions_px=positions, **extra)
     cutoffs = choose_cutoffs(positions, track.fps, config)
-    smooth = timing.replace(positions_px=lowpass_positions(positions, track.fps, cutoffs))
+    smooth = cleaned.replace(positions_px=lowpass_positions(positions, track.fps, cutoffs))
+    timing_cutoffs = np.minimum(TIMING_CUTOFF_FACTOR * cutoffs, _max_cutoff_hz(track.fps, config))
+    timing = cleaned.replace(positions_px=lowpass_positions(positions, track.fps, timing_cutoffs))
     report = {
         "points_masked": masked,
         "frames_legs_swapped": int(swapped.sum()),
