@@ -84,6 +84,28 @@ def direction_of_travel(positions_px: np.ndarray) -> Direction:
     return Direction(1 if score >= 0 else -1, "facing", travel_legs)
 
 
+def near_leg(track: PoseTrack) -> str | None:
+    """Which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
+
+    In a side view the near leg's points are rated more visible and lie at smaller depth.
+    Medians over the clip of knee, ankle, heel and toe; visibility decides, depth breaks ties.
+    """
+    parts = ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
+    score = {}
+    for side in SIDES:
+        idx = [L[f"{side.upper()}_{p}"] for p in parts]
+        vis = track.visibility[:, idx]
+        depth = track.depth_px[:, idx]
+        score[side] = (float(np.nanmedian(vis)) if np.isfinite(vis).any() else 0.0,
+                       -float(np.nanmedian(depth)) if np.isfinite(depth).any() else 0.0)
+    (lv, ld), (rv, rd) = score["left"], score["right"]
+    if abs(lv - rv) >= 0.05:
+        return "left" if lv > rv else "right"
+    if abs(ld - rd) > 1e-6:
+        return "left" if ld > rd else "right"
+    return None
+
+
 # -- ground and foot signals -------------------------------------------------------------------------
 
 @dataclass(frozen=True)

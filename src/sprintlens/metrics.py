@@ -45,6 +45,7 @@ class Step:
 
     index: int
     foot: str
+    foot_view: str  # "near" or "far" (to the camera), "" when unclear
     touchdown_s: float
     toeoff_s: float
     next_touchdown_s: float
@@ -154,6 +155,7 @@ def step_metrics(
     gait: GaitVerdict,
     ground_speed_px_s: np.ndarray | None = None,
     after_s: float = -np.inf,
+    near: str | None = None,
 ) -> list[Step]:
     """Steps from successive contacts of alternating feet.
 
@@ -169,6 +171,8 @@ def step_metrics(
         Image speed of the ground (a treadmill belt, a panning camera); 0 when None.
     after_s : float
         Ignore contacts that end before this time (feet still in the blocks).
+    near : str, optional
+        Which leg is nearer the camera (labels each step's foot near or far).
     """
     period = 1.0 / fps
     low_conf = fps < LOW_CONFIDENCE_FPS
@@ -216,7 +220,7 @@ def step_metrics(
         max_sep = float(np.nanmax(window)) if window.size and np.isfinite(window).any() else float("nan")
         frames = _key_frames(this, nxt.touchdown_s, t_s, frame_index, foot_x, hip_x, separation)
         steps.append(Step(
-            index=len(steps) + 1, foot=side,
+            index=len(steps) + 1, foot=side, foot_view="" if near is None else ("near" if side == near else "far"),
             touchdown_s=this.touchdown_s, toeoff_s=this.toeoff_s, next_touchdown_s=nxt.touchdown_s,
             contact_s=contact_time, flight_s=flight, step_time_s=step_time,
             step_frequency_hz=1.0 / step_time, timing_unc_s=period,

@@ -29,6 +29,7 @@ from .events import (
     ground_motion,
     height_band_px,
     leg_length_px,
+    near_leg,
 )
 from .kinematics import sprint_angles
 from .metrics import rep_summary, step_metrics, velocity_curve
@@ -221,9 +222,20 @@ def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Ana
     else:
         scale = no_scale(leg)
     steps = step_metrics(contacts, angles, smooth.positions_px, track.t_s, track.frame_index, track.fps,
-                         direction.sign, scale, gait, motion.speed_px_s, after_s=after)
+                         direction.sign, scale, gait, motion.speed_px_s, after_s=after, near=near_leg(track))
     summary = rep_summary(steps, contacts, gait, scale, track.fps, start)
     velocity = velocity_curve(smooth.positions_px, track.t_s, track.fps, direction.sign, scale, motion.speed_px_s)
     return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
                     start=start, steps=steps, summary=summary, scale=scale, velocity=velocity,
                     ground_speed_px_s=motion.speed_px_s, config=config)
+
+
+def analyse_video(
+    video: str | os.PathLike[str],
+    pose_config: PoseConfig | None = None,
+    config: AnalysisConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Analysis:
+    """Pose estimation and analysis of a clip in one call (see :func:`track_video`, :func:`analyse_track`)."""
+    return analyse_track(track_video(video, pose_config, progress=progress), config)
