@@ -51,8 +51,16 @@ def image(data: bytes, alt: str, mime: str = "image/png", *, css_class: str = ""
     return Markup(f'<img src="{data_uri(data, mime)}" alt="{escape(alt)}"{cls} loading="lazy">')
 
 
-def figure(data: bytes, caption: str, mime: str = "image/png") -> Markup:
-    """An embedded image with a caption below it."""
+def figure(data: bytes, caption: str, mime: str = "image/png", *, min_width_px: int | None = None) -> Markup:
+    """An embedded image with a caption below it.
+
+    With ``min_width_px`` the image never shrinks below that width: on a narrow phone screen it
+    scrolls sideways instead of becoming unreadable (for wide, detailed pictures).
+    """
+    if min_width_px:
+        img = (f'<div class="scroll pan"><img src="{data_uri(data, mime)}" alt="{escape(caption)}" '
+               f'style="min-width:{int(min_width_px)}px" loading="lazy"></div>')
+        return Markup(f"<figure>{img}<figcaption>{escape(caption)}</figcaption></figure>")
     return Markup(f"<figure>{image(data, caption, mime)}<figcaption>{escape(caption)}</figcaption></figure>")
 
 
@@ -162,6 +170,7 @@ figure img, figure video, img.wide { display: block; width: 100%; height: auto; 
                                      background: var(--panel); }
 figure video { max-height: 80vh; background: #000; }
 figcaption { margin-top: 4px; }
+.scroll.pan { border: 0; } .scroll.pan img { display: block; width: 100%; height: auto; border-radius: 6px; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 8px; }
 .tile { background: var(--panel); border-radius: 8px; padding: 8px 10px; }
 .tile .label { font-size: .8rem; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }

@@ -282,7 +282,7 @@ def plot_velocity(analysis: Analysis, ax: Axes | None = None, *, shade: bool = T
 
 
 @_styled
-def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], column: str,
+def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], column: str | Sequence[str],
                           event_times_s: Sequence[float], ax: Axes | None = None,
                           window_s: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
     """One angle of several reps on shared axes, time measured from each rep's sync event.
@@ -291,8 +291,9 @@ def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], c
     ----------
     analyses, labels : sequences
         The reps and their names (first rep is the reference).
-    column : str
-        Angle column (``"hip_flexion_left_deg"``, ``"trunk_lean_deg"`` ...).
+    column : str or sequence of str
+        Angle column (``"hip_flexion_left_deg"``, ``"trunk_lean_deg"`` ...), or one per rep (each
+        rep's near leg, say).
     event_times_s : sequence of float
         Each rep's event time (s, on its own clip's clock); it becomes t = 0.
     window_s : (float, float), optional
@@ -304,14 +305,21 @@ def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], c
         One line per rep, ``gid`` = ``"rep{i}"`` (i from 1); a vertical line at t = 0.
     """
     fig, ax = axes_or_new(ax)
-    for i, (analysis, label, t_event) in enumerate(zip(analyses, labels, event_times_s)):
+    columns = [column] * len(analyses) if isinstance(column, str) else list(column)
+    for i, (analysis, label, t_event, col) in enumerate(zip(analyses, labels, event_times_s, columns)):
         colour = style.hex_colour(style.REPS[i % len(style.REPS)])
-        ax.plot(analysis.t_s - t_event, analysis.angles[column], color=colour, lw=1.8, label=label, gid=f"rep{i + 1}")
+        side = _side_of(col)
+        text = f"{label} ({side})" if side and len(set(columns)) > 1 else label
+        ax.plot(analysis.t_s - t_event, analysis.angles[col], color=colour, lw=1.8, label=text, gid=f"rep{i + 1}")
     ax.axvline(0.0, color="#333", lw=1, ls="--", gid="event")
-    title = next((t for t, _, cols in ANGLE_GROUPS.values() if column in cols), column)
-    side = _side_of(column)
-    ax.set_title(f"{title}{f' ({side} leg)' if side else ''}")
-    ax.set_ylabel(column.replace("_deg", " (deg)").replace("_", " "))
+    first = columns[0]
+    title = next((t for t, _, cols in ANGLE_GROUPS.values() if first in cols), first)
+    sides = {_side_of(c) for c in columns}
+    side_text = f" ({sides.pop()} leg)" if len(sides) == 1 and None not in sides else \
+        (" (near leg)" if len(sides) > 1 else "")
+    ax.set_title(f"{title}{side_text}")
+    unit_label = next((yl for _, yl, cols in ANGLE_GROUPS.values() if first in cols), first)
+    ax.set_ylabel(unit_label.split("\n")[0])
     ax.set_xlabel("time from the sync event (s)")
     if window_s is not None:
         ax.set_xlim(*window_s)
