@@ -20,6 +20,11 @@ from ..render.rep import load_rep
 from .progress import frame_progress
 
 
+def _slow_motion_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    _slow_motion(value)  # reject a bad factor with click's usage message, naming the option
+    return value
+
+
 def _slow_motion(text: str) -> float:
     """``"2"``, ``"1/4"``, ``"0.25"``, ``"x4"`` -> play that many times slower (>= 1)."""
     raw = str(text).strip().lower().lstrip("x")
@@ -40,6 +45,7 @@ def render_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``render`` and ``analyse --render``."""
     options = [
         click.option("--slow-motion", "slow_motion", default="1", metavar="FACTOR", show_default=True,
+                     callback=_slow_motion_option,
                      help="Play the clip slower than filmed: 2 or 1/2 (half speed), 4 or 1/4 ..."),
         click.option("--freeze", "freeze_s", type=click.FloatRange(0, 10), default=0.0, show_default=True,
                      metavar="SECONDS", help="Hold each key position (toe-off, max separation, touchdown, full "

@@ -239,7 +239,7 @@ def draw_joint_angles(frame: np.ndarray, points_px: np.ndarray | None, angles: d
     shoulders = (p[L.LEFT_SHOULDER] + p[L.RIGHT_SHOULDER]) / 2
     hips = (p[L.LEFT_HIP] + p[L.RIGHT_HIP]) / 2
     placed: list[Box] = []
-    thin = max(1, sizes.line_px // 2)
+    thin = max(2, sizes.line_px // 2)
     far = "right" if (near or "left") == "left" else "left"
     for side in sorted(sides, key=lambda s: 0 if s == far else 1):
         hip, knee, ankle = (p[L[f"{side.upper()}_{j}"]] for j in ("HIP", "KNEE", "ANKLE"))
@@ -284,7 +284,7 @@ def draw_verticals(frame: np.ndarray, points_px: np.ndarray | None, angles: dict
     sizes = sizes or style.Sizes.for_frame(frame.shape[1], frame.shape[0])
     p = points_px
     up = np.array([0.0, -1.0])
-    thin = max(1, sizes.line_px // 2)
+    thin = max(2, sizes.line_px // 2)
     behind = "r" if direction > 0 else "l"
     segments = [("trunk", (p[L.LEFT_HIP] + p[L.RIGHT_HIP]) / 2, (p[L.LEFT_SHOULDER] + p[L.RIGHT_SHOULDER]) / 2,
                  angles.get("trunk_lean_deg", float("nan")))]

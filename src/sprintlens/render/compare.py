@@ -554,11 +554,11 @@ def write_comparison(analyses: Sequence[Analysis], videos: Sequence[str | os.Pat
     """Write the comparison outputs into ``out_dir``: videos, angle plots (PNG, SVG), the HTML page."""
     from ..io import ensure_writable_folder
 
+    event_rows, _ = _prepare(analyses, options)  # fail on a missing event before making anything
     out = Path(out_dir)
     if not out.exists():
         ensure_writable_folder(out.parent if str(out.parent) else Path("."))
         out.mkdir()
-    event_rows, _ = _prepare(analyses, options)
     written: dict[str, Path] = {}
     fig, _ = plot_compare_angles(analyses, labels, event_rows)
     for fmt, path in plots.save_figure(fig, out / COMPARE_FILES["angles"]).items():

@@ -21,6 +21,7 @@ from ..analysis import Analysis
 from ..events import near_leg
 from ..landmarks import Landmark as L
 from . import style
+from .text import format_value
 
 #: Angle columns an annotated frame carries.
 FRAME_ANGLES: tuple[str, ...] = (
@@ -125,7 +126,7 @@ class FrameState:
 
 
 def _fmt(value: float, fmt: str, unit: str = "") -> str:
-    return "-" if not math.isfinite(value) else f"{format(value, fmt)}{unit}"
+    return format_value(value, fmt, unit)
 
 
 def _foot_point(points: np.ndarray, side: str, kind: str) -> tuple[float, float]:

@@ -84,6 +84,8 @@ def render_outputs(analysis: Analysis, video: str | os.PathLike[str], out_dir: s
     VideoError, OutputError, AnalysisError
         Bad clip, unwritable folder, failed encoding, a kinogram step that does not exist.
     """
+    if options.kinogram and analysis.steps:
+        kinogram_panels(analysis, options.kinogram_step)  # a step that does not exist fails before any file
     out = Path(out_dir)
     if not out.exists():
         ensure_writable_folder(out.parent if str(out.parent) else Path("."))
@@ -93,7 +95,7 @@ def render_outputs(analysis: Analysis, video: str | os.PathLike[str], out_dir: s
     images: dict[str, bytes] = {}
     caption = ""
     if options.kinogram and analysis.steps:
-        panels = kinogram_panels(analysis, options.kinogram_step)  # a bad step fails before the long clip
+        panels = kinogram_panels(analysis, options.kinogram_step)
         image = render_kinogram(analysis, video, options.kinogram_step, options.kinogram_options)
         write_image(out / OUTPUT_NAMES["kinogram"], image)
         written["kinogram"] = out / OUTPUT_NAMES["kinogram"]

@@ -21,15 +21,14 @@ from ..flags import Flag
 from ..metrics import LOW_CONFIDENCE_FPS
 from . import html
 from .html import Markup, Section, Tile
+from .text import format_value
 
 #: Section ids of the report, in page order (a test checks the rendered page has them).
 SECTIONS: tuple[str, ...] = ("summary", "flags", "clip", "kinogram", "plots", "steps", "notes", "about")
 
 
 def _f(value: float | None, fmt: str, scale: float = 1.0, unit: str = "") -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{format(value * scale, fmt)}{unit}"
+    return format_value(value, fmt, unit, scale)
 
 
 def summary_tiles(analysis: Analysis) -> list[Tile]:
