@@ -29,7 +29,15 @@ from enum import Enum
 
 import numpy as np
 from .landmarks import Landmark as L
-from .signal import central_difference, derivative, nan_mean, nan_min, nan_runs
+from .signal import (
+    central_difference,
+    derivative,
+    derivative_window,
+    leave_one_out_residual,
+    nan_mean,
+    nan_min,
+    nan_runs,
+)
 from .track import PoseTrack
 
 log = logging.getLogger(__name__)
@@ -696,29 +704,72 @@ def _torso_centre(positions_px: np.ndarray) -> np.ndarray:
 
 
 def _departure(displacement: np.ndarray, t: np.ndarray, start: int, noise: float, threshold: float) -> float:
-    """Time a displacement from rest starts for good: first frame after ``start`` above
-    ``threshold`` that stays above it for three frames, traced back to where it last was
-    within two noise deviations of rest (interpolated)."""
+    """When a displacement from rest starts for good.
+
+    The first frame after ``start`` above ``threshold`` that stays above it for three frames
+    marks the movement; its onset is found by going back to the last frame within two noise
+    deviations of rest and, from there, fitting the start of the movement.  Movement from rest
+    grows like the square of the time since it began, so the square root of the displacement
+    (above three noise deviations, up to the threshold crossing) is a straight line in time
+    that reaches zero at the onset.  Without enough frames for that, the onset is where the
+    displacement crossed two noise deviations (interpolated).  NaN when it never moves.
+    """
     n = len(displacement)
     for k in range(start, n - 2):
         window = displacement[k:k + 3]
-        if np.all(np.isfinite(window)) and np.all(window > threshold):
-            j = k
-            quiet = 2.0 * noise
-            while j > start and np.isfinite(displacement[j - 1]) and displacement[j - 1] > quiet:
-                j -= 1
-            if j == 0:
-                return float(t[0])
-            return _crossing(t[j - 1], displacement[j - 1], t[j], displacement[j], quiet)
+        if not (np.all(np.isfinite(window)) and np.all(window > threshold)):
+            continue
+        quiet = 2.0 * noise
+        j = k
+        while j > start and np.isfinite(displacement[j - 1]) and displacement[j - 1] > quiet:
+            j -= 1
+        if j == 0:
+            return float(t[0])
+        crossed = _crossing(t[j - 1], displacement[j - 1], t[j], displacement[j], quiet)
+        rising = [m for m in range(j, k + 3) if displacement[m] > 3.0 * noise]
+        if len(rising) >= 3:
+            slope, intercept = np.polyfit(t[rising], np.sqrt(displacement[rising]), 1)
+            if slope > 0:
+                onset = -intercept / slope
+                if t[j - 1] - 0.2 <= onset <= crossed:
+                    return float(onset)
+        return crossed
     return float("nan")
+
+
+#: In the set position the torso stays within this many leg lengths of where it is held.
+HOLD_RADIUS_LEGS = 0.05
+
+
+def _still_stretch(centre: np.ndarray, allowed: np.ndarray, t: np.ndarray, min_hold_s: float,
+                   radius_px: float) -> tuple[int, int] | None:
+    """First stretch (a, b) of at least ``min_hold_s`` in which ``centre`` (T, 2) stays within
+    ``radius_px`` of its median and ``allowed`` holds throughout, grown as long as it lasts."""
+    n = len(t)
+    a = 0
+    while a < n:
+        if not (allowed[a] and np.isfinite(centre[a]).all()):
+            a += 1
+            continue
+        b = a + 1
+        while b < n and allowed[b] and np.isfinite(centre[b]).all():
+            median = np.median(centre[a:b + 1], axis=0)
+            if np.max(np.linalg.norm(centre[a:b + 1] - median, axis=1)) > radius_px:
+                break
+            b += 1
+        if t[b - 1] - t[a] >= min_hold_s:
+            return a, b
+        a += 1
+    return None
 
 
 def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2) -> StartEvents | None:
     """Set position, first movement and block exits of a clip that starts crouched and still.
 
     The set position is the first stretch of at least ``min_hold_s`` in which the torso
-    (hips and shoulders) and both feet are still and the hands are down (wrists below the
-    knees).  None when the clip does not start that way (a flying or standing start).
+    (hips and shoulders) stays within :data:`HOLD_RADIUS_LEGS` of where it is held and the
+    hands are down (wrists below the knees).  None when the clip does not start that way (a
+    flying or standing start).
     """
     P = track.positions_px
     t, fps = track.t_s, track.fps
@@ -726,16 +777,11 @@ def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2)
     if not np.isfinite(leg) or track.n_frames < 10:
         return None
     centre = _torso_centre(P)
-    speed = np.hypot(derivative(centre[:, 0], t, fps), derivative(centre[:, 1], t, fps))
     wrists_y = nan_mean(P[:, [L.LEFT_WRIST, L.RIGHT_WRIST], 1].T)
     knees_y = nan_mean(P[:, [L.LEFT_KNEE, L.RIGHT_KNEE], 1].T)
     with np.errstate(invalid="ignore"):
-        still = (speed < 0.3 * leg) & (wrists_y > knees_y)
-    hold = None
-    for a, b in nan_runs(~still):
-        if t[b - 1] - t[a] >= min_hold_s:
-            hold = (a, b)
-            break
+        hands_down = wrists_y > knees_y
+    hold = _still_stretch(centre, hands_down, t, min_hold_s, radius_px=HOLD_RADIUS_LEGS * leg)
     if hold is None:
         return None
     a, b = hold
@@ -744,10 +790,8 @@ def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2)
     noise = max(1.4826 * float(np.nanmedian(np.abs(displacement[a:b] - np.nanmedian(displacement[a:b])))), 0.002 * leg)
     first_movement = _departure(displacement, t, a, noise, max(5.0 * noise, 0.02 * leg))
 
-    feet = {}
-    for side in SIDES:
-        foot = nan_mean(np.stack([P[:, L[f"{side.upper()}_HEEL"]], P[:, L[f"{side.upper()}_FOOT_INDEX"]]]))
-        feet[side] = foot
+    # a foot leaves the block when its toes do: the heel rises while the toes still push
+    feet = {side: P[:, L[f"{side.upper()}_FOOT_INDEX"]] for side in SIDES}
     sag_x = {side: direction * float(np.nanmedian(feet[side][a:b, 0])) for side in SIDES}
     rear, front = sorted(SIDES, key=lambda s: sag_x[s])
     exits = {}
