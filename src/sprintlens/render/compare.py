@@ -36,7 +36,7 @@ from ..signal import nan_mean
 from ..video import Frame, FrameSpan, VideoWriter, read_frames
 from . import html, plots, style
 from .annotate import draw_skeleton
-from .clip import output_fps, source_info
+from .clip import BackgroundWriter, output_fps, source_info
 from .html import Markup, Section
 from .kinogram import ground_line
 from .text import put_label
@@ -338,7 +338,8 @@ def render_side_by_side(analyses: Sequence[Analysis], videos: Sequence[str | os.
     sources = [_Frames(a, v) for a, v in zip(analyses, videos)]
     ends = [float(a.t_s[-1] - a.t_s[r]) for a, r in zip(analyses, event_rows)]
     canvas = np.zeros((height, width, 3), dtype=np.uint8)
-    with VideoWriter(out_path, plan.fps, (width, height), crf=options.crf, preset=options.preset) as writer:
+    with VideoWriter(out_path, plan.fps, (width, height), crf=options.crf, preset=options.preset) as video, \
+            BackgroundWriter(video) as writer:
         for j in range(plan.n_frames):
             for i, (a, view, src) in enumerate(zip(analyses, views, sources)):
                 row = int(plan.rows[j, i])
@@ -347,7 +348,7 @@ def render_side_by_side(analyses: Sequence[Analysis], videos: Sequence[str | os.
                               ended=float(plan.tau_s[j]) > ends[i] + 0.5 / (plan.fps or 1.0))
                 x, y = (i % cols) * pw, (i // cols) * ph
                 canvas[y:y + ph, x:x + pw] = tile
-            writer.write(canvas)
+            writer.write(canvas.copy())  # the canvas is reused; the encoder thread gets its own frame
             if progress is not None:
                 progress(j + 1, plan.n_frames)
     return CompareResult(Path(out_path), plan.n_frames, plan.fps, (width, height), plan)
@@ -391,7 +392,8 @@ def render_ghost(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLik
     src = _Frames(base, videos[0])
     sizes = style.Sizes.for_frame(info.width, info.height)
     near = near_leg(base.track)  # (one colour per rep here; near/far only matters for the ordering)
-    with VideoWriter(out_path, sub.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as writer:
+    with VideoWriter(out_path, sub.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as video, \
+            BackgroundWriter(video) as writer:
         for j in range(sub.n_frames):
             row = int(sub.rows[j, 0])
             frame = src.get(row)
