@@ -12,7 +12,7 @@ import pytest
 from sprintlens.errors import OutputError
 from sprintlens.render import style
 from sprintlens.render.annotate import Layers
-from sprintlens.render.clip import ClipOptions, key_rows, output_fps, playback_plan, render_clip
+from sprintlens.render.clip import ClipOptions, key_rows, output_fps, playback_plan, render_clip, resolve_slow_motion
 from sprintlens.video import VideoWriter
 
 from .synthetic import puppet_mask
@@ -51,13 +51,23 @@ def test_plan_repeats_frames_in_slow_motion():
 
 def test_plan_drops_frames_of_a_fast_clip_and_still_freezes_a_dropped_key_frame():
     t = np.arange(16) / 240.0
-    plan = playback_plan(t, 240.0, 240.0, ClipOptions(freeze_s=0.5), freeze_rows={5: "TOUCHDOWN L"})
+    plan = playback_plan(t, 240.0, 240.0, ClipOptions(slow_motion=1, freeze_s=0.5), freeze_rows={5: "TOUCHDOWN L"})
     assert plan.fps == 60.0
     frozen = [r for r, b in zip(plan.rows, plan.banners) if b]
     assert frozen == [5] * 30
     assert [r for r, b in zip(plan.rows, plan.banners) if not b] == [0, 4, 8, 12]
     first_freeze = plan.banners.index("FREEZE · TOUCHDOWN L")
     assert plan.rows[first_freeze - 1] == 4 and plan.rows[first_freeze + 30] == 8
+
+
+@pytest.mark.parametrize(("fps", "factor"), [(240.0, 8.0), (120.0, 4.0), (30.0, 1.0), (25.0, 1.0), (59.94, 1.998)])
+def test_auto_slow_motion_shows_every_frame_of_a_high_speed_clip(fps, factor):
+    assert resolve_slow_motion(None, fps) == pytest.approx(factor)
+    assert resolve_slow_motion(2.0, fps) == 2.0
+    t = np.arange(48) / fps
+    plan = playback_plan(t, fps, fps, ClipOptions())
+    assert plan.rows.tolist() == list(range(48))
+    assert plan.fps == pytest.approx(fps / factor)  # 30 frames/s, or the clip's own 25
 
 
 def test_plan_follows_real_timestamps_of_a_slow_motion_file():

@@ -22,8 +22,10 @@ from .render import _slow_motion, _slow_motion_option
               help="Sync event: first-movement (block starts), or touchdown:N (the N-th touchdown).")
 @click.option("--mode", type=click.Choice(["both", "side", "ghost"]), default="both", show_default=True,
               help="Side-by-side video, ghost overlay (rep 2+ skeletons over rep 1), or both.")
-@click.option("--slow-motion", "slow_motion", default="1", metavar="FACTOR", show_default=True,
-              callback=_slow_motion_option, help="Play slower than rep 1 was filmed: 2 or 1/2, 4 or 1/4 ...")
+@click.option("--slow-motion", "slow_motion", default="auto", metavar="FACTOR", show_default=True,
+              callback=_slow_motion_option,
+              help="Play slower than rep 1's clip plays: 2 or 1/2, 4 or 1/4 ...; auto: every frame of a high-speed "
+                   "clip at 30 fps.")
 @click.option("--label", "labels", multiple=True, help="Name of each rep in order (repeat the option).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars; print only where the results went.")
 def compare(reps: tuple[Path, ...], out: Path, event: str, mode: str, slow_motion: str, labels: tuple[str, ...],

@@ -1,7 +1,10 @@
 """The annotated clip: the original footage with the analysis drawn on it, as H.264 MP4.
 
 Playback: the clip plays ``slow_motion`` times slower than the input plays (1: as the input; 2:
-half speed; 4: quarter speed).  The output frame rate is the rate at which source frames then
+half speed; 4: quarter speed).  By default (``None``, "auto") a clip stored at a high frame rate
+that plays in real time (a 240 fps file playing at 240 fps) is slowed down until every frame
+shows at about 30 frames/s (8x for 240 fps); a normal 25-30 fps clip, or a phone's slow-motion
+file that already plays slowed, plays as it is.  The output frame rate is the rate at which source frames then
 arrive, kept between ``min_fps`` and ``max_fps`` by showing each frame a whole number of times
 (30 fps at half speed: every frame twice at 30 fps) or by dropping a whole number of frames
 (240 fps real time: every fourth frame at 60 fps).  Freeze-frames hold each key position of
@@ -52,8 +55,9 @@ class ClipOptions:
 
     Attributes
     ----------
-    slow_motion : float
-        Play this many times slower than the input plays (1, 2, 4 ...; at least 1).
+    slow_motion : float or None
+        Play this many times slower than the input plays (1, 2, 4 ...; at least 1); None: auto
+        (see :func:`resolve_slow_motion`).
     freeze_s : float
         Seconds of playback to hold each key position (0: no freeze-frames).
     freeze_at : tuple of str
@@ -70,7 +74,7 @@ class ClipOptions:
         Which annotation layers to draw.
     """
 
-    slow_motion: float = 1.0
+    slow_motion: float | None = None
     freeze_s: float = 0.0
     freeze_at: tuple[str, ...] = tuple(KEY_POSITIONS)
     hold_s: float = 0.6
@@ -81,8 +85,7 @@ class ClipOptions:
     layers: Layers = field(default_factory=Layers)
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.slow_motion) and 1.0 <= self.slow_motion <= 64.0):
-            raise OutputError(f"slow motion must be between 1 (as filmed) and 64, got {self.slow_motion}")
+        check_slow_motion(self.slow_motion)
         if not (math.isfinite(self.freeze_s) and 0.0 <= self.freeze_s <= 10.0):
             raise OutputError(f"freeze-frames must last 0-10 s, got {self.freeze_s}")
         unknown = set(self.freeze_at) - set(KEY_POSITIONS)
@@ -91,6 +94,24 @@ class ClipOptions:
                               f"choose from {', '.join(KEY_POSITIONS)}")
         if not (0 < self.min_fps <= self.max_fps):
             raise OutputError(f"bad frame-rate bounds {self.min_fps}..{self.max_fps}")
+
+
+#: Frame rate (frames/s) at which "auto" slow motion shows every frame of a high-speed clip.
+AUTO_SLOW_MOTION_FPS = 30.0
+
+
+def check_slow_motion(slow_motion: float | None) -> None:
+    """Raise :class:`OutputError` unless ``slow_motion`` is None (auto) or between 1 and 64."""
+    if slow_motion is not None and not (math.isfinite(slow_motion) and 1.0 <= slow_motion <= 64.0):
+        raise OutputError(f"slow motion must be between 1 (as filmed) and 64, got {slow_motion}")
+
+
+def resolve_slow_motion(slow_motion: float | None, input_fps: float) -> float:
+    """The slow-motion factor to use: as given, or for None (auto) ``input_fps / 30`` when the
+    input plays faster than 30 frames/s (every frame then shows at 30 frames/s), else 1."""
+    if slow_motion is not None:
+        return float(slow_motion)
+    return max(1.0, input_fps / AUTO_SLOW_MOTION_FPS)
 
 
 @dataclass(frozen=True)
@@ -181,9 +202,10 @@ def playback_plan(t_s: np.ndarray, input_fps: float, capture_fps: float, options
     t = np.asarray(t_s, dtype=np.float64)
     if t.size == 0:
         raise OutputError("no frames to draw")
-    stretch = (capture_fps / input_fps) * options.slow_motion  # playback seconds per real second
+    slow = resolve_slow_motion(options.slow_motion, input_fps)
+    stretch = (capture_fps / input_fps) * slow  # playback seconds per real second
     play = (t - t[0]) * stretch
-    source_rate = input_fps / options.slow_motion
+    source_rate = input_fps / slow
     fps, _, _ = output_fps(source_rate, options.min_fps, options.max_fps)
     duration = float(play[-1]) + 1.0 / source_rate
     n_out = max(1, int(round(duration * fps)))
@@ -299,7 +321,7 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
     """
     info = source_info(analysis, video)
     track = analysis.track
-    hold_real_s = options.hold_s / ((info.capture_fps / info.fps) * options.slow_motion)
+    hold_real_s = options.hold_s / ((info.capture_fps / info.fps) * resolve_slow_motion(options.slow_motion, info.fps))
     states = frame_states(analysis, hold_s=hold_real_s)
     corner = panel_corner(analysis.cleaned.smooth.positions_px, track.frame_size)
     freezes = key_rows(analysis.steps, track.frame_index, options.freeze_at) if options.freeze_s > 0 else {}

@@ -36,7 +36,7 @@ from ..signal import nan_mean
 from ..video import Frame, FrameSpan, VideoWriter, read_frames
 from . import html, plots, style
 from .annotate import draw_skeleton
-from .clip import BackgroundWriter, output_fps, source_info
+from .clip import BackgroundWriter, check_slow_motion, output_fps, resolve_slow_motion, source_info
 from .html import Markup, Section
 from .kinogram import ground_line
 from .text import put_label
@@ -105,8 +105,9 @@ class CompareOptions:
     ----------
     event : SyncEvent
         What the reps are aligned on.
-    slow_motion : float
-        Play this many times slower than the first rep's clip plays (at least 1).
+    slow_motion : float or None
+        Play this many times slower than the first rep's clip plays (at least 1); None: auto
+        (:func:`~sprintlens.render.clip.resolve_slow_motion`).
     panel_height_px : int
         Height of each rep's panel in the side-by-side video (px).
     window_legs : (float, float)
@@ -117,7 +118,7 @@ class CompareOptions:
     """
 
     event: SyncEvent = field(default_factory=SyncEvent)
-    slow_motion: float = 1.0
+    slow_motion: float | None = None
     panel_height_px: int = 640
     window_legs: tuple[float, float] = (2.6, 3.2)
     min_fps: float = 24.0
@@ -126,8 +127,7 @@ class CompareOptions:
     preset: str = "veryfast"
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.slow_motion) and 1.0 <= self.slow_motion <= 64.0):
-            raise OutputError(f"slow motion must be between 1 and 64, got {self.slow_motion}")
+        check_slow_motion(self.slow_motion)
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,9 @@ def compare_plan(analyses: Sequence[Analysis], event_rows: Sequence[int], input_
         Playback frame rate of the first rep's clip (its capture rate over it sets the speed).
     """
     first = analyses[0].track
-    stretch = (first.fps / input_fps) * options.slow_motion  # playback seconds per real second
-    fps, _, _ = output_fps(input_fps / options.slow_motion, options.min_fps, options.max_fps)
+    slow = resolve_slow_motion(options.slow_motion, input_fps)
+    stretch = (first.fps / input_fps) * slow  # playback seconds per real second
+    fps, _, _ = output_fps(input_fps / slow, options.min_fps, options.max_fps)
     rel = [a.t_s - a.t_s[row] for a, row in zip(analyses, event_rows)]
     start = min(float(r[0]) for r in rel)
     end = max(float(r[-1]) for r in rel)
@@ -492,12 +493,15 @@ class MetricRow:
     def cells(self) -> list[str]:
         def f(v: float, sign: str = "") -> str:
             return "-" if not math.isfinite(v) else format(v, sign + self.fmt)
-        out = [f"{f(self.values[0])} {self.unit}".strip()]
+        gap = "" if self.unit in ("°", "%", "") else " "
+        unit = f"{gap}{self.unit}"
+        out = [f"{f(self.values[0])}{unit}" if math.isfinite(self.values[0]) else "-"]
         for v, d in zip(self.values[1:], self.diffs[1:]):
             base = self.values[0]
             pct = f", {100 * d / abs(base):+.0f} %" if math.isfinite(d) and math.isfinite(base) and abs(base) > 1e-9 \
                 and self.unit not in ("°", "%") else ""
-            out.append(f"{f(v)} {self.unit}".strip() + (f" ({f(d, '+')}{pct})" if math.isfinite(d) else ""))
+            value = f"{f(v)}{unit}" if math.isfinite(v) else "-"
+            out.append(value + (f" ({f(d, '+')}{pct})" if math.isfinite(d) else ""))
         return out
 
 
