@@ -282,9 +282,9 @@ def _panel(analysis: Analysis, view: View, rgb: np.ndarray, row: int, label: str
     put_label(tile, "not started" if waiting else "clip ended" if ended else _fmt_tau(tau),
               (sizes.margin_px, ph - sizes.margin_px),
               sizes.label_px, fg=style.TEXT, anchor="lb")
-    if at_event:
-        put_label(tile, event_name.upper(), (pw / 2, ph * 0.12), sizes.banner_px, fg=style.OUTLINE,
-                  bg=style.REFERENCE, anchor="ct")
+    if at_event:  # bottom right, level with the time: clear of the athlete
+        put_label(tile, event_name.upper(), (pw - sizes.margin_px, ph - sizes.margin_px), sizes.label_px,
+                  fg=style.OUTLINE, bg=style.REFERENCE, anchor="rb")
         cv2.rectangle(tile, (1, 1), (pw - 2, ph - 2), style.REFERENCE, max(3, sizes.line_px), cv2.LINE_AA)
     return tile
 
@@ -414,8 +414,8 @@ def render_ghost(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLik
                 y = box[3] + 4
             put_label(frame, _fmt_tau(float(sub.tau_s[j])), (sizes.margin_px, y + 4), sizes.label_px)
             if j == sub.event_out:
-                put_label(frame, options.event.describe().upper(), (info.width / 2, info.height * 0.1),
-                          sizes.banner_px, fg=style.OUTLINE, bg=style.REFERENCE, anchor="ct")
+                put_label(frame, options.event.describe().upper(), (sizes.margin_px, y + sizes.label_px * 2),
+                          sizes.label_px, fg=style.OUTLINE, bg=style.REFERENCE, anchor="lt")
             writer.write(frame)
             if progress is not None:
                 progress(j + 1, sub.n_frames)
