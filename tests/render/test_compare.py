@@ -144,3 +144,23 @@ def test_missing_event_is_a_clear_error_and_writes_nothing(treadmill, jog, tmp_p
         write_comparison([treadmill.analysis, jog.analysis], [treadmill.video, jog.video], ["A", "B"],
                          tmp_path / "none", CompareOptions(event=SyncEvent("first_movement")))
     assert not (tmp_path / "none").exists()
+
+
+def _contact(foot, td, to, first, starts=True):
+    return SimpleNamespace(foot=foot, touchdown_s=td, toeoff_s=to, first_frame=first, starts_in_clip=starts)
+
+
+def test_event_rows_of_a_block_start():
+    t = np.arange(200) / 100.0
+    start = SimpleNamespace(first_movement_s=0.503, front_exit_s=0.90)
+    contacts = [_contact("left", 0.10, 0.95, 10),  # the front foot in the blocks: not a step
+                _contact("right", 1.004, 1.15, 101), _contact("left", 1.31, 1.45, 131),
+                _contact("right", 1.60, 1.74, 160, starts=False)]
+    a = SimpleNamespace(t_s=t, start=start, contacts=contacts)
+    assert event_row(a, SyncEvent("first_movement")) == 51  # first frame at or after 0.503 s
+    assert event_row(a, SyncEvent("touchdown", 1)) == 101
+    assert event_row(a, SyncEvent("touchdown", 2)) == 131
+    with pytest.raises(AnalysisError, match="2 filmed touchdowns"):
+        event_row(a, SyncEvent("touchdown", 3))
+    with pytest.raises(AnalysisError, match="no block start"):
+        event_row(SimpleNamespace(t_s=t, start=None, contacts=contacts), SyncEvent("first_movement"))

@@ -251,7 +251,7 @@ def draw_joint_angles(frame: np.ndarray, points_px: np.ndarray | None, angles: d
             if r > 3 and np.linalg.norm(trunk_down) > 1:
                 ref_end = hip + trunk_down / np.linalg.norm(trunk_down) * r * 1.5
                 _dashed(out, hip, ref_end, colour, thin, max(3.0, r / 6))
-                bis = _arc(out, hip, trunk_down, thigh, r, colour, thin)
+                _arc(out, hip, trunk_down, thigh, r, colour, thin)
                 back = np.array([-float(direction), 0.25])
                 _place_label(out, _hip_label(angles.get(f"hip_flexion_{side}_deg", float("nan"))),
                              hip + back * r * 0.5, back, sizes.label_px, colour, placed)

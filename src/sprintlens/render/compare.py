@@ -26,10 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
+import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from ..analysis import Analysis
-from ..errors import AnalysisError, OutputError
+from ..errors import AnalysisError
 from ..events import near_leg
 from ..landmarks import Landmark as L
 from ..signal import nan_mean
@@ -434,18 +437,16 @@ COMPARE_ANGLES: tuple[tuple[str, str], ...] = (
 
 
 def plot_compare_angles(analyses: Sequence[Analysis], labels: Sequence[str], event_rows: Sequence[int],
-                        window_s: tuple[float, float] | None = None):  # noqa: ANN201 (Figure, list[Axes])
+                        window_s: tuple[float, float] | None = None) -> tuple[Figure, list[Axes]]:
     """Hip, knee, trunk and shin curves of every rep on shared axes, time 0 at the sync event.
 
     Per-leg angles are each rep's near leg (the better measured one).  Returns ``(fig, axes)``.
     """
     times = [float(a.t_s[r]) for a, r in zip(analyses, event_rows)]
-    if window_s is None:
-        lo = max(float(a.t_s[0]) - t for a, t in zip(analyses, times))
-        hi = min(float(a.t_s[-1]) - t for a, t in zip(analyses, times))
-        window_s = (lo, hi) if hi > lo else None
-    with_rc = plots.matplotlib.rc_context(plots.RC)
-    with with_rc:
+    if window_s is None:  # from the first to the last moment any rep's athlete is seen
+        spans = [plots.seen_span_s(a) for a in analyses]
+        window_s = (min(lo - t for (lo, _), t in zip(spans, times)), max(hi - t for (_, hi), t in zip(spans, times)))
+    with matplotlib.rc_context(plots.RC):
         fig = plots.new_figure(7.0, 2.3 * len(COMPARE_ANGLES) + 0.5)
         axes = fig.subplots(len(COMPARE_ANGLES), 1, sharex=True, squeeze=False)[:, 0].tolist()
         for ax, (_, pattern) in zip(axes, COMPARE_ANGLES):
@@ -456,11 +457,11 @@ def plot_compare_angles(analyses: Sequence[Analysis], labels: Sequence[str], eve
     return fig, axes
 
 
-#: Metrics of the comparison table: label, how to read it from an analysis, unit scale, format.
 def _trend(name: str) -> Callable[[Analysis], float]:
     return lambda a: a.summary.trends[name].mean if name in a.summary.trends else float("nan")
 
 
+#: Metrics of the comparison table: label, how to read it from an analysis, unit factor, format, unit.
 COMPARE_METRICS: tuple[tuple[str, Callable[[Analysis], float], float, str, str], ...] = (
     ("steps", lambda a: float(a.summary.n_steps), 1, ".0f", ""),
     ("cadence", lambda a: a.summary.cadence_spm, 1, ".1f", "/min"),
