@@ -76,8 +76,8 @@ def event_row(analysis: Analysis, event: SyncEvent) -> int:
     """Track row of the frame that shows the sync event.
 
     First movement: the first frame at or after its time.  n-th touchdown: the first frame with
-    the foot down, counting the contacts after the blocks (for a block start) whose touchdown
-    was filmed.
+    the foot down, counting filmed touchdowns after the front foot left the blocks (for a block
+    start).
 
     Raises
     ------
@@ -91,9 +91,13 @@ def event_row(analysis: Analysis, event: SyncEvent) -> int:
             raise AnalysisError("no block start was found in this rep, so it has no first movement; "
                                 "sync on a touchdown instead")
         return int(min(np.searchsorted(t, st.first_movement_s - 1e-9), t.size - 1))
-    after = analysis.start.front_exit_s if analysis.start is not None and math.isfinite(
-        analysis.start.front_exit_s) else -math.inf
-    contacts = sorted((c for c in analysis.contacts if c.starts_in_clip and c.toeoff_s > after),
+    after = -math.inf  # touchdowns after the feet left the blocks (the blocks' own contacts start before)
+    if analysis.start is not None:
+        for time_s in (analysis.start.front_exit_s, analysis.start.first_movement_s):
+            if math.isfinite(time_s):
+                after = time_s
+                break
+    contacts = sorted((c for c in analysis.contacts if c.starts_in_clip and c.touchdown_s > after),
                       key=lambda c: c.touchdown_s)
     if len(contacts) < event.n:
         raise AnalysisError(f"this rep has {len(contacts)} filmed touchdowns, not {event.n}")
