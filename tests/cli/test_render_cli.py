@@ -60,7 +60,9 @@ def test_analyse_render_writes_every_output(jog_dir):
         stream = container.streams.video[0]
         assert (stream.codec_context.name, stream.codec_context.pix_fmt) == ("h264", "yuv420p")
         assert (stream.width, stream.height) == (480, 352)
-    assert "Sprint analysis · Sam" in (out / "report.html").read_text()
+    page = (out / "report.html").read_text()
+    assert "Sprint analysis · Sam" in page
+    assert 'src="annotated.mp4" poster="data:image/jpeg;base64,' in page
 
 
 def test_render_portrait_slow_motion_with_flags(treadmill_dir, tmp_path):

@@ -148,3 +148,15 @@ def test_bad_options_are_refused():
         ClipOptions(slow_motion=0.5)
     with pytest.raises(OutputError):
         ClipOptions(freeze_at=("landing",))
+
+
+def test_poster_is_the_annotated_touchdown_of_the_fastest_step(treadmill, tmp_path):
+    a = treadmill.analysis
+    result = render_clip(a, treadmill.video, tmp_path / "c.mp4", ClipOptions(slow_motion=1))
+    fastest = max(a.steps, key=lambda s: s.step_velocity)
+    row = int(np.flatnonzero(a.track.frame_index == fastest.touchdown_frame)[0])
+    frames, _ = decode(tmp_path / "c.mp4")
+    assert result.poster is not None and result.poster.shape == frames[row].shape
+    assert np.abs(result.poster.astype(int) - frames[row].astype(int)).mean() < 4  # the same frame, after H.264
+    assert np.abs(result.poster.astype(int) - frames[row - 3].astype(int)).mean() > \
+        np.abs(result.poster.astype(int) - frames[row].astype(int)).mean()

@@ -276,13 +276,27 @@ class BackgroundWriter:
 
 @dataclass(frozen=True)
 class ClipResult:
-    """What :func:`render_clip` wrote: path, frames, rate (frames/s), size (w, h), the plan."""
+    """What :func:`render_clip` wrote: path, frames, rate (frames/s), size (w, h), the plan, and
+    one annotated frame to show before the clip plays (``poster``, RGB; a touchdown if any)."""
 
     path: Path
     n_frames: int
     fps: float
     size: tuple[int, int]
     plan: PlaybackPlan
+    poster: np.ndarray | None = None
+
+
+def poster_row(analysis: Analysis) -> int:
+    """Track row of a telling frame: touchdown of the fastest step, else the middle of the clip."""
+    steps = [s for s in analysis.steps if np.isfinite(s.step_velocity)] or list(analysis.steps)
+    if steps:
+        best = max(steps, key=lambda s: s.step_velocity if np.isfinite(s.step_velocity) else -np.inf)
+        rows = np.flatnonzero(analysis.track.frame_index == best.touchdown_frame)
+        if rows.size:
+            return int(rows[0])
+    seen = np.flatnonzero(analysis.track.detected)
+    return int(seen[seen.size // 2]) if seen.size else analysis.track.n_frames // 2
 
 
 def source_info(analysis: Analysis, video: str | os.PathLike[str]) -> VideoInfo:
@@ -338,6 +352,8 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
     total = track.n_frames
     written_rows = 0
     cursor = 0  # next segment to write
+    poster_at = poster_row(analysis)
+    poster: np.ndarray | None = None
 
     def draw(state: FrameState, rgb: np.ndarray, banner: str) -> np.ndarray:
         return annotate_frame(rgb, state, direction=analysis.direction.sign, corner=corner, banner=banner,
@@ -353,6 +369,8 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
                 raise VideoError(f"{info.path}: frame {frame.index} is {frame.rgb.shape[1]}x{frame.rgb.shape[0]}, "
                                  f"not {info.width}x{info.height}")
             drawn = {banner: draw(states[row], frame.rgb, banner) for banner in banners_of.get(row, [])}
+            if row == poster_at:
+                poster = drawn.get("") if "" in drawn else draw(states[row], frame.rgb, "")
             while cursor < len(segments) and segments[cursor][0] == row:
                 _, banner, count = segments[cursor]
                 for _ in range(count):
@@ -366,4 +384,5 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
                              "of the analysis (is this the analysed clip?)")
     n_written = video.frames_written
     log.info("annotated clip %s: %d frames at %.3g fps (%d source frames)", out_path, n_written, plan.fps, total)
-    return ClipResult(path=Path(out_path), n_frames=n_written, fps=plan.fps, size=(info.width, info.height), plan=plan)
+    return ClipResult(path=Path(out_path), n_frames=n_written, fps=plan.fps, size=(info.width, info.height), plan=plan,
+                      poster=poster)

@@ -113,14 +113,17 @@ def render_outputs(analysis: Analysis, video: str | os.PathLike[str], out_dir: s
                 for fmt, path in plots.save_figure(fig, out / OUTPUT_NAMES[kind], options.plot_formats).items():
                     written[f"{kind}.{fmt}"] = path
             images[kind] = plots.figure_bytes(fig, "png", dpi=110)
+    poster: bytes | None = None
     if options.clip:
         result = render_clip(analysis, video, out / OUTPUT_NAMES["clip"], options.clip_options, progress=progress)
         written["clip"] = result.path
+        if result.poster is not None:
+            poster = encode_image(result.poster, "jpeg", jpeg_quality=80)
     if options.report:
         page = report_html(
             analysis,
             ReportImages(angles=images.get("angles"), steps=images.get("steps"), velocity=images.get("velocity"),
-                         kinogram=images.get("kinogram"), kinogram_caption=caption),
+                         kinogram=images.get("kinogram"), kinogram_caption=caption, poster=poster),
             name=name, athlete=options.athlete, notes=options.notes, flags=options.flags,
             clip=OUTPUT_NAMES["clip"] if (options.clip or (out / OUTPUT_NAMES["clip"]).is_file()) else None)
         written["report"] = write_page(out / OUTPUT_NAMES["report"], page)

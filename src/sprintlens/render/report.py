@@ -117,6 +117,7 @@ class ReportImages:
     kinogram: bytes | None = None
     kinogram_caption: str = ""
     kinogram_mime: str = "image/jpeg"
+    poster: bytes | None = None  # JPEG shown in the clip's place before it plays
     extra: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -164,7 +165,7 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
     if clip:
         sections.append(Section("clip", "Annotated clip", html.video(
             clip, "Skeleton, hip and knee angles, trunk and shin against the vertical, touchdowns (TD) and "
-                  "toe-offs (TO), live metrics")))
+                  "toe-offs (TO), live metrics", poster=images.poster)))
     if images.kinogram:
         sections.append(Section("kinogram", "Kinogram", html.figure(
             images.kinogram, images.kinogram_caption or "Key positions of a step", images.kinogram_mime,
