@@ -3,7 +3,7 @@
 
 Usage::
 
-    python scripts/bench_render.py [VIDEO_OR_ANALYSIS_DIR] [--slow-motion 2] [--freeze 0.3] [--repeat 1]
+    python scripts/bench_render.py [VIDEO_OR_ANALYSIS_DIR] [--slow-motion auto|2] [--freeze 0.3] [--repeat 1]
 
 Default input: ../shared/footage/treadmill_run_side_portrait_30fps.mp4 (pose estimation runs first
 and is timed separately; give an analysis folder to skip it).  Prints one line per measurement.
@@ -47,7 +47,7 @@ def timed(fn, repeat: int = 1):  # noqa: ANN001, ANN201
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", nargs="?", default=str(DEFAULT), help="video or analysis folder")
-    parser.add_argument("--slow-motion", type=float, default=1.0)
+    parser.add_argument("--slow-motion", default="auto", help="factor (2 = half speed) or auto")
     parser.add_argument("--freeze", type=float, default=0.0)
     parser.add_argument("--repeat", type=int, default=1, help="best of N for the short measurements")
     args = parser.parse_args()
@@ -77,11 +77,12 @@ def main() -> None:
         print(f"annotate only: {len(frames) / draw:.1f} frames/s ({1000 * draw / len(frames):.1f} ms/frame, "
               f"{len(frames)} frames)")
 
-        options = ClipOptions(slow_motion=args.slow_motion, freeze_s=args.freeze)
+        slow = None if args.slow_motion == "auto" else float(args.slow_motion)
+        options = ClipOptions(slow_motion=slow, freeze_s=args.freeze)
         seconds, result = timed(lambda: render_clip(a, rep.video, out / "clip.mp4", options))
         print(f"annotated clip (decode + draw + H.264 {options.preset}): {n / seconds:.1f} source frames/s, "
               f"{result.n_frames / seconds:.1f} output frames/s ({result.n_frames} frames at {result.fps:.4g} fps, "
-              f"slow motion x{args.slow_motion:g}, freeze {args.freeze:g} s; {seconds:.2f} s)")
+              f"slow motion {args.slow_motion}, freeze {args.freeze:g} s; {seconds:.2f} s)")
 
         def all_plots() -> None:
             for fig, _ in (plots.plot_angle_panels(a), plots.plot_step_panels(a), plots.plot_velocity(a)):
