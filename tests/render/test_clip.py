@@ -77,6 +77,7 @@ def test_plan_follows_real_timestamps_of_a_slow_motion_file():
     assert plan.fps == 30.0 and plan.rows.tolist() == list(range(24))
 
 
+@pytest.mark.footage
 def test_key_rows_map_video_frames_to_rows(treadmill):
     a = treadmill.analysis
     rows = key_rows(a.steps, a.track.frame_index)
@@ -114,6 +115,7 @@ def test_skeleton_pixels_land_on_the_athlete_in_the_right_frame(puppet, tmp_path
         assert (legs & other).sum() < (legs & figure).sum()
 
 
+@pytest.mark.footage
 def test_treadmill_clip_decodes_with_expected_frames_size_and_codec(treadmill, tmp_path):
     a = treadmill.analysis
     out = tmp_path / "annotated.mp4"
@@ -150,6 +152,7 @@ def test_bad_options_are_refused():
         ClipOptions(freeze_at=("landing",))
 
 
+@pytest.mark.footage
 def test_poster_is_the_annotated_touchdown_of_the_fastest_step(treadmill, tmp_path):
     a = treadmill.analysis
     result = render_clip(a, treadmill.video, tmp_path / "c.mp4", ClipOptions(slow_motion=1))

@@ -83,6 +83,7 @@ def test_ghost_is_scaled_mirrored_and_put_on_the_hips():
     np.testing.assert_allclose(ghost, base, atol=1e-9)
 
 
+@pytest.mark.footage
 def test_metric_differences_are_from_the_first_rep(treadmill, jog):
     rows = metric_rows([treadmill.analysis, jog.analysis])
     contact = next(r for r in rows if r.label == "contact time")
