@@ -146,7 +146,7 @@ class MediaPipeEstimator:
         except (RuntimeError, ValueError, OSError) as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
             raise ModelError(f"{model}: MediaPipe cannot load this pose model ({first_line})") from None
-        self._first_call = True
+        self._quiet_until_first_pose = True
         self.model_id = f"{Path(model).name} sha256:{checksum}"
         self.model_version = f"mediapipe {mp.__version__}"
         self.max_people = max_people
@@ -155,12 +155,13 @@ class MediaPipeEstimator:
         """Find people in one RGB frame (H x W x 3, uint8)."""
         height, width = rgb.shape[:2]
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._first_call:  # the graph logs a start-up warning on its first frame
-            self._first_call = False
+        timestamp_ms = int(frame_number) * MEDIAPIPE_STEP_MS
+        if self._quiet_until_first_pose:  # the graph logs a warning the first time it finds a pose
             with _native_stderr_silenced():
-                result = self._landmarker.detect_for_video(image, int(frame_number) * MEDIAPIPE_STEP_MS)
+                result = self._landmarker.detect_for_video(image, timestamp_ms)
+            self._quiet_until_first_pose = not result.pose_landmarks
         else:
-            result = self._landmarker.detect_for_video(image, int(frame_number) * MEDIAPIPE_STEP_MS)
+            result = self._landmarker.detect_for_video(image, timestamp_ms)
         poses = result.pose_landmarks
         if not poses:
             return Detections.empty()
