@@ -162,9 +162,7 @@ def distinct_detections(found: Detections) -> list[int]:
     Detections with no torso position are dropped.
     """
     stats = [torso_centre_and_length(p) for p in found.positions_px]
-    with np.errstate(invalid="ignore"):
-        score = [float(np.nan_to_num(np.nanmean(v), nan=0.0)) if np.isfinite(v).any() else 0.0
-                 for v in found.visibility]
+    score = [float(np.nanmean(v)) if np.isfinite(v).any() else 0.0 for v in found.visibility]
     kept: list[int] = []
     for j in sorted(range(found.n_people), key=lambda j: -score[j]):
         centre, torso = stats[j]
