@@ -1,6 +1,7 @@
 """The one place that strings the stages together.
 
-``video -> pose track`` here; every stage it calls is a pure function or an edge module.
+``video -> pose track -> cleaned track -> angles -> events -> metrics``.  Every stage called
+here is a pure function (or, for the video and the model, an edge module).
 """
 
 from __future__ import annotations
@@ -15,8 +16,25 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .analysis import Analysis, AnalysisConfig
 from .athlete import athlete_arrays, choose_athlete, follow_people
-from .errors import NoAthleteError, VideoError
+from .errors import AnalysisError, NoAthleteError, VideoError
+from .events import (
+    Direction,
+    classify_gait,
+    direction_of_travel,
+    find_contacts,
+    find_start_events,
+    foot_signals,
+    ground_motion,
+    height_band_px,
+    leg_length_px,
+    near_leg,
+)
+from .kinematics import sprint_angles
+from .metrics import rep_summary, step_metrics, velocity_curve
+from .scale import no_scale, scale_from_height, scale_from_points
+from .signal import clean_track
 from .pose import Detections, MediaPipeEstimator, PoseEstimator
 from .track import PoseTrack
 from .video import FrameSpan, VideoInfo, file_sha256, probe, read_frames
@@ -159,3 +177,65 @@ def track_video(
             "athlete": choice.as_provenance(),
         },
     )
+
+
+#: An athlete seen in fewer frames than this cannot be analysed.
+MIN_FRAMES_FOR_ANALYSIS = 10
+
+
+def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Analysis:
+    """Analyse a pose track: clean it, measure angles, find events, compute metrics.
+
+    Raises
+    ------
+    AnalysisError
+        If the athlete is seen in too few frames to analyse, or a scale option is invalid.
+    """
+    config = config or AnalysisConfig()
+    if int(track.detected.sum()) < MIN_FRAMES_FOR_ANALYSIS:
+        raise AnalysisError(
+            f"the athlete is seen in only {int(track.detected.sum())} frames; at least "
+            f"{MIN_FRAMES_FOR_ANALYSIS} are needed")
+    cleaned = clean_track(track, config.cleaning)
+    smooth, timing = cleaned.smooth, cleaned.timing
+    if config.direction in (1, -1):
+        found = direction_of_travel(smooth.positions_px)
+        direction = Direction(int(config.direction), "given", found.hip_travel_legs)
+    else:
+        direction = direction_of_travel(smooth.positions_px)
+    angles = sprint_angles(smooth.positions_px, direction.sign)
+
+    signals = foot_signals(timing)
+    contacts = find_contacts(timing, config.contacts, signals=signals)
+    band = height_band_px(signals, config.contacts)
+    motion = ground_motion(signals, band, track.t_s, config.contacts.slip_legs_per_s * signals.leg_px)
+    start = find_start_events(smooth, direction.sign)
+    after = start.front_exit_s if start is not None and np.isfinite(start.front_exit_s) else -np.inf
+    running_contacts = [c for c in contacts if c.toeoff_s > after]
+    gait = classify_gait(running_contacts, track.duration_s)
+
+    leg = leg_length_px(smooth.positions_px)
+    if config.calibration is not None:
+        scale = scale_from_points(leg, *config.calibration)
+    elif config.height_m is not None:
+        scale = scale_from_height(leg, config.height_m)
+    else:
+        scale = no_scale(leg)
+    steps = step_metrics(contacts, angles, smooth.positions_px, track.t_s, track.frame_index, track.fps,
+                         direction.sign, scale, gait, motion.speed_px_s, after_s=after, near=near_leg(track))
+    summary = rep_summary(steps, contacts, gait, scale, track.fps, start)
+    velocity = velocity_curve(smooth.positions_px, track.t_s, track.fps, direction.sign, scale, motion.speed_px_s)
+    return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
+                    start=start, steps=steps, summary=summary, scale=scale, velocity=velocity,
+                    ground_speed_px_s=motion.speed_px_s, config=config)
+
+
+def analyse_video(
+    video: str | os.PathLike[str],
+    pose_config: PoseConfig | None = None,
+    config: AnalysisConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Analysis:
+    """Pose estimation and analysis of a clip in one call (see :func:`track_video`, :func:`analyse_track`)."""
+    return analyse_track(track_video(video, pose_config, progress=progress), config)

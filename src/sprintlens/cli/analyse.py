@@ -1,0 +1,68 @@
+"""``sprintlens analyse VIDEO|TRACK``: pose (for a video) and sprint analysis, printed and written."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..analysis import AnalysisConfig
+from ..export import write_analysis
+from ..io import ensure_writable_folder, load_track
+from ..pipeline import PoseConfig, analyse_track, track_video
+from ..scale import parse_calibration
+from ..summary import summary_lines
+from ..video import probe
+from .options import capture_fps_option, parse_point, parse_span, span_options
+from .progress import frame_progress
+
+TRACK_SUFFIXES = (".npz",)
+
+
+@click.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the results (default: SOURCE's name + .sprintlens, in this folder).")
+@click.option("--height", "height_m", type=float, default=None, metavar="METRES",
+              help="Athlete's standing height, for distances and speeds in metres.")
+@click.option("--calib", "calib", default=None, metavar="X1,Y1,X2,Y2,METRES",
+              help="Two pixels on the running line a known distance apart (static camera).")
+@click.option("--direction", type=click.Choice(["auto", "ltr", "rtl"]), default="auto", show_default=True,
+              help="Direction of travel in the image (auto: from the clip).")
+@capture_fps_option
+@span_options
+@click.option("--athlete", "athlete", default=None, metavar="X,Y",
+              help="Pick the person nearest this pixel on the first frame where someone is seen.")
+@click.option("--max-people", type=click.IntRange(1, 10), default=3, show_default=True,
+              help="Most people to look for per frame.")
+@click.option("--model", type=click.Path(path_type=Path), default=None, help="Another MediaPipe pose .task bundle.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
+def analyse(source: Path, out: Path | None, height_m: float | None, calib: str | None, direction: str,
+            capture_fps: float | None, start: str | None, end: str | None, athlete: str | None,
+            max_people: int, model: Path | None, quiet: bool) -> None:
+    """Analyse a sprint: SOURCE is a video, or a pose track saved by `sprintlens pose` or an earlier analyse."""
+    config = AnalysisConfig(
+        height_m=height_m,
+        calibration=parse_calibration(calib) if calib else None,
+        direction={"auto": None, "ltr": 1, "rtl": -1}[direction],
+    )
+    target = out if out is not None else Path(f"{source.stem}.sprintlens")
+    ensure_writable_folder(target if target.exists() else (target.parent if str(target.parent) else Path(".")))
+    started = time.perf_counter()
+    if source.suffix.lower() in TRACK_SUFFIXES:
+        track = load_track(source)
+    else:
+        pose_config = PoseConfig(capture_fps=capture_fps, span=parse_span(start, end),
+                                 athlete_point=parse_point(athlete), max_people=max_people, model_path=model)
+        meta = probe(source, capture_fps=capture_fps)
+        with frame_progress(quiet) as progress:
+            track = track_video(meta.path, pose_config, progress=progress, info=meta)
+    analysis = analyse_track(track, config)
+    written = write_analysis(analysis, target)
+    if not quiet:
+        for line in summary_lines(analysis, name=source.name):
+            click.echo(line)
+        click.echo("")
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote {target}/: {', '.join(p.name for p in written.values())} ({elapsed:.1f} s)")

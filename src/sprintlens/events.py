@@ -1,0 +1,614 @@
+"""Events: direction of travel, foot contacts (touchdown, toe-off), gait, block-start events.
+
+Pure functions on pose tracks (pixels).  Contacts are timed on the *timing* version of a cleaned
+track (not low-pass filtered): smoothing spreads a touchdown over several frames.
+
+Foot contacts (../shared/DESIGN.md section 5)
+---------------------------------------------
+1. A ground line is fitted through the lower envelope of each foot point (heel, toe) of each
+   foot: the ground as seen at that foot's depth, tilted if the camera is.
+2. A foot's height is its lowest point's height above that line; its speed is compared with the
+   ground's own image speed, which is 0 for a static camera overground, the belt's speed on a
+   treadmill, or the pan speed of a following camera (estimated from the feet that are down).
+3. Contact: low *and* moving with the ground.  Each stretch of contact is extended to the
+   frames where the foot is still within the height band, and its ends are timed between frames
+   where the interpolated height crosses the stance level (sub-frame timing).  A discrete
+   reading counts a contact from the first to the last frame that shows it, which reads long by
+   about a frame; interpolating the crossing removes that bias (``frame_bias_corrected``).
+4. Every time carries an uncertainty of at least one frame period.
+
+A clip in which the feet overlap in contact (double support) and never both leave the ground is
+walking: no flight times are invented for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+from .landmarks import Landmark as L
+from .signal import derivative, nan_mean, nan_min, nan_runs
+from .track import PoseTrack
+
+log = logging.getLogger(__name__)
+
+SIDES = ("left", "right")
+_POINTS = {"heel": "HEEL", "toe": "FOOT_INDEX"}
+
+
+# -- body scale and direction ----------------------------------------------------------------------
+
+def leg_length_px(positions_px: np.ndarray) -> float:
+    """Median hip-knee-ankle length of the legs over the clip (px); NaN if never seen."""
+    lengths = []
+    for side in ("LEFT", "RIGHT"):
+        hip, knee, ankle = (positions_px[:, L[f"{side}_{p}"]] for p in ("HIP", "KNEE", "ANKLE"))
+        lengths.append(np.linalg.norm(knee - hip, axis=1) + np.linalg.norm(ankle - knee, axis=1))
+    values = np.concatenate(lengths)
+    return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Direction of travel in the image: ``sign`` +1 left to right, -1 right to left."""
+
+    sign: int
+    method: str  # "hip travel" or "facing"
+    hip_travel_legs: float  # net hip displacement over the clip, in leg lengths (signed)
+
+
+def direction_of_travel(positions_px: np.ndarray) -> Direction:
+    """Decide once per clip which way the athlete runs.
+
+    From the hips' net horizontal travel when they travel at least one leg length; otherwise (a
+    treadmill, or a camera following the athlete) from which way the body faces over the whole
+    clip: nose ahead of the ears, toes ahead of the heels (medians, so a frame or a late-swing
+    foot cannot flip it).
+    """
+    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    good = np.flatnonzero(np.isfinite(hips))
+    leg = leg_length_px(positions_px)
+    travel = float(np.median(hips[good[-5:]]) - np.median(hips[good[:5]])) if good.size >= 2 else 0.0
+    travel_legs = travel / leg if np.isfinite(leg) and leg > 0 else 0.0
+    if abs(travel_legs) >= 1.0:
+        return Direction(1 if travel > 0 else -1, "hip travel", travel_legs)
+    ears = (positions_px[:, L.LEFT_EAR, 0] + positions_px[:, L.RIGHT_EAR, 0]) / 2
+    votes = [np.nanmedian(positions_px[:, L.NOSE, 0] - ears)]
+    for side in ("LEFT", "RIGHT"):
+        votes.append(np.nanmedian(positions_px[:, L[f"{side}_FOOT_INDEX"], 0] - positions_px[:, L[f"{side}_HEEL"], 0]))
+    score = float(np.nansum(np.sign(votes)))
+    if score == 0:
+        score = travel
+    return Direction(1 if score >= 0 else -1, "facing", travel_legs)
+
+
+def near_leg(track: PoseTrack) -> str | None:
+    """Which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
+
+    In a side view the near leg's points are rated more visible and lie at smaller depth.
+    Medians over the clip of knee, ankle, heel and toe; visibility decides, depth breaks ties.
+    """
+    parts = ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
+    score = {}
+    for side in SIDES:
+        idx = [L[f"{side.upper()}_{p}"] for p in parts]
+        vis = track.visibility[:, idx]
+        depth = track.depth_px[:, idx]
+        score[side] = (float(np.nanmedian(vis)) if np.isfinite(vis).any() else 0.0,
+                       -float(np.nanmedian(depth)) if np.isfinite(depth).any() else 0.0)
+    (lv, ld), (rv, rd) = score["left"], score["right"]
+    if abs(lv - rv) >= 0.05:
+        return "left" if lv > rv else "right"
+    if abs(ld - rd) > 1e-6:
+        return "left" if ld > rd else "right"
+    return None
+
+
+# -- ground and foot signals -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GroundLine:
+    """Image ground line ``y = slope * x + intercept`` (px) seen by one foot point."""
+
+    slope: float
+    intercept: float
+
+    def y_at(self, x: np.ndarray) -> np.ndarray:
+        return self.slope * x + self.intercept
+
+
+def fit_ground_line(x: np.ndarray, y: np.ndarray, leg_px: float, percentile: float = 90.0) -> GroundLine | None:
+    """Line through the lower envelope (largest image y) of a foot point's positions.
+
+    The positions are binned along x (half a leg length per bin); each bin with enough samples
+    gives its ``percentile``-th y; a weighted least-squares line goes through those.  A narrow
+    x range (a treadmill) gives a level line.  None when there are too few positions.
+    """
+    good = np.isfinite(x) & np.isfinite(y)
+    if good.sum() < 8:
+        return None
+    x, y = x[good], y[good]
+    width = max(leg_px / 2.0, 1.0)
+    edges = np.arange(x.min(), x.max() + width, width)
+    centres, levels, weights = [], [], []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (x >= lo) & (x < hi)
+        if inside.sum() >= 6:
+            centres.append(float(np.median(x[inside])))
+            levels.append(float(np.percentile(y[inside], percentile)))
+            weights.append(float(inside.sum()))
+    if len(centres) < 2 or (max(centres) - min(centres)) < leg_px:
+        return GroundLine(0.0, float(np.percentile(y, percentile)))
+    slope, intercept = np.polyfit(centres, levels, 1, w=np.sqrt(weights))
+    return GroundLine(float(slope), float(intercept))
+
+
+@dataclass(frozen=True)
+class FootSignals:
+    """Per-foot signals used to find contacts (all (T,), pixels and seconds)."""
+
+    height_px: dict[str, np.ndarray]  # lowest point's height above its ground line
+    x_px: dict[str, np.ndarray]  # horizontal position of the foot (mean of heel and toe)
+    vx_px_s: dict[str, np.ndarray]  # horizontal speed of the foot
+    ground: dict[str, dict[str, GroundLine | None]]
+    leg_px: float
+
+
+def foot_signals(track: PoseTrack) -> FootSignals:
+    """Heights above the ground and horizontal speeds of both feet."""
+    P = track.positions_px
+    leg = leg_length_px(P)
+    heights, xs, speeds, ground = {}, {}, {}, {}
+    for side in SIDES:
+        per_point = []
+        ground[side] = {}
+        points = {}
+        for name, part in _POINTS.items():
+            xy = P[:, L[f"{side.upper()}_{part}"]]
+            points[name] = xy
+            line = fit_ground_line(xy[:, 0], xy[:, 1], leg)
+            ground[side][name] = line
+            per_point.append(line.y_at(xy[:, 0]) - xy[:, 1] if line else np.full(len(xy), np.nan))
+        heights[side] = nan_min(np.stack(per_point))
+        x = nan_mean(np.stack([points["heel"][:, 0], points["toe"][:, 0]]))
+        xs[side] = x
+        speeds[side] = derivative(x, track.t_s, track.fps)
+    return FootSignals(heights, xs, speeds, ground, leg)
+
+
+# -- contacts ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ContactConfig:
+    """Options of :func:`find_contacts` (lengths in leg lengths, times in seconds).
+
+    Attributes
+    ----------
+    height_band_legs : float, optional
+        A foot lower than this above its ground line may be in contact; from the data (three
+        robust standard deviations of the stance heights) when None, within the bounds below.
+    min_band_legs, max_band_legs : float
+        Bounds of the height band chosen from the data.
+    slip_legs_per_s : float
+        A foot in contact moves with the ground to within this speed (or more, when the clip's
+        own speed noise is larger: see :func:`ground_motion`).
+    min_contact_s : float
+        Shorter contacts are noise (also at least two frames).
+    merge_gap_s : float
+        Two contacts of one foot this close are one (also at most one frame apart).
+    """
+
+    height_band_legs: float | None = None
+    min_band_legs: float = 0.03
+    max_band_legs: float = 0.12
+    slip_legs_per_s: float = 1.5
+    min_contact_s: float = 0.04
+    merge_gap_s: float = 0.02
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One foot on the ground, from touchdown to toe-off.
+
+    Attributes
+    ----------
+    foot : str
+        ``"left"`` or ``"right"`` as labelled in the (cleaned) track.
+    touchdown_s, toeoff_s : float
+        Times (s), interpolated between frames.
+    first_frame, last_frame : int
+        Track indices of the first and last frames that show the foot down.
+    uncertainty_s : float
+        Uncertainty of each of the two times (s): at least one frame period.
+    x_px, y_px : float
+        Contact point: the foot's median position while down (px).
+    starts_in_clip, ends_in_clip : bool
+        False when the clip cuts the contact (its touchdown or toe-off was not filmed).
+    """
+
+    foot: str
+    touchdown_s: float
+    toeoff_s: float
+    first_frame: int
+    last_frame: int
+    uncertainty_s: float
+    x_px: float
+    y_px: float
+    starts_in_clip: bool = True
+    ends_in_clip: bool = True
+
+    @property
+    def contact_s(self) -> float:
+        """Contact time (s)."""
+        return self.toeoff_s - self.touchdown_s
+
+    @property
+    def complete(self) -> bool:
+        """Both touchdown and toe-off were filmed."""
+        return self.starts_in_clip and self.ends_in_clip
+
+
+@dataclass(frozen=True)
+class GroundMotion:
+    """How the ground moves in the image, and how steady a planted foot reads."""
+
+    speed_px_s: np.ndarray  # (T,) image speed of the ground under the athlete
+    slip_px_s: float  # a planted foot moves with the ground to within this speed
+
+
+def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_slip_px_s: float) -> GroundMotion:
+    """Image speed of the ground under the athlete, from the feet that are down.
+
+    0 for a static camera overground, the belt on a treadmill, minus the pan speed for a camera
+    that follows.  Within half a second of each frame, the speeds of the feet below the height
+    band form a tight cluster (planted feet) and a spread (feet still swinging low): the
+    cluster's centre is the histogram mode, refined by the median of the speeds near it.  The
+    slip allowance is the larger of ``min_slip_px_s`` and three robust standard deviations of
+    the planted feet's speeds about the ground speed.
+    """
+    n = len(t_s)
+    with np.errstate(invalid="ignore"):
+        low = np.stack([signals.height_px[s] < band_px for s in SIDES])
+    speeds = np.stack([signals.vx_px_s[s] for s in SIDES])
+    sample_t = np.concatenate([t_s[low[i] & np.isfinite(speeds[i])] for i in range(2)])
+    sample_v = np.concatenate([speeds[i][low[i] & np.isfinite(speeds[i])] for i in range(2)])
+    order = np.argsort(sample_t)
+    sample_t, sample_v = sample_t[order], sample_v[order]
+    if sample_v.size < 3:
+        return GroundMotion(np.zeros(n), float(min_slip_px_s))
+    width = min_slip_px_s  # histogram bin
+    estimate = np.full(n, np.nan)
+    lo = np.searchsorted(sample_t, t_s - 0.25, side="left")
+    hi = np.searchsorted(sample_t, t_s + 0.25, side="right")
+    for i in range(n):
+        window = sample_v[lo[i]:hi[i]]
+        if window.size < 3:
+            continue
+        estimate[i] = _cluster_centre(window, width)
+    good = np.isfinite(estimate)
+    speed = np.interp(t_s, t_s[good], estimate[good]) if good.any() else np.full(n, _cluster_centre(sample_v, width))
+    deviation = sample_v - np.interp(sample_t, t_s, speed)
+    near = np.abs(deviation) < 2 * width
+    sigma = 1.4826 * float(np.median(np.abs(deviation[near]))) if near.sum() >= 5 else 0.0
+    return GroundMotion(speed, float(max(min_slip_px_s, 3.0 * sigma)))
+
+
+def _cluster_centre(values: np.ndarray, width: float) -> float:
+    """Centre of the densest cluster of ``values``: histogram mode, refined by a local median."""
+    lo, hi = float(values.min()), float(values.max())
+    if hi - lo < width:
+        return float(np.median(values))
+    counts, edges = np.histogram(values, bins=np.arange(lo, hi + width, width))
+    k = int(np.argmax(counts))
+    centre = (edges[k] + edges[k + 1]) / 2
+    near = values[np.abs(values - centre) <= width]
+    return float(np.median(near)) if near.size else float(centre)
+
+
+def _nan_median_masked(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    chosen = np.where(mask & np.isfinite(values), values, np.nan)
+    out = np.full(values.shape[1], np.nan)
+    has = np.isfinite(chosen).any(axis=0)
+    if has.any():
+        out[has] = np.nanmedian(chosen[:, has], axis=0)
+    return out
+
+
+def height_band_px(signals: FootSignals, config: ContactConfig) -> float:
+    """Height (px) below which a foot may be down: from the noise of the stance heights."""
+    leg = signals.leg_px
+    if config.height_band_legs is not None:
+        return config.height_band_legs * leg
+    heights = np.concatenate([signals.height_px[s] for s in SIDES])
+    heights = heights[np.isfinite(heights)]
+    if heights.size < 10:
+        return config.max_band_legs * leg
+    lower = heights[heights < config.max_band_legs * leg]
+    if lower.size < 5:
+        return config.max_band_legs * leg
+    sigma = 1.4826 * np.median(np.abs(lower - np.median(lower)))
+    return float(np.clip(np.median(lower) + 3.0 * sigma, config.min_band_legs * leg, config.max_band_legs * leg))
+
+
+def _crossing(t0: float, h0: float, t1: float, h1: float, level: float) -> float:
+    """Time where the line from (t0, h0) to (t1, h1) reaches ``level`` (clipped to the interval)."""
+    if not (np.isfinite(h0) and np.isfinite(h1)) or h0 == h1:
+        return t1 if abs(h1 - level) < abs(h0 - level) else t0
+    return float(np.clip(t0 + (level - h0) / (h1 - h0) * (t1 - t0), min(t0, t1), max(t0, t1)))
+
+
+def _time_contact(side: str, a: int, b: int, h: np.ndarray, slip_ratio: np.ndarray, t: np.ndarray,
+                  leg: float, period: float, spread: float) -> Contact | None:
+    """Time one candidate contact (frames a..b-1 are low and moving with the ground).
+
+    The foot's distance from contact at each frame is the larger of its height over the stance
+    level and its slip over the slip threshold (``slip_ratio``), so 1 means "at the limit".  The
+    stance level is the median height of the candidate frames plus one robust standard deviation
+    (at least 1 % of a leg length).  The contact is the stretch around the candidate where that
+    distance is at most 1, and its ends are where it crosses 1, interpolated between frames.
+    """
+    n = len(h)
+    stance = h[a:b]
+    if not np.isfinite(stance).any():
+        return None
+    centre = float(np.nanmedian(stance))
+    level = centre + max(spread, 0.01 * leg)
+    scale = max(level, 0.01 * leg)
+    distance = np.maximum(h / scale, np.nan_to_num(slip_ratio, nan=0.0))
+    inside = np.flatnonzero(distance[a:b] <= 1.0)
+    if inside.size == 0:
+        return None
+    first, last = a + int(inside[0]), a + int(inside[-1])
+    while first > 0 and distance[first - 1] <= 1.0:
+        first -= 1
+    while last + 1 < n and distance[last + 1] <= 1.0:
+        last += 1
+    starts = first > 0 and np.isfinite(distance[first - 1]) and np.isfinite(h[first - 1])
+    ends = last + 1 < n and np.isfinite(distance[last + 1]) and np.isfinite(h[last + 1])
+    touchdown = _crossing(t[first - 1], distance[first - 1], t[first], distance[first], 1.0) if starts else float(t[first])
+    toeoff = _crossing(t[last], distance[last], t[last + 1], distance[last + 1], 1.0) if ends else float(t[last])
+    return Contact(foot=side, touchdown_s=touchdown, toeoff_s=toeoff, first_frame=first, last_frame=last,
+                   uncertainty_s=period, x_px=float("nan"), y_px=float("nan"),
+                   starts_in_clip=bool(starts), ends_in_clip=bool(ends))
+
+
+def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
+                  signals: FootSignals | None = None) -> list[Contact]:
+    """Every contact of both feet, sorted by touchdown (see the module docstring)."""
+    config = config or ContactConfig()
+    signals = signals or foot_signals(track)
+    t, fps = track.t_s, track.fps
+    n = len(t)
+    leg = signals.leg_px
+    if not np.isfinite(leg) or leg <= 0 or n < 3:
+        return []
+    band = height_band_px(signals, config)
+    motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg)
+    ground_v, slip = motion.speed_px_s, motion.slip_px_s
+    period = 1.0 / fps
+    min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
+    merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))
+    contacts: list[Contact] = []
+    for side in SIDES:
+        h = signals.height_px[side]
+        slip_ratio = np.abs(signals.vx_px_s[side] - ground_v) / slip
+        with np.errstate(invalid="ignore"):
+            core = (h < band) & (slip_ratio < 1.0)
+        merged: list[tuple[int, int]] = []
+        for a, b in nan_runs(~core):  # runs of True in core
+            if merged and a - merged[-1][1] <= merge_frames:
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        x_foot = signals.x_px[side]
+        deviations = [h[a:b] - np.nanmedian(h[a:b]) for a, b in merged if np.isfinite(h[a:b]).any()]
+        pooled = np.concatenate(deviations) if deviations else np.empty(0)
+        spread = 1.4826 * float(np.nanmedian(np.abs(pooled))) if np.isfinite(pooled).any() else 0.0
+        for a, b in merged:
+            contact = _time_contact(side, a, b, h, slip_ratio, t, leg, period, spread)
+            if contact is None or contact.last_frame - contact.first_frame + 1 < min_frames:
+                continue
+            line = signals.ground[side]["toe"] or signals.ground[side]["heel"]
+            x = float(np.nanmedian(x_foot[contact.first_frame:contact.last_frame + 1]))
+            y = float(line.y_at(np.array([x]))[0]) if line else float("nan")
+            contacts.append(Contact(**{**contact.__dict__, "x_px": x, "y_px": y}))
+    contacts.sort(key=lambda c: c.touchdown_s)
+    contacts = merge_fragments(contacts)
+    log.info("contacts: %d (height band %.1f px, leg %.0f px)", len(contacts), band, leg)
+    return contacts
+
+
+def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list[Contact]:
+    """Join contacts of one foot broken by a brief lift of the signal.
+
+    Two successive contacts of the same foot with no contact of the other foot between them
+    are one contact when the gap between them is shorter than ``max_gap_steps`` of the clip's
+    median step time (touchdown to next touchdown of the other foot).
+    """
+    if len(contacts) < 3:
+        return contacts
+    steps = [b.touchdown_s - a.touchdown_s for a, b in zip(contacts, contacts[1:]) if a.foot != b.foot]
+    if not steps:
+        return contacts
+    max_gap = max_gap_steps * float(np.median(steps))
+    out = [contacts[0]]
+    for c in contacts[1:]:
+        prev = out[-1]
+        if c.foot == prev.foot and c.touchdown_s - prev.toeoff_s < max_gap:
+            out[-1] = Contact(
+                foot=prev.foot, touchdown_s=prev.touchdown_s, toeoff_s=c.toeoff_s, first_frame=prev.first_frame,
+                last_frame=c.last_frame, uncertainty_s=max(prev.uncertainty_s, c.uncertainty_s),
+                x_px=float(np.nanmean([prev.x_px, c.x_px])), y_px=float(np.nanmean([prev.y_px, c.y_px])),
+                starts_in_clip=prev.starts_in_clip, ends_in_clip=c.ends_in_clip)
+        else:
+            out.append(c)
+    return out
+
+
+# -- gait -------------------------------------------------------------------------------------------
+
+class Gait(Enum):
+    RUNNING = "running"
+    WALKING = "walking"
+    STANDING = "standing"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class GaitVerdict:
+    """Running, walking, standing or unknown, and the evidence."""
+
+    gait: Gait
+    reason: str
+    flight_fraction: float  # of the gaps between successive contacts, the share with both feet up
+    duty_factor: float  # mean contact time / mean stride time, NaN if unknown
+    details: dict[str, float] = field(default_factory=dict)
+
+
+def classify_gait(contacts: list[Contact], duration_s: float) -> GaitVerdict:
+    """Tell running (flight between contacts) from walking (double support, no flight)."""
+    complete = [c for c in contacts if c.complete]
+    per_foot = {s: [c for c in contacts if c.foot == s] for s in SIDES}
+    if contacts and all(len(v) <= 1 for v in per_foot.values()):
+        covered = sum(c.contact_s for c in contacts) / max(duration_s, 1e-9)
+        if covered > 0.8 * len([v for v in per_foot.values() if v]):
+            return GaitVerdict(Gait.STANDING, "the feet stay on the ground", 0.0, float("nan"))
+    gaps = []
+    for prev, nxt in zip(contacts, contacts[1:]):
+        if prev.foot != nxt.foot and prev.ends_in_clip and nxt.starts_in_clip:
+            gaps.append(nxt.touchdown_s - prev.toeoff_s)
+    if len(gaps) < 2:
+        return GaitVerdict(Gait.UNKNOWN, f"too few successive contacts ({len(contacts)} contacts)",
+                           float("nan"), float("nan"))
+    gaps_arr = np.array(gaps)
+    flight_fraction = float(np.mean(gaps_arr > 0))
+    stride_times = []
+    for side in SIDES:
+        tds = [c.touchdown_s for c in per_foot[side] if c.starts_in_clip]
+        stride_times += list(np.diff(tds))
+    duty = float(np.mean([c.contact_s for c in complete]) / np.mean(stride_times)) if complete and stride_times else float("nan")
+    median_gap = float(np.median(gaps_arr))
+    details = {"median_gap_s": median_gap, "n_gaps": float(len(gaps))}
+    if flight_fraction >= 0.5 and median_gap > 0:
+        return GaitVerdict(Gait.RUNNING, f"flight between {100 * flight_fraction:.0f}% of successive contacts",
+                           flight_fraction, duty, details)
+    return GaitVerdict(Gait.WALKING,
+                       f"no flight phase: the feet overlap on the ground (double support, median "
+                       f"{-1000 * median_gap:.0f} ms)", flight_fraction, duty, details)
+
+
+# -- block start ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StartEvents:
+    """Events of a block (or crouched) start, in seconds; NaN where not found.
+
+    Attributes
+    ----------
+    set_position_s : float
+        Start of the still hold in the set position.
+    first_movement_s : float
+        First rise of hip and shoulder motion above the noise of the hold.
+    rear_exit_s, front_exit_s : float
+        When the rear and front feet leave the blocks.
+    rear_foot, front_foot : str
+        Which labelled foot was behind and in front in the set position.
+    set_frame : int
+        Track index of a representative frame of the hold (its middle).
+    uncertainty_s : float
+        Of each time: at least one frame period.
+    """
+
+    set_position_s: float
+    first_movement_s: float
+    rear_exit_s: float
+    front_exit_s: float
+    rear_foot: str
+    front_foot: str
+    set_frame: int
+    uncertainty_s: float
+
+    @property
+    def block_time_s(self) -> float:
+        """First movement to front-foot exit (s)."""
+        return self.front_exit_s - self.first_movement_s
+
+    @property
+    def rear_block_time_s(self) -> float:
+        """First movement to rear-foot exit (s)."""
+        return self.rear_exit_s - self.first_movement_s
+
+
+def _torso_centre(positions_px: np.ndarray) -> np.ndarray:
+    idx = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
+    return nan_mean(np.moveaxis(positions_px[:, idx], 1, 0))
+
+
+def _departure(displacement: np.ndarray, t: np.ndarray, start: int, noise: float, threshold: float) -> float:
+    """Time a displacement from rest starts for good: first frame after ``start`` above
+    ``threshold`` that stays above it for three frames, traced back to where it last was
+    within two noise deviations of rest (interpolated)."""
+    n = len(displacement)
+    for k in range(start, n - 2):
+        window = displacement[k:k + 3]
+        if np.all(np.isfinite(window)) and np.all(window > threshold):
+            j = k
+            quiet = 2.0 * noise
+            while j > start and np.isfinite(displacement[j - 1]) and displacement[j - 1] > quiet:
+                j -= 1
+            if j == 0:
+                return float(t[0])
+            return _crossing(t[j - 1], displacement[j - 1], t[j], displacement[j], quiet)
+    return float("nan")
+
+
+def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2) -> StartEvents | None:
+    """Set position, first movement and block exits of a clip that starts crouched and still.
+
+    The set position is the first stretch of at least ``min_hold_s`` in which the torso
+    (hips and shoulders) and both feet are still and the hands are down (wrists below the
+    knees).  None when the clip does not start that way (a flying or standing start).
+    """
+    P = track.positions_px
+    t, fps = track.t_s, track.fps
+    leg = leg_length_px(P)
+    if not np.isfinite(leg) or track.n_frames < 10:
+        return None
+    centre = _torso_centre(P)
+    speed = np.hypot(derivative(centre[:, 0], t, fps), derivative(centre[:, 1], t, fps))
+    wrists_y = nan_mean(P[:, [L.LEFT_WRIST, L.RIGHT_WRIST], 1].T)
+    knees_y = nan_mean(P[:, [L.LEFT_KNEE, L.RIGHT_KNEE], 1].T)
+    with np.errstate(invalid="ignore"):
+        still = (speed < 0.3 * leg) & (wrists_y > knees_y)
+    hold = None
+    for a, b in nan_runs(~still):
+        if t[b - 1] - t[a] >= min_hold_s:
+            hold = (a, b)
+            break
+    if hold is None:
+        return None
+    a, b = hold
+    rest = np.nanmedian(centre[a:b], axis=0)
+    displacement = np.linalg.norm(centre - rest, axis=1)
+    noise = max(1.4826 * float(np.nanmedian(np.abs(displacement[a:b] - np.nanmedian(displacement[a:b])))), 0.002 * leg)
+    first_movement = _departure(displacement, t, a, noise, max(5.0 * noise, 0.02 * leg))
+
+    feet = {}
+    for side in SIDES:
+        foot = nan_mean(np.stack([P[:, L[f"{side.upper()}_HEEL"]], P[:, L[f"{side.upper()}_FOOT_INDEX"]]]))
+        feet[side] = foot
+    sag_x = {side: direction * float(np.nanmedian(feet[side][a:b, 0])) for side in SIDES}
+    rear, front = sorted(SIDES, key=lambda s: sag_x[s])
+    exits = {}
+    start_k = int(np.searchsorted(t, first_movement)) if np.isfinite(first_movement) else a
+    for side in SIDES:
+        rest_foot = np.nanmedian(feet[side][a:b], axis=0)
+        disp = np.linalg.norm(feet[side] - rest_foot, axis=1)
+        foot_noise = max(1.4826 * float(np.nanmedian(np.abs(disp[a:b] - np.nanmedian(disp[a:b])))), 0.002 * leg)
+        exits[side] = _departure(disp, t, max(start_k - 1, a), foot_noise, max(5.0 * foot_noise, 0.05 * leg))
+    return StartEvents(
+        set_position_s=float(t[a]), first_movement_s=first_movement, rear_exit_s=exits[rear],
+        front_exit_s=exits[front], rear_foot=rear, front_foot=front, set_frame=int((a + b - 1) // 2),
+        uncertainty_s=1.0 / fps)

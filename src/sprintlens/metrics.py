@@ -1,0 +1,299 @@
+"""Per-step and per-rep metrics, each timing with its uncertainty (../shared/DESIGN.md section 5).
+
+A step runs from one touchdown to the next touchdown (of the other foot).  Its contact is the
+first foot's ground contact; its flight is from that toe-off to the next touchdown.
+
+Uncertainty: every event time is good to one frame period at best (``timing_unc_s``); contact,
+flight and step times inherit that.  Below :data:`LOW_CONFIDENCE_FPS` a frame is a large part of a
+contact, so contact and flight times are flagged low confidence (reported, not hidden).
+Distances carry the scale's own uncertainty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .events import Contact, Gait, GaitVerdict, StartEvents
+from .landmarks import Landmark as L
+from .scale import Scale
+from .signal import derivative, nan_mean
+
+#: Below this frame rate (frames/s), contact and flight times are low confidence.
+LOW_CONFIDENCE_FPS = 100.0
+
+
+def value_at(t_s: np.ndarray, values: np.ndarray, time_s: float) -> float:
+    """A per-frame series interpolated at ``time_s`` (NaN outside or next to missing data)."""
+    if not np.isfinite(time_s) or time_s < t_s[0] or time_s > t_s[-1]:
+        return float("nan")
+    k = int(np.searchsorted(t_s, time_s))
+    if k == 0:
+        return float(values[0])
+    a, b = values[k - 1], values[k]
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return float(a if np.isfinite(a) and time_s - t_s[k - 1] < t_s[k] - time_s else b)
+    w = (time_s - t_s[k - 1]) / (t_s[k] - t_s[k - 1])
+    return float(a + w * (b - a))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step, touchdown to the next touchdown.  Times in s, angles in deg, distances in the
+    rep's unit (``m``, or leg lengths without a metric scale), frames are video frame indices."""
+
+    index: int
+    foot: str
+    foot_view: str  # "near" or "far" (to the camera), "" when unclear
+    touchdown_s: float
+    toeoff_s: float
+    next_touchdown_s: float
+    contact_s: float
+    flight_s: float
+    step_time_s: float
+    step_frequency_hz: float
+    timing_unc_s: float
+    step_frequency_unc_hz: float
+    step_length: float
+    step_length_unc: float
+    step_velocity: float
+    touchdown_distance: float
+    hip_extension_toeoff_deg: float
+    thigh_toeoff_deg: float
+    shin_touchdown_deg: float
+    trunk_lean_touchdown_deg: float
+    knee_drive_deg: float
+    knee_height_thighs: float
+    max_thigh_separation_deg: float
+    touchdown_frame: int
+    full_support_frame: int
+    toeoff_frame: int
+    max_separation_frame: int
+    low_confidence_timing: bool
+
+    def as_row(self) -> dict[str, object]:
+        return asdict(self)
+
+
+#: Step metrics summarised per rep, with the direction in which a change is a worse sign.
+STEP_METRICS: dict[str, str] = {
+    "contact_s": "up",
+    "flight_s": "either",
+    "step_time_s": "up",
+    "step_frequency_hz": "down",
+    "step_length": "down",
+    "step_velocity": "down",
+    "touchdown_distance": "up",
+    "hip_extension_toeoff_deg": "down",
+    "thigh_toeoff_deg": "either",
+    "shin_touchdown_deg": "either",
+    "trunk_lean_touchdown_deg": "either",
+    "knee_drive_deg": "down",
+    "max_thigh_separation_deg": "down",
+}
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Mean, spread and linear trend of a step metric over a rep."""
+
+    mean: float
+    sd: float
+    n: int
+    slope_per_step: float
+    first_last_change: float  # mean of the last third minus mean of the first third
+
+
+@dataclass(frozen=True)
+class RepSummary:
+    """Per-rep metrics."""
+
+    gait: str
+    gait_reason: str
+    n_steps: int
+    unit: str
+    scale_source: str
+    cadence_spm: float
+    duty_factor: float
+    top_velocity: float
+    top_velocity_step: int
+    block_time_s: float
+    rear_block_time_s: float
+    low_confidence_timing: bool
+    fps: float
+    trends: dict[str, Trend] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        out = asdict(self)
+        out["trends"] = {k: asdict(v) for k, v in self.trends.items()}
+        return out
+
+
+def _key_frames(contact: Contact, next_td: float, track_t: np.ndarray, frame_index: np.ndarray,
+                foot_x: np.ndarray, hip_x: np.ndarray, separation: np.ndarray) -> tuple[int, int, int, int]:
+    """Video frames of touchdown, full support, toe-off and max thigh separation of a step."""
+    first, last = contact.first_frame, contact.last_frame
+    gap = np.abs(foot_x[first:last + 1] - hip_x[first:last + 1])
+    full = first + int(np.nanargmin(gap)) if np.isfinite(gap).any() else (first + last) // 2
+    lo = int(np.searchsorted(track_t, contact.touchdown_s))
+    hi = int(np.searchsorted(track_t, next_td, side="right"))
+    window = separation[lo:hi]
+    peak = lo + int(np.nanargmax(window)) if window.size and np.isfinite(window).any() else last
+    return (int(frame_index[first]), int(frame_index[full]), int(frame_index[last]), int(frame_index[peak]))
+
+
+def step_metrics(
+    contacts: list[Contact],
+    angles: dict[str, np.ndarray],
+    positions_px: np.ndarray,
+    t_s: np.ndarray,
+    frame_index: np.ndarray,
+    fps: float,
+    direction: int,
+    scale: Scale,
+    gait: GaitVerdict,
+    ground_speed_px_s: np.ndarray | None = None,
+    after_s: float = -np.inf,
+    near: str | None = None,
+) -> list[Step]:
+    """Steps from successive contacts of alternating feet.
+
+    Parameters
+    ----------
+    contacts : list of Contact
+        Sorted by touchdown.
+    angles : dict
+        Per-frame angles (:func:`sprintlens.kinematics.sprint_angles`) of the smoothed track.
+    positions_px : ndarray (T, 33, 2)
+        Smoothed landmarks (px), for hip and foot positions.
+    ground_speed_px_s : ndarray (T,), optional
+        Image speed of the ground (a treadmill belt, a panning camera); 0 when None.
+    after_s : float
+        Ignore contacts that end before this time (feet still in the blocks).
+    near : str, optional
+        Which leg is nearer the camera (labels each step's foot near or far).
+    """
+    period = 1.0 / fps
+    low_conf = fps < LOW_CONFIDENCE_FPS
+    running = gait.gait == Gait.RUNNING
+    ground = np.zeros(len(t_s)) if ground_speed_px_s is None else ground_speed_px_s
+    hip_x = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    usable = [c for c in contacts if c.toeoff_s > after_s]
+    steps: list[Step] = []
+    for this, nxt in zip(usable, usable[1:]):
+        if this.foot == nxt.foot or not (this.complete and nxt.starts_in_clip):
+            continue
+        side, other = this.foot, nxt.foot
+        foot_pts = positions_px[:, [L[f"{side.upper()}_HEEL"], L[f"{side.upper()}_FOOT_INDEX"]]]
+        next_pts = positions_px[:, [L[f"{other.upper()}_HEEL"], L[f"{other.upper()}_FOOT_INDEX"]]]
+        foot_x = nan_mean(foot_pts[..., 0].T)
+        next_x = nan_mean(next_pts[..., 0].T)
+        step_time = nxt.touchdown_s - this.touchdown_s
+        contact_time = this.contact_s
+        flight = nxt.touchdown_s - this.toeoff_s if running else float("nan")
+
+        # step length: where the next foot lands, relative to the ground point under this foot at
+        # its touchdown, which the ground carries along meanwhile (treadmill, panning camera)
+        a, b = this.first_frame, nxt.first_frame
+        carried = float(np.trapezoid(ground[a:b + 1], t_s[a:b + 1])) if b > a else 0.0
+        length_px = direction * (next_x[b] - (foot_x[a] + carried))
+        length = float(scale.distance(length_px))
+        length_unc = abs(length) * scale.relative_uncertainty + float(scale.distance(0.02 * scale.leg_px))
+
+        # touchdown distance: lowest foot point at touchdown relative to the hip midpoint
+        heights = -foot_pts[a, :, 1]
+        lowest = int(np.nanargmin(-heights)) if np.isfinite(heights).any() else 0
+        td_distance = float(scale.distance(direction * (foot_pts[a, lowest, 0] - hip_x[a])))
+
+        separation = angles["thigh_separation_deg"]
+        lo = int(np.searchsorted(t_s, this.touchdown_s))
+        hi = int(np.searchsorted(t_s, nxt.touchdown_s, side="right"))
+        swing_thigh = angles[f"thigh_{other}_deg"][lo:hi]
+        if swing_thigh.size and np.isfinite(swing_thigh).any():
+            peak = lo + int(np.nanargmax(swing_thigh))
+            knee_drive = float(angles[f"thigh_{other}_deg"][peak])
+            knee_height = float(angles[f"knee_height_{other}"][peak])
+        else:
+            knee_drive = knee_height = float("nan")
+        window = separation[lo:hi]
+        max_sep = float(np.nanmax(window)) if window.size and np.isfinite(window).any() else float("nan")
+        frames = _key_frames(this, nxt.touchdown_s, t_s, frame_index, foot_x, hip_x, separation)
+        steps.append(Step(
+            index=len(steps) + 1, foot=side, foot_view="" if near is None else ("near" if side == near else "far"),
+            touchdown_s=this.touchdown_s, toeoff_s=this.toeoff_s, next_touchdown_s=nxt.touchdown_s,
+            contact_s=contact_time, flight_s=flight, step_time_s=step_time,
+            step_frequency_hz=1.0 / step_time, timing_unc_s=period,
+            step_frequency_unc_hz=period / step_time**2,
+            step_length=length, step_length_unc=float(length_unc),
+            step_velocity=length / step_time,
+            touchdown_distance=td_distance,
+            hip_extension_toeoff_deg=value_at(t_s, angles[f"hip_extension_{side}_deg"], this.toeoff_s),
+            thigh_toeoff_deg=value_at(t_s, angles[f"thigh_{side}_deg"], this.toeoff_s),
+            shin_touchdown_deg=value_at(t_s, angles[f"shin_{side}_deg"], this.touchdown_s),
+            trunk_lean_touchdown_deg=value_at(t_s, angles["trunk_lean_deg"], this.touchdown_s),
+            knee_drive_deg=knee_drive, knee_height_thighs=knee_height, max_thigh_separation_deg=max_sep,
+            touchdown_frame=frames[0], full_support_frame=frames[1], toeoff_frame=frames[2],
+            max_separation_frame=frames[3], low_confidence_timing=low_conf,
+        ))
+    return steps
+
+
+def trend(values: list[float]) -> Trend:
+    """Mean, SD, least-squares slope per step and last-third minus first-third of a series."""
+    x = np.asarray(values, dtype=np.float64)
+    idx = np.flatnonzero(np.isfinite(x))
+    if idx.size == 0:
+        return Trend(float("nan"), float("nan"), 0, float("nan"), float("nan"))
+    v = x[idx]
+    slope = float(np.polyfit(idx, v, 1)[0]) if idx.size >= 3 else float("nan")
+    third = max(1, idx.size // 3)
+    change = float(np.mean(v[-third:]) - np.mean(v[:third])) if idx.size >= 3 else float("nan")
+    return Trend(float(np.mean(v)), float(np.std(v, ddof=1)) if v.size > 1 else float("nan"), int(v.size), slope, change)
+
+
+def cadence_spm(contacts: list[Contact]) -> float:
+    """Steps per minute from the touchdowns of a run of alternating contacts.
+
+    The slope of touchdown time against step number (least squares) is the mean step time; it
+    is steadier than the span from first to last touchdown, which rests on two events only.
+    """
+    touchdowns = [c.touchdown_s for c in contacts if c.starts_in_clip]
+    if len(touchdowns) < 3:
+        return float("nan")
+    slope = float(np.polyfit(np.arange(len(touchdowns)), touchdowns, 1)[0])
+    return 60.0 / slope if slope > 0 else float("nan")
+
+
+def rep_summary(steps: list[Step], contacts: list[Contact], gait: GaitVerdict, scale: Scale, fps: float,
+                start: StartEvents | None) -> RepSummary:
+    """Per-rep averages, trends, cadence, top velocity and block times."""
+    trends = {name: trend([getattr(s, name) for s in steps]) for name in STEP_METRICS}
+    velocities = [s.step_velocity for s in steps]
+    if velocities and np.isfinite(velocities).any():
+        top_index = int(np.nanargmax(velocities))
+        top, top_step = float(velocities[top_index]), steps[top_index].index
+    else:
+        top, top_step = float("nan"), 0
+    after = start.front_exit_s if start else -np.inf
+    return RepSummary(
+        gait=gait.gait.value, gait_reason=gait.reason, n_steps=len(steps), unit=scale.unit,
+        scale_source=scale.describe(), cadence_spm=cadence_spm([c for c in contacts if c.toeoff_s > after]),
+        duty_factor=gait.duty_factor, top_velocity=top, top_velocity_step=top_step,
+        block_time_s=start.block_time_s if start else float("nan"),
+        rear_block_time_s=start.rear_block_time_s if start else float("nan"),
+        low_confidence_timing=fps < LOW_CONFIDENCE_FPS, fps=fps, trends=trends)
+
+
+def velocity_curve(positions_px: np.ndarray, t_s: np.ndarray, fps: float, direction: int, scale: Scale,
+                   ground_speed_px_s: np.ndarray | None = None) -> np.ndarray:
+    """Forward speed of the hip midpoint over the ground (T,), in unit/s.
+
+    Image speed of the hips minus the image speed of the ground (0 for a static camera), in the
+    direction of travel, from the smoothed track.
+    """
+    hip_x = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    speed = derivative(hip_x, t_s, fps)
+    if ground_speed_px_s is not None:
+        speed = speed - ground_speed_px_s
+    return np.asarray(scale.distance(direction * speed))
