@@ -82,3 +82,16 @@ def test_overall_status_is_the_worst_check() -> None:
     assert assess(replace(GOOD, capture_fps=30.0)).status is Status.WARN
     assert assess(replace(GOOD, width=200, height=150)).status is Status.BAD
     assert assess(replace(GOOD, width=200, height=150)).verdict == "not suitable for sprint analysis"
+
+
+def test_a_file_holding_fewer_frames_than_its_header_lists_is_bad() -> None:
+    truncated = check_with_count(GOOD, 200)
+    assert truncated.status is Status.BAD
+    assert "only 200 of the 480 frames" in truncated.message
+    assert check_with_count(GOOD, 480).status is Status.OK
+    assert check_with_count(GOOD, 478).status is Status.OK  # the decoder's slack of two frames
+    assert "file" not in {c.name for c in assess(GOOD).checks}  # no count, no check
+
+
+def check_with_count(info: VideoInfo, frames_in_file: int):  # noqa: ANN201
+    return {c.name: c for c in assess(info, None, frames_in_file).checks}["file"]

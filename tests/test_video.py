@@ -12,7 +12,7 @@ import pytest
 
 import sprintlens.video as video
 from sprintlens.errors import OutputError, VideoError
-from sprintlens.video import FrameSpan, VideoWriter, frame_intervals_s, probe, read_frames
+from sprintlens.video import FrameSpan, VideoWriter, frame_intervals_s, frames_in_file, probe, read_frames
 
 # -- probe ----------------------------------------------------------------------------------------
 
@@ -170,6 +170,13 @@ def test_a_truncated_file_stops_early_with_a_video_error(make_clip, clips, prefe
             seen.append(frame.index)
     assert 0 < len(seen) < 40
     assert seen == list(range(len(seen)))
+    assert len(seen) - 2 <= frames_in_file(path) < 40  # the packets that are there tell so without decoding
+
+
+def test_frames_in_file(make_clip, tmp_path: Path) -> None:
+    assert frames_in_file(make_clip(n=17)) == 17
+    (tmp_path / "x.mp4").write_text("no")
+    assert frames_in_file(tmp_path / "x.mp4") is None
 
 
 def test_a_file_cut_before_its_first_frame(make_clip, clips) -> None:

@@ -51,6 +51,19 @@ def test_info_on_a_variable_frame_rate_clip(sprintlens, make_clip) -> None:
     assert "variable frame rate (frame intervals 10.0-60.0 ms)" in result.stdout
 
 
+def test_info_on_a_truncated_clip_says_so(sprintlens, make_clip, clips) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    path = make_clip(frames=[rng.integers(0, 255, (64, 96, 3), dtype=np.uint8) for _ in range(40)])
+    clips.truncate(path)
+    result = sprintlens("info", path)
+    assert result.returncode == 0 and result.stderr == ""
+    assert rows(result.stdout)["frames"] == "40"
+    assert "[BAD ] file: truncated or damaged: only " in result.stdout
+    assert result.stdout.rstrip().endswith("verdict: not suitable for sprint analysis")
+
+
 @pytest.mark.parametrize("kind", ["missing", "folder", "text", "empty"])
 def test_info_on_bad_input_is_one_line(sprintlens, one_line_error, tmp_path: Path, kind: str) -> None:
     path = {"missing": tmp_path / "gone.mp4", "folder": tmp_path, "text": tmp_path / "t.mp4",
@@ -88,4 +101,5 @@ def test_info_on_the_real_footage(sprintlens, footage, name: str) -> None:
     assert table["rotation"] == "0 deg (applied)"
     assert "[warn] frame rate: " in result.stdout  # 30 fps: contact times are low confidence
     assert "constant frame rate" in result.stdout
+    assert f"[ok  ] file: all {frames} frames are in the file" in result.stdout
     assert result.stdout.rstrip().endswith(f"verdict: {verdict}")
