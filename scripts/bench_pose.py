@@ -37,6 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+#: How a child reports its own resource use (one line of Python; ru_maxrss is in KiB on Linux).
+_REPORT_USAGE = ("u = resource.getrusage(resource.RUSAGE_SELF); "
+                 "print(f'cpu_s={u.ru_utime + u.ru_stime:.2f} peak_rss_mb={u.ru_maxrss / 1024:.1f}')")
+
+
 @dataclass
 class Run:
     """One timed process."""
@@ -44,19 +49,23 @@ class Run:
     frames: int
     fps: float  # frames per second of the timed part
     wall_s: float  # whole process, start-up included
+    cpu_s: float  # user + system CPU time of the whole process
     peak_rss_mb: float
 
 
-def _run_process(command: list[str]) -> tuple[str, float, float]:
-    """Run ``command``; return its stdout, wall time (s) and the peak RSS (MB) it reports of itself."""
+def _run_process(command: list[str]) -> tuple[str, float, float, float]:
+    """Run ``command``; return its stdout, wall time (s), and the CPU time (s) and peak RSS (MB) it
+    reports of itself."""
     started = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
     out, err = proc.stdout, proc.stderr
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err}")
-    peak = re.search(r"peak_rss_mb=([\d.]+)", out + err)
-    return out, wall, float(peak.group(1)) if peak else float("nan")
+    usage = re.search(r"cpu_s=([\d.]+) peak_rss_mb=([\d.]+)", out + err)
+    if not usage:
+        raise SystemExit(f"{' '.join(command)} did not report its resource use:\n{out}{err}")
+    return out, wall, float(usage.group(1)), float(usage.group(2))
 
 
 def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path) -> Run:
@@ -69,29 +78,26 @@ def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path) -> 
     args = ["pose", str(clip), "-o", str(out_file), "--max-people", str(max_people)]
     if end is not None:
         args += ["--end", str(end)]
-    # Run the real entry point, then print the process's peak RSS (ru_maxrss, KiB on Linux).
+    # Run the real entry point, then report the process's CPU time and peak RSS.
     code = ("import resource, sys\n"
             "from sprintlens.cli import main\n"
             f"sys.argv = ['sprintlens', *{args!r}]\n"
             "try:\n"
             "    main()\n"
             "finally:\n"
-            "    print(f'peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}')\n")
-    out, wall, peak = _run_process([sys.executable, "-c", code])
+            f"    {_REPORT_USAGE}\n")
+    out, wall, cpu, peak = _run_process([sys.executable, "-c", code])
     match = re.search(r"wrote .*: (\d+) frames, .* ([\d.]+) frames/s", out)
     if not match:
         raise SystemExit(f"unexpected output of sprintlens pose:\n{out}")
-    return Run(int(match.group(1)), float(match.group(2)), wall, peak)
+    return Run(int(match.group(1)), float(match.group(2)), wall, cpu, peak)
 
 
 _BARE = r'''
 import resource, sys, time
 import cv2
-from sprintlens.model import resolve_model
-from sprintlens.pose import MEDIAPIPE_STEP_MS
 
-clip, max_people = sys.argv[1], int(sys.argv[2])
-model, _ = resolve_model()
+clip, max_people, model, MEDIAPIPE_STEP_MS = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 started = time.perf_counter()  # the command imports mediapipe lazily, inside its timed part: so here
 import mediapipe as mp
 from mediapipe.tasks.python import BaseOptions, vision
@@ -116,17 +122,21 @@ while True:
 elapsed = time.perf_counter() - started
 landmarker.close()
 print(f"frames={n} fps={n / elapsed:.2f}")
-print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
-'''
+''' + _REPORT_USAGE + "\n"
 
 
 def run_bare(clip: Path, max_people: int) -> Run:
-    """The bare PoseLandmarker loop in a child process."""
-    out, wall, peak = _run_process([sys.executable, "-c", _BARE, str(clip), str(max_people)])
+    """The bare PoseLandmarker loop in a child process (which imports nothing of SprintLens)."""
+    from sprintlens.model import resolve_model
+    from sprintlens.pose import MEDIAPIPE_STEP_MS
+
+    model, _ = resolve_model()
+    out, wall, cpu, peak = _run_process([sys.executable, "-c", _BARE, str(clip), str(max_people), str(model),
+                                         str(MEDIAPIPE_STEP_MS)])
     match = re.search(r"frames=(\d+) fps=([\d.]+)", out)
     if not match:
         raise SystemExit(f"unexpected output of the bare loop:\n{out}")
-    return Run(int(match.group(1)), float(match.group(2)), wall, peak)
+    return Run(int(match.group(1)), float(match.group(2)), wall, cpu, peak)
 
 
 def concatenate(clip: Path, copies: int, target: Path) -> Path:
@@ -156,7 +166,7 @@ def _median_run(runs: list[Run]) -> Run:
     ordered = sorted(runs, key=lambda r: r.fps)
     middle = ordered[len(ordered) // 2]
     return Run(middle.frames, statistics.median(r.fps for r in runs), statistics.median(r.wall_s for r in runs),
-               max(r.peak_rss_mb for r in runs))
+               statistics.median(r.cpu_s for r in runs), max(r.peak_rss_mb for r in runs))
 
 
 def main() -> None:
@@ -183,10 +193,11 @@ def main() -> None:
 
         print(f"clip: {clip.name}, {pipeline.frames} frames, max people {args.max_people}, "
               f"{args.repeat} runs each (median), {os.cpu_count()} CPUs")
-        print(f"{'':28}{'frames/s':>10}{'wall s':>9}{'peak RSS MB':>13}")
-        print(f"{'bare PoseLandmarker loop':28}{bare.fps:10.1f}{bare.wall_s:9.2f}{bare.peak_rss_mb:13.0f}")
-        print(f"{'sprintlens pose':28}{pipeline.fps:10.1f}{pipeline.wall_s:9.2f}{pipeline.peak_rss_mb:13.0f}")
-        print(f"ratio pipeline / bare: {pipeline.fps / bare.fps:.3f} (target >= 0.9)")
+        print(f"{'':28}{'frames/s':>10}{'wall s':>9}{'CPU s':>8}{'peak RSS MB':>13}")
+        for name, run in (("bare PoseLandmarker loop", bare), ("sprintlens pose", pipeline)):
+            print(f"{name:28}{run.fps:10.1f}{run.wall_s:9.2f}{run.cpu_s:8.2f}{run.peak_rss_mb:13.0f}")
+        print(f"ratio pipeline / bare: {pipeline.fps / bare.fps:.3f} frames/s (target >= 0.9), "
+              f"{pipeline.cpu_s / bare.cpu_s:.3f} CPU time")
         print(f"  each run, bare:     {', '.join(f'{r.fps:.1f}' for r in bare_runs)} frames/s")
         print(f"  each run, pipeline: {', '.join(f'{r.fps:.1f}' for r in pipeline_runs)} frames/s")
         print(f"memory: first {head.frames} frames {head.peak_rss_mb:.0f} MB, whole clip "
