@@ -479,19 +479,20 @@ class VideoWriter:
         ensure_writable_folder(folder)
         self._tmp = folder / f".{self.path.name}.{os.getpid()}.tmp.mp4"
         try:
+            # bitexact (container and codec): no encoder version strings, so output is reproducible.
+            # Set through FFmpeg options, which mean the same in every PyAV version.
             self._container = av.open(str(self._tmp), mode="w", format="mp4",
-                                      options={"movflags": "+faststart"})
-            self._container.flags |= self._container.flags.bitexact  # no encoder version strings
+                                      options={"movflags": "+faststart", "fflags": "+bitexact"})
             rate = Fraction(self.fps).limit_denominator(100_000)
             stream = self._container.add_stream("libx264", rate=rate)
             stream.width = self.width + (self.width % 2)
             stream.height = self.height + (self.height % 2)
             stream.pix_fmt = "yuv420p"
-            opts = {"crf": str(self.crf), "preset": self.preset, "threads": str(self.threads)}
+            opts = {"crf": str(self.crf), "preset": self.preset, "threads": str(self.threads),
+                    "flags": "+bitexact"}
             if self.tune:
                 opts["tune"] = self.tune
             stream.codec_context.options = opts
-            stream.codec_context.flags |= stream.codec_context.flags.bitexact
             self._stream = stream
         except Exception as exc:
             self._discard()
