@@ -10,12 +10,15 @@ build the same bytes.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -30,8 +33,8 @@ from .scenarios import AccelerationSpec, FlyingSpec, Mechanics, Run, build_run
 from .scene import Prop, Scene, SceneStyle
 from .skeleton import forward_kinematics
 
-__all__ = ["ClipSpec", "Rendered", "RenderSpec", "SecondPerson", "prepare", "render_clip", "render_frames",
-           "truth_path_for"]
+__all__ = ["ClipSpec", "Rendered", "RenderSpec", "SecondPerson", "athlete_coverage", "prepare", "render_clip",
+           "render_frames", "truth_path_for"]
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,27 @@ class SecondPerson:
     height_m: float = 1.70
 
 
+def _from_dict(cls: type, data: Mapping[str, Any]) -> Any:
+    """Rebuild a (nested) spec dataclass from its :func:`dataclasses.asdict` record."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value, hint = data[f.name], hints[f.name]
+        nested = [t for t in typing.get_args(hint) or (hint,) if is_dataclass(t)]
+        if isinstance(value, Mapping) and nested:
+            value = _from_dict(nested[0], value)
+        elif isinstance(value, list):
+            value = _tuples(value)
+        values[f.name] = value
+    return cls(**values)
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
 def _jog(speed_mps: float) -> Mechanics:
     """A relaxed jog: long contacts, low knees, upright trunk."""
     return Mechanics(speed_mps=speed_mps, contact_s=0.26, step_length_m=speed_mps * 0.36, trunk_lean_deg=3.0,
@@ -174,10 +198,22 @@ class ClipSpec:
         return replace(self.scenario, top=self.fatigue.apply(self.scenario.top, self.fatigue_level))
 
     def as_record(self) -> dict:
-        """JSON-compatible record of the spec."""
+        """JSON-compatible record of the spec (:meth:`from_record` turns it back into the spec)."""
         record = asdict(self)
         record["scenario"]["type"] = type(self.scenario).__name__
         return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> ClipSpec:
+        """The spec of :meth:`as_record` (for example a truth file's ``spec``)."""
+        data = dict(record)
+        scenario = dict(data["scenario"])
+        kind = scenario.pop("type")
+        scenarios = {"FlyingSpec": FlyingSpec, "AccelerationSpec": AccelerationSpec}
+        if kind not in scenarios:
+            raise ValueError(f"unknown scenario type {kind!r}")
+        data["scenario"] = _from_dict(scenarios[kind], scenario)
+        return _from_dict(cls, data)
 
 
 @dataclass(frozen=True)
@@ -296,13 +332,29 @@ def _second_person(spec: ClipSpec, times: np.ndarray, camera: Camera) -> tuple[d
 
 
 def _draw_person(img: np.ndarray, camera: Camera, j: int, points: dict[str, np.ndarray], body: Body, near: str,
-                 style: str, facing: int) -> None:
+                 style: str, facing: int, shadow: bool = True) -> None:
     px = {name: camera.project(v[j], j) for name, v in points.items()}
     z = float(points["mid_hip"][j, 2])
     scale = float(camera.scale(z))
-    ground = camera.project(np.array([points["mid_hip"][j, 0], 0.0, z]), j)
-    draw_shadow(img, ground, 0.45 * scale, 0.05 * scale)
+    if shadow:
+        ground = camera.project(np.array([points["mid_hip"][j, 0], 0.0, z]), j)
+        draw_shadow(img, ground, 0.45 * scale, 0.05 * scale)
     draw_figure(img, px, scale, body.height_m, near, facing, STYLES[style])
+
+
+def athlete_coverage(prep: Rendered, frame: int) -> np.ndarray:
+    """(H, W) fraction (0-1) of each pixel the athlete's figure covers in ``frame``.
+
+    Found by drawing the figure alone on black and on white: what it covers looks the same on
+    both.  Independent of colours, so it tells the figure from a background of the same hue.
+    """
+    w, h = prep.spec.render.size
+    j = int(prep.frame_samples[frame])
+    black, white = np.zeros((h, w, 3), np.uint8), np.full((h, w, 3), 255, np.uint8)
+    for img in (black, white):
+        _draw_person(img, prep.camera, j, prep.points_m, prep.body, prep.near_side, prep.spec.style, prep.spec.sign,
+                     shadow=False)
+    return 1.0 - (white.astype(np.float32) - black.astype(np.float32)).max(axis=-1) / 255.0
 
 
 def _draw_instant(prep: Rendered, j: int) -> np.ndarray:
@@ -359,7 +411,7 @@ def render_clip(spec: ClipSpec, video: str | os.PathLike[str], truth: str | os.P
     Returns
     -------
     dict
-        The truth (as written).
+        The truth, as written (and as :func:`~sprintlens.synth.truth.load_truth` reads it).
     """
     from .truth import build_truth, dumps_truth
 
@@ -371,7 +423,7 @@ def render_clip(spec: ClipSpec, video: str | os.PathLike[str], truth: str | os.P
             writer.write(frame)
             if progress is not None:
                 progress(i + 1, prep.n_frames)
-    record = build_truth(prep, video_name=video.name, video_sha256=file_sha256(video))
-    write_text(truth if truth is not None else truth_path_for(video), dumps_truth(record))
+    text = dumps_truth(build_truth(prep, video_name=video.name, video_sha256=file_sha256(video)))
+    write_text(truth if truth is not None else truth_path_for(video), text)
     log.info("rendered %s: %d frames", video, prep.n_frames)
-    return record
+    return json.loads(text)

@@ -425,11 +425,16 @@ class Motion:
         deficit = want - low
         if not np.any(deficit > 0):
             return np.zeros(t.shape)
-        d = 1.0  # deg
-        lift = (self._lowest_foot_point(q + np.array([0.0, d, 0.0]), hip) - low) / d  # m per deg of folding
         eps = 0.5 * SWING_CLEARANCE_M
-        soft = np.where(deficit > eps, deficit - eps / 2, np.maximum(deficit, 0.0) ** 2 / (2 * eps))
-        return np.where(deficit > 0, soft / np.maximum(lift, 1e-4), 0.0)
+        raised = np.where(deficit > eps, deficit - eps / 2, np.maximum(deficit, 0.0) ** 2 / (2 * eps))
+        target = low + np.maximum(raised, -low)  # never below the track, however small the deficit
+        fold = np.zeros(t.shape)
+        for _ in range(3):  # Newton steps on the foot height as a function of knee flexion
+            now = self._lowest_foot_point(q + np.stack([0 * fold, fold, 0 * fold], axis=1), hip)
+            ahead = self._lowest_foot_point(q + np.stack([0 * fold, fold + 0.1, 0 * fold], axis=1), hip)
+            lift = (ahead - now) / 0.1  # m per deg of folding
+            fold = np.where(deficit > 0, fold + (target - now) / np.maximum(lift, 1e-4), 0.0)
+        return fold
 
     def legs(self, t: np.ndarray, hip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Thigh, knee and ankle angles (T, 2) (deg) at times ``t``."""

@@ -434,7 +434,8 @@ def flying_run(spec: FlyingSpec, body: Body, x_at_start_m: float = 0.0) -> Run:
     t_first = spec.phase * step - n_before * step
     td = [t_first + k * step for k in range(n_total)]
     progression = ConstantSpeed(x_at_start_m, m.speed_mps)
-    trunk = TrunkCurve(Keys.of((td[0], m.trunk_lean_deg), (td[-1], m.trunk_lean_deg)), tuple(td),
+    beats = tuple(td) + (td[-1] + step,)  # the last step bobs like the others
+    trunk = TrunkCurve(Keys.of((td[0], m.trunk_lean_deg), (beats[-1], m.trunk_lean_deg)), beats,
                        tuple([m.trunk_bob_deg] * n_total))
     # steady state: every toe-off leaves the hip at the same height
     thigh_to = -(m.hip_extension_deg + float(trunk(np.array([td[0] + m.contact_s]))[0]))

@@ -10,7 +10,12 @@ Units are in the key names (``_s`` seconds, ``_m`` metres, ``_px`` pixels, ``_de
 ``_mps`` metres per second, ``_hz`` hertz).  Pixel coordinates are continuous, x right and y
 down, with pixel column ``j`` covering ``[j, j + 1)`` (MediaPipe's convention).  Angles follow
 ../shared/DESIGN.md section 4 in the athlete's sagittal frame (x forward, y up): sign conventions
-are those of :mod:`sprintlens.kinematics`, whose column names they share.
+are those of :mod:`sprintlens.kinematics`, whose column names they share.  They are the angles
+the generator imposed; computed from the truth landmarks they come back exactly (to the
+rounding of the file) for every single-limb angle, because each limb moves in a plane parallel
+to the image, and to within 0.25 deg for angles that use the trunk (perspective moves the
+midpoints of the near and far shoulders and hips slightly differently when the athlete is off
+the camera's axis).
 
 Top level:
 
@@ -35,7 +40,8 @@ Top level:
     ``t_s`` (time of the frame; frame ``i`` shows the instant ``i / fps``),
     ``px_per_m`` (image scale at the running line), ``camera_x_m`` (the point of the track on
     the optical axis), ``camera_offset_px`` (horizontal shift of the running line's image since
-    the first frame; 0 for a still camera), ``in_frame`` (all 33 landmarks inside the image),
+    the first frame; 0 for a still camera; a point at depth ``d`` shifts by
+    ``camera_offset_px * camera.distance_m / d``), ``in_frame`` (all 33 landmarks inside the image),
     ``landmarks_px`` (``[frame][landmark] = [x, y]``; every landmark is defined in every frame,
     face landmarks of the far side included, as MediaPipe reports them),
     ``landmark_depth_m`` (``[frame][landmark]``, distance from the camera along its axis),
