@@ -216,6 +216,10 @@ class ClipSpec:
         return _from_dict(cls, data)
 
 
+Person = tuple[dict[str, np.ndarray], Body, str, str, int]
+"""A drawn person: world points by name, body, near side, outfit, facing (+1 image right)."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A clip ready to draw: motion, camera and everything seen in it (see :func:`prepare`).
@@ -312,16 +316,12 @@ def prepare(spec: ClipSpec) -> Rendered:
 
     other = None
     if spec.second_person is not None:
-        other = _second_person(spec, times, camera)
+        other = _second_person(spec, times)
     return Rendered(spec=spec, run=run, body=body, camera=camera, times_s=times, points_m=points, scene=scene,
                     other=other)
 
 
-Person = tuple[dict[str, np.ndarray], Body, str, str, int]
-"""A drawn person: world points by name, body, near side, outfit, facing (+1 image right)."""
-
-
-def _second_person(spec: ClipSpec, times: np.ndarray, camera: Camera) -> Person:
+def _second_person(spec: ClipSpec, times: np.ndarray) -> Person:
     p = spec.second_person
     assert p is not None
     body = Body.from_height(p.height_m)
