@@ -208,7 +208,7 @@ def playback_plan(t_s: np.ndarray, input_fps: float, capture_fps: float, options
     source_rate = input_fps / slow
     fps, _, _ = output_fps(source_rate, options.min_fps, options.max_fps)
     duration = float(play[-1]) + 1.0 / source_rate
-    n_out = max(1, int(round(duration * fps)))
+    n_out = max(1, math.ceil(duration * fps - 1e-6))  # every output instant within the clip shows a frame
     eps = 1e-6 / fps
     shown = np.searchsorted(play, np.arange(n_out) / fps + eps, side="right") - 1
     shown = np.clip(shown, 0, t.size - 1)
