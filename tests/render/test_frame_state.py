@@ -61,3 +61,19 @@ def test_stance_matches_the_contacts(treadmill):
     swing_only = [s for s in states if not s.stance]
     assert swing_only, "a run has flight phases"
     assert all(np.isfinite(s.points_px).any() for s in states if s.points_px is not None)
+
+
+def test_markers_move_with_the_ground(treadmill):
+    """On the treadmill the belt carries the touchdown spot backwards: the marker follows it."""
+    a = treadmill.analysis
+    states = frame_states(a, hold_s=0.3)
+    c = next(c for c in a.contacts if c.starts_in_clip and c.first_frame + 5 < c.last_frame)
+    marks = [(s.row, m) for s in states for m in s.markers if m.kind == "touchdown" and m.foot == c.foot
+             and c.first_frame <= s.row <= c.first_frame + 5]
+    (row0, first), (row1, later) = marks[0], marks[-1]
+    t = a.t_s
+    speed = np.nan_to_num(a.ground_speed_px_s[row0:row1 + 1])
+    expected = float(np.sum(0.5 * (speed[1:] + speed[:-1]) * np.diff(t[row0:row1 + 1])))
+    assert later.x_px - first.x_px == pytest.approx(expected, abs=1e-6)
+    assert later.y_px == first.y_px
+    assert abs(expected) > 5  # the belt moved the spot by several pixels

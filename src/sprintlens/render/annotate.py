@@ -221,14 +221,15 @@ def _hip_label(value: float) -> str:
 
 def draw_joint_angles(frame: np.ndarray, points_px: np.ndarray | None, angles: dict[str, float], *,
                       near: str | None = None, sides: Sequence[str] = ("left", "right"), direction: int = 1,
-                      sizes: style.Sizes | None = None) -> np.ndarray:
+                      sizes: style.Sizes | None = None, occupied: list[Box] | None = None) -> np.ndarray:
     """Angle arcs with their values at the hip and knee of each leg.
 
     Hip: from the trunk line continued below the hip to the thigh, valued by
     ``hip_flexion_{side}_deg`` (written "ext 8°" when the hip is extended); the label sits behind
     the hip.  Knee: from the thigh continued below the knee to the shin, valued by
     ``knee_flexion_{side}_deg`` (0 = straight); the label sits in front of the knee
-    (``direction``: +1 running to the right, -1 to the left).
+    (``direction``: +1 running to the right, -1 to the left).  Labels step outwards past each
+    other and past the boxes in ``occupied`` (labels already drawn), to which theirs are added.
     """
     out = frame.copy()
     if points_px is None:
@@ -238,7 +239,7 @@ def draw_joint_angles(frame: np.ndarray, points_px: np.ndarray | None, angles: d
     legs = style.leg_colours(near)
     shoulders = (p[L.LEFT_SHOULDER] + p[L.RIGHT_SHOULDER]) / 2
     hips = (p[L.LEFT_HIP] + p[L.RIGHT_HIP]) / 2
-    placed: list[Box] = []
+    placed: list[Box] = occupied if occupied is not None else []
     thin = max(2, sizes.line_px // 2)
     far = "right" if (near or "left") == "left" else "left"
     for side in sorted(sides, key=lambda s: 0 if s == far else 1):
@@ -271,12 +272,14 @@ def draw_joint_angles(frame: np.ndarray, points_px: np.ndarray | None, angles: d
 
 
 def draw_verticals(frame: np.ndarray, points_px: np.ndarray | None, angles: dict[str, float], *,
-                   direction: int, shin_side: str | None = None, sizes: style.Sizes | None = None) -> np.ndarray:
+                   direction: int, shin_side: str | None = None, sizes: style.Sizes | None = None,
+                   occupied: list[Box] | None = None) -> np.ndarray:
     """Trunk (hip midpoint to shoulder midpoint) and one shin (ankle to knee) against the vertical.
 
     A dashed vertical goes up from the hip midpoint and from the ankle; an arc joins it to the
     segment, labelled ``trunk 7°`` / ``shin 12°`` (``trunk_lean_deg``, ``shin_{side}_deg``; +
-    forward).  Labels sit behind the vertical (``direction``: +1 running to the right).
+    forward).  Labels sit behind the vertical (``direction``: +1 running to the right), moved
+    down past any box in ``occupied`` (labels already drawn), to which theirs are added.
     """
     out = frame.copy()
     if points_px is None:
@@ -305,7 +308,18 @@ def draw_verticals(frame: np.ndarray, points_px: np.ndarray | None, angles: dict
         gap = sizes.label_px * 0.4 * (1 if behind == "l" else -1)
         # trunk: beside the top of the vertical; shin: beside its middle (the knee label sits at its top)
         at = top if name == "trunk" else (base + top) / 2
-        put_label(out, text, (at[0] + gap, at[1]), sizes.label_px, fg=style.REFERENCE, anchor=f"{behind}m")
+        patch = label_patch(text, sizes.label_px, style.REFERENCE, style.PANEL)
+        ph, pw = patch.shape[:2]
+        x = int(round(at[0] + gap - (pw if behind == "r" else 0)))
+        y = int(round(at[1] - ph / 2))
+        boxes = occupied if occupied is not None else []
+        for _ in range(6):
+            x = min(max(0, x), max(0, out.shape[1] - pw))
+            y = min(max(0, y), max(0, out.shape[0] - ph))
+            if not _overlaps((x, y, x + pw, y + ph), boxes):
+                break
+            y += int(ph * 1.1)  # step down (the shin label's top neighbour is the knee label)
+        boxes.append(blend_patch(out, patch, x, y))
     return out
 
 
@@ -399,15 +413,17 @@ def annotate_frame(frame: np.ndarray, state: FrameState, *, direction: int, corn
     """Every layer for one frame (see the module docstring); returns a new frame."""
     sizes = sizes or style.Sizes.for_frame(frame.shape[1], frame.shape[0])
     out = frame
+    labels: list[Box] = []  # joint-angle labels first, then the verticals' labels avoid them
     if layers.markers:
         out = draw_contacts(out, state.points_px, state.stance, near=state.near, sizes=sizes)
     if layers.skeleton:
         out = draw_skeleton(out, state.points_px, near=state.near, sizes=sizes)
+    if layers.joint_angles:
+        out = draw_joint_angles(out, state.points_px, state.angles, near=state.near, direction=direction, sizes=sizes,
+                                occupied=labels)
     if layers.verticals:
         out = draw_verticals(out, state.points_px, state.angles, direction=direction, shin_side=state.shin_side,
-                             sizes=sizes)
-    if layers.joint_angles:
-        out = draw_joint_angles(out, state.points_px, state.angles, near=state.near, direction=direction, sizes=sizes)
+                             sizes=sizes, occupied=labels)
     if layers.markers:
         out = draw_event_markers(out, state.markers, sizes=sizes)
     if layers.panel:

@@ -41,7 +41,8 @@ class EventMarker:
     kind : {"touchdown", "toeoff"}
     foot : {"left", "right"}
     x_px, y_px : float
-        Where the foot was at the event (image pixels).
+        Where the foot was at the event (image pixels), moved along with the ground's image motion
+        since then (a panning camera, a treadmill belt), so the marker stays on its spot of ground.
     age_s : float
         Real time since the event (s); the marker fades as it ages.
     fade : float
@@ -176,6 +177,14 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
     def shown_from_before(time_s: float) -> float:
         return float(t[max(int(np.searchsorted(t, time_s + 1e-9, side="right")) - 1, 0)])
 
+    # The ground's image displacement since the start (px): markers stay on the spot of the ground
+    # where the event happened even when the camera pans or a treadmill belt carries it.
+    ground_speed = np.nan_to_num(np.asarray(analysis.ground_speed_px_s, dtype=np.float64))
+    ground_x = np.concatenate([[0.0], np.cumsum(0.5 * (ground_speed[1:] + ground_speed[:-1]) * np.diff(t))])
+
+    def ground_at(time_s: float) -> float:
+        return float(np.interp(time_s, t, ground_x))
+
     # events: (time, kind, foot, point, callout text, callout colour)
     events: list[tuple[float, str, str, tuple[float, float] | None, str, style.RGB]] = []
     by_touchdown = {round(s.touchdown_s, 9): s for s in steps}
@@ -247,7 +256,8 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
             fade = float(np.clip(1.0 - age / hold_s, 0.0, 1.0)) if hold_s > 0 else 0.0
             fade = min(1.0, 0.35 + fade)  # readable until it goes
             if point is not None:
-                markers.append(EventMarker(kind, foot, point[0], point[1], age, fade))
+                moved = float(ground_x[k]) - ground_at(time_s)
+                markers.append(EventMarker(kind, foot, point[0] + moved, point[1], age, fade))
             callouts.append(Callout(text, colour, age, fade))
 
         step_now = int(np.searchsorted(step_td, now + 1e-9, side="right"))
