@@ -155,7 +155,9 @@ def test_event_rows_of_a_block_start():
     t = np.arange(200) / 100.0
     start = SimpleNamespace(first_movement_s=0.503, front_exit_s=0.90)
     contacts = [_contact("left", 0.10, 0.95, 10),  # the front foot in the blocks: not a step
-                _contact("right", 1.004, 1.15, 101), _contact("left", 1.31, 1.45, 131),
+                _contact("right", 1.004, 1.15, 101),
+                _contact("right", 1.16, 1.20, 116),  # a fragment of the same foot's contact: not counted
+                _contact("left", 1.31, 1.45, 131),
                 _contact("right", 1.60, 1.74, 160, starts=False)]
     a = SimpleNamespace(t_s=t, start=start, contacts=contacts)
     assert event_row(a, SyncEvent("first_movement")) == 51  # first frame at or after 0.503 s

@@ -77,7 +77,7 @@ def event_row(analysis: Analysis, event: SyncEvent) -> int:
 
     First movement: the first frame at or after its time.  n-th touchdown: the first frame with
     the foot down, counting filmed touchdowns after the front foot left the blocks (for a block
-    start).
+    start), feet alternating (a second contact of the same foot in a row is not counted).
 
     Raises
     ------
@@ -97,8 +97,14 @@ def event_row(analysis: Analysis, event: SyncEvent) -> int:
             if math.isfinite(time_s):
                 after = time_s
                 break
-    contacts = sorted((c for c in analysis.contacts if c.starts_in_clip and c.touchdown_s > after),
-                      key=lambda c: c.touchdown_s)
+    contacts = []
+    for c in sorted((c for c in analysis.contacts if c.starts_in_clip and c.touchdown_s > after),
+                    key=lambda c: c.touchdown_s):
+        # feet alternate: a second contact of the same foot is a fragment of the last one (or the
+        # other foot's contact was missed); counting it would shift every later touchdown
+        if contacts and contacts[-1].foot == c.foot:
+            continue
+        contacts.append(c)
     if len(contacts) < event.n:
         raise AnalysisError(f"this rep has {len(contacts)} filmed touchdowns, not {event.n}")
     return int(contacts[event.n - 1].first_frame)
