@@ -93,6 +93,35 @@ def direction_of_travel(positions_px: np.ndarray) -> Direction:
     return Direction(1 if score >= 0 else -1, "facing", travel_legs)
 
 
+def travel_by_frame(positions_px: np.ndarray, t_s: np.ndarray, overall: int, half_window_s: float = 0.5) -> np.ndarray:
+    """Direction of travel around each frame (T,) of +1/-1, for clips where it changes.
+
+    Where the hips cross the image faster than half a leg length a second (mean over
+    ``half_window_s`` either side), the way they go; elsewhere (a treadmill, a camera following
+    the athlete, standing) ``overall``.  Travel, not facing: an athlete may walk backwards (the
+    real walking clip's second pass does).
+    """
+    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    leg = leg_length_px(positions_px)
+    out = np.full(len(t_s), int(overall))
+    if not np.isfinite(leg) or leg <= 0:
+        return out
+    lo = np.searchsorted(t_s, t_s - half_window_s, side="left")
+    hi = np.searchsorted(t_s, t_s + half_window_s, side="right") - 1
+    for i in range(len(t_s)):
+        a, b = lo[i], hi[i]
+        window = np.flatnonzero(np.isfinite(hips[a:b + 1]))
+        if window.size < 2:
+            continue
+        first, last = a + window[0], a + window[-1]
+        if t_s[last] - t_s[first] <= 0:
+            continue
+        speed = (hips[last] - hips[first]) / (t_s[last] - t_s[first])
+        if abs(speed) > 0.5 * leg:
+            out[i] = 1 if speed > 0 else -1
+    return out
+
+
 def near_leg(track: PoseTrack) -> str | None:
     """Which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
 
@@ -203,6 +232,7 @@ def foot_signals(track: PoseTrack, config: ContactConfig | None = None, directio
     P = track.positions_px
     leg = leg_length_px(P)
     direction = direction if direction in (1, -1) else direction_of_travel(P).sign
+    travel = travel_by_frame(P, track.t_s, direction)
 
     def build(lines: dict[str, dict[str, GroundLine | None]]) -> FootSignals:
         points: dict[str, dict[str, FootPoint]] = {}
@@ -229,7 +259,7 @@ def foot_signals(track: PoseTrack, config: ContactConfig | None = None, directio
     if not np.isfinite(leg) or leg <= 0:
         return first
     band = height_band_px(first, config)
-    motion = ground_motion(first, band, track.t_s, config.slip_legs_per_s * leg, direction)
+    motion = ground_motion(first, band, track.t_s, config.slip_legs_per_s * leg, travel)
     refitted: dict[str, dict[str, GroundLine | None]] = {}
     for side in SIDES:
         refitted[side] = {}
@@ -351,7 +381,7 @@ class GroundMotion:
 
 
 def _ground_speed(times: np.ndarray, speeds: np.ndarray, t_s: np.ndarray, width: float,
-                  direction: int) -> np.ndarray:
+                  direction: np.ndarray) -> np.ndarray:
     """Running speed of the planted cluster of sample speeds within :data:`GROUND_WINDOW_S` of
     each frame (a stride or more: planted feet of both sides in every window).
 
@@ -360,20 +390,20 @@ def _ground_speed(times: np.ndarray, speeds: np.ndarray, t_s: np.ndarray, width:
     off move forwards of it (on the rendered clips half the low, vertically still samples did,
     by 1200-1800 px/s).  The seed is the :data:`PLANTED_PERCENTILE` th percentile of the
     direction-signed speeds, refined by the median of the samples within ``width`` of it.
+    ``direction`` is the direction of travel per frame (T,): it may change.
     """
     n = len(t_s)
     estimate = np.full(n, np.nan)
     lo = np.searchsorted(times, t_s - GROUND_WINDOW_S, side="left")
     hi = np.searchsorted(times, t_s + GROUND_WINDOW_S, side="right")
-    signed = direction * speeds
     for i in range(n):
-        window = signed[lo[i]:hi[i]]
+        window = direction[i] * speeds[lo[i]:hi[i]]
         if window.size >= 3:
-            estimate[i] = direction * _planted_centre(window, width)
+            estimate[i] = direction[i] * _planted_centre(window, width)
     good = np.isfinite(estimate)
     if good.any():
         return np.interp(t_s, t_s[good], estimate[good])
-    return np.full(n, direction * _planted_centre(signed, width))
+    return np.zeros(n)
 
 
 #: Percentile of the direction-signed speeds of low foot points that seeds the planted cluster.
@@ -396,14 +426,15 @@ GROUND_WINDOW_S = 0.4
 
 
 def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_slip_px_s: float,
-                  direction: int = 1) -> GroundMotion:
+                  direction: int | np.ndarray = 1) -> GroundMotion:
     """Image speed of the ground under the athlete, from the foot points that are down.
 
     0 for a static camera overground, the belt on a treadmill, minus the pan speed for a camera
     that follows.  The speeds of the heels and toes below the height band and hardly moving up
     or down form a tight cluster (planted points) and, forwards of it, a spread (points still
     swinging in low, or lifting off), within :data:`GROUND_WINDOW_S` either side of each frame
-    (:func:`_ground_speed`).  Done twice: on the smoothed speeds (the reference for contact
+    (:func:`_ground_speed`).  ``direction``: +1/-1 for the clip, or the direction of travel per
+    frame (:func:`travel_by_frame`) when it may change.  Done twice: on the smoothed speeds (the reference for contact
     decisions) and on the speeds for distances (central differences below
     :data:`UNSMEARED_BELOW_FPS`, see :func:`foot_signals`).  The slip allowance is the larger
     of ``min_slip_px_s`` and three robust standard deviations of the planted points' smoothed
@@ -425,8 +456,9 @@ def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_sli
     times, smooth, sharp = times[order], smooth[order], sharp[order]
     if smooth.size < 3:
         return GroundMotion(np.zeros(n), np.zeros(n), float(min_slip_px_s))
-    speed = _ground_speed(times, smooth, t_s, min_slip_px_s, direction)
-    true_speed = _ground_speed(times, sharp, t_s, min_slip_px_s, direction)
+    travel = np.broadcast_to(np.asarray(direction), (n,))
+    speed = _ground_speed(times, smooth, t_s, min_slip_px_s, travel)
+    true_speed = _ground_speed(times, sharp, t_s, min_slip_px_s, travel)
     deviation = smooth - np.interp(times, t_s, speed)
     near = np.abs(deviation) < 2 * min_slip_px_s
     sigma = 1.4826 * float(np.median(np.abs(deviation[near]))) if near.sum() >= 5 else 0.0
@@ -582,7 +614,8 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     if not np.isfinite(leg) or leg <= 0 or n < 3:
         return []
     band = height_band_px(signals, config)
-    motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg, direction)
+    motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg,
+                           travel_by_frame(track.positions_px, t, direction))
     ground_v, slip = motion.speed_px_s, motion.slip_px_s
     min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
     merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))

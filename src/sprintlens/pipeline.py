@@ -30,6 +30,7 @@ from .events import (
     height_band_px,
     leg_length_px,
     near_leg,
+    travel_by_frame,
 )
 from .kinematics import sprint_angles
 from .metrics import rep_summary, step_metrics, velocity_curve
@@ -209,7 +210,7 @@ def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Ana
     contacts = find_contacts(timing, config.contacts, signals=signals, direction=direction.sign)
     band = height_band_px(signals, config.contacts)
     motion = ground_motion(signals, band, track.t_s, config.contacts.slip_legs_per_s * signals.leg_px,
-                           direction.sign)
+                           travel_by_frame(timing.positions_px, track.t_s, direction.sign))
     start = find_start_events(smooth, direction.sign)
     after = start.front_exit_s if start is not None and np.isfinite(start.front_exit_s) else -np.inf
     running_contacts = [c for c in contacts if c.toeoff_s > after]
