@@ -33,13 +33,42 @@ from .errors import (  # noqa: E402
     TrackFormatError,
     VideoError,
 )
-from .analysis import Analysis, AnalysisConfig  # noqa: E402
-from .export import write_analysis  # noqa: E402
-from .io import load_track, save_track  # noqa: E402
-from .landmarks import Landmark  # noqa: E402
-from .pipeline import PoseConfig, analyse_track, analyse_video, track_video  # noqa: E402
-from .track import PoseTrack  # noqa: E402
-from .video import FrameSpan, VideoInfo, probe, read_frames  # noqa: E402
+
+# The rest of the API is imported on first use (PEP 562): `import sprintlens` and light commands
+# such as `sprintlens info` need not load SciPy, MediaPipe and the analysis stages.
+_LAZY = {
+    "Analysis": "analysis",
+    "AnalysisConfig": "analysis",
+    "write_analysis": "export",
+    "load_track": "io",
+    "save_track": "io",
+    "Landmark": "landmarks",
+    "PoseConfig": "pipeline",
+    "analyse_track": "pipeline",
+    "analyse_video": "pipeline",
+    "track_video": "pipeline",
+    "PoseTrack": "track",
+    "FrameSpan": "video",
+    "VideoInfo": "video",
+    "probe": "video",
+    "read_frames": "video",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sprintlens' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "Analysis",

@@ -93,6 +93,35 @@ def direction_of_travel(positions_px: np.ndarray) -> Direction:
     return Direction(1 if score >= 0 else -1, "facing", travel_legs)
 
 
+def travel_by_frame(positions_px: np.ndarray, t_s: np.ndarray, overall: int, half_window_s: float = 0.5) -> np.ndarray:
+    """Direction of travel around each frame (T,) of +1/-1, for clips where it changes.
+
+    Where the hips cross the image faster than half a leg length a second (mean over
+    ``half_window_s`` either side), the way they go; elsewhere (a treadmill, a camera following
+    the athlete, standing) ``overall``.  Travel, not facing: an athlete may walk backwards (the
+    real walking clip's second pass does).
+    """
+    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    leg = leg_length_px(positions_px)
+    out = np.full(len(t_s), int(overall))
+    if not np.isfinite(leg) or leg <= 0:
+        return out
+    lo = np.searchsorted(t_s, t_s - half_window_s, side="left")
+    hi = np.searchsorted(t_s, t_s + half_window_s, side="right") - 1
+    for i in range(len(t_s)):
+        a, b = lo[i], hi[i]
+        window = np.flatnonzero(np.isfinite(hips[a:b + 1]))
+        if window.size < 2:
+            continue
+        first, last = a + window[0], a + window[-1]
+        if t_s[last] - t_s[first] <= 0:
+            continue
+        speed = (hips[last] - hips[first]) / (t_s[last] - t_s[first])
+        if abs(speed) > 0.5 * leg:
+            out[i] = 1 if speed > 0 else -1
+    return out
+
+
 def near_leg(track: PoseTrack) -> str | None:
     """Which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
 
@@ -162,7 +191,8 @@ class FootPoint:
     y_px: np.ndarray
     height_px: np.ndarray  # above this point's own ground line (y up)
     vx_px_s: np.ndarray  # horizontal speed, smoothed derivative (for contact decisions)
-    vx_sharp_px_s: np.ndarray  # horizontal speed, central difference (unsmeared, for the ground's speed)
+    vx_sharp_px_s: np.ndarray  # horizontal speed for the ground's speed (see foot_signals)
+    vy_sharp_px_s: np.ndarray  # vertical speed, likewise
     ground: GroundLine | None
 
 
@@ -183,7 +213,14 @@ class FootSignals:
         return nan_mean(np.stack([p.x_px for p in self.points[side].values()]))
 
 
-def foot_signals(track: PoseTrack, config: ContactConfig | None = None) -> FootSignals:
+#: Below this frame rate (frames/s) the smoothing derivative's window (5 frames) spans most of a
+#: sprint contact and lends planted feet swing speed, so the ground's speed is read from central
+#: differences; above it the smoothing derivative is unbiased and much less noisy (MediaPipe's
+#: feet at 120 fps: central differences scatter by +/-500 px/s).
+UNSMEARED_BELOW_FPS = 90.0
+
+
+def foot_signals(track: PoseTrack, config: ContactConfig | None = None, direction: int | None = None) -> FootSignals:
     """Heights above the ground and horizontal speeds of both feet's heels and toes.
 
     The ground line of each point is fitted twice: first through the lower envelope of all its
@@ -194,6 +231,8 @@ def foot_signals(track: PoseTrack, config: ContactConfig | None = None) -> FootS
     config = config or ContactConfig()
     P = track.positions_px
     leg = leg_length_px(P)
+    direction = direction if direction in (1, -1) else direction_of_travel(P).sign
+    travel = travel_by_frame(P, track.t_s, direction)
 
     def build(lines: dict[str, dict[str, GroundLine | None]]) -> FootSignals:
         points: dict[str, dict[str, FootPoint]] = {}
@@ -203,9 +242,13 @@ def foot_signals(track: PoseTrack, config: ContactConfig | None = None) -> FootS
                 xy = P[:, L[f"{side.upper()}_{part}"]]
                 line = lines[side][name]
                 height = line.y_at(xy[:, 0]) - xy[:, 1] if line else np.full(len(xy), np.nan)
-                points[side][name] = FootPoint(xy[:, 0], xy[:, 1], height,
-                                               derivative(xy[:, 0], track.t_s, track.fps),
-                                               central_difference(xy[:, 0], track.t_s), line)
+                vx = derivative(xy[:, 0], track.t_s, track.fps)
+                if track.fps < UNSMEARED_BELOW_FPS:
+                    vx_ground = central_difference(xy[:, 0], track.t_s)
+                    vy_ground = central_difference(xy[:, 1], track.t_s)
+                else:
+                    vx_ground, vy_ground = vx, derivative(xy[:, 1], track.t_s, track.fps)
+                points[side][name] = FootPoint(xy[:, 0], xy[:, 1], height, vx, vx_ground, vy_ground, line)
         centre = {side: derivative(nan_mean(np.stack([p.x_px for p in points[side].values()])), track.t_s, track.fps)
                   for side in SIDES}
         return FootSignals(points, centre, leg)
@@ -216,7 +259,7 @@ def foot_signals(track: PoseTrack, config: ContactConfig | None = None) -> FootS
     if not np.isfinite(leg) or leg <= 0:
         return first
     band = height_band_px(first, config)
-    motion = ground_motion(first, band, track.t_s, config.slip_legs_per_s * leg)
+    motion = ground_motion(first, band, track.t_s, config.slip_legs_per_s * leg, travel)
     refitted: dict[str, dict[str, GroundLine | None]] = {}
     for side in SIDES:
         refitted[side] = {}
@@ -337,34 +380,64 @@ class GroundMotion:
     slip_px_s: float
 
 
-def _ground_speed(times: np.ndarray, speeds: np.ndarray, t_s: np.ndarray, width: float) -> np.ndarray:
-    """Running cluster centre (histogram mode) of sample speeds within 0.25 s of each frame."""
+def _ground_speed(times: np.ndarray, speeds: np.ndarray, t_s: np.ndarray, width: float,
+                  direction: np.ndarray) -> np.ndarray:
+    """Running speed of the planted cluster of sample speeds within :data:`GROUND_WINDOW_S` of
+    each frame (a stride or more: planted feet of both sides in every window).
+
+    A foot is never carried backwards faster than the ground: planted points are the rearmost
+    cluster of speeds in the direction of travel; low feet still swinging in or just lifting
+    off move forwards of it (on the rendered clips half the low, vertically still samples did,
+    by 1200-1800 px/s).  The seed is the :data:`PLANTED_PERCENTILE` th percentile of the
+    direction-signed speeds, refined by the median of the samples within ``width`` of it.
+    ``direction`` is the direction of travel per frame (T,): it may change.
+    """
     n = len(t_s)
     estimate = np.full(n, np.nan)
-    lo = np.searchsorted(times, t_s - 0.25, side="left")
-    hi = np.searchsorted(times, t_s + 0.25, side="right")
+    lo = np.searchsorted(times, t_s - GROUND_WINDOW_S, side="left")
+    hi = np.searchsorted(times, t_s + GROUND_WINDOW_S, side="right")
     for i in range(n):
-        window = speeds[lo[i]:hi[i]]
+        window = direction[i] * speeds[lo[i]:hi[i]]
         if window.size >= 3:
-            estimate[i] = _cluster_centre(window, width)
+            estimate[i] = direction[i] * _planted_centre(window, width)
     good = np.isfinite(estimate)
     if good.any():
         return np.interp(t_s, t_s[good], estimate[good])
-    return np.full(n, _cluster_centre(speeds, width))
+    return np.zeros(n)
 
 
-def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_slip_px_s: float) -> GroundMotion:
+#: Percentile of the direction-signed speeds of low foot points that seeds the planted cluster.
+PLANTED_PERCENTILE = 15.0
+
+
+def _planted_centre(signed: np.ndarray, width: float) -> float:
+    """Centre of the rearmost cluster of direction-signed speeds (see :func:`_ground_speed`)."""
+    seed = float(np.percentile(signed, PLANTED_PERCENTILE))
+    for _ in range(2):
+        near = signed[np.abs(signed - seed) <= width]
+        if near.size == 0:
+            break
+        seed = float(np.median(near))
+    return seed
+
+
+#: Half-width of the time window for the ground's speed (s).
+GROUND_WINDOW_S = 0.4
+
+
+def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_slip_px_s: float,
+                  direction: int | np.ndarray = 1) -> GroundMotion:
     """Image speed of the ground under the athlete, from the foot points that are down.
 
     0 for a static camera overground, the belt on a treadmill, minus the pan speed for a camera
-    that follows.  Within a quarter second either side of each frame, the speeds of the heels and
-    toes below the height band form a tight cluster (planted points) and a spread (points still
-    swinging low, or a heel lifting): the cluster's centre is the histogram mode, refined by the
-    median of the speeds near it.  Done twice: on the smoothed speeds (the reference for contact
-    decisions) and on central differences (for distances: at 30 fps a smoothing derivative
-    spans a whole sprint contact and lends planted feet some swing speed; a static camera read
-    164 px/s against an athlete's 955 px/s with it).  The slip allowance is the larger of
-    ``min_slip_px_s`` and three robust standard deviations of the planted points' smoothed
+    that follows.  The speeds of the heels and toes below the height band and hardly moving up
+    or down form a tight cluster (planted points) and, forwards of it, a spread (points still
+    swinging in low, or lifting off), within :data:`GROUND_WINDOW_S` either side of each frame
+    (:func:`_ground_speed`).  ``direction``: +1/-1 for the clip, or the direction of travel per
+    frame (:func:`travel_by_frame`) when it may change.  Done twice: on the smoothed speeds (the reference for contact
+    decisions) and on the speeds for distances (central differences below
+    :data:`UNSMEARED_BELOW_FPS`, see :func:`foot_signals`).  The slip allowance is the larger
+    of ``min_slip_px_s`` and three robust standard deviations of the planted points' smoothed
     speeds about the ground speed.
     """
     n = len(t_s)
@@ -372,7 +445,9 @@ def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_sli
     for side in SIDES:
         for point in signals.points[side].values():
             with np.errstate(invalid="ignore"):
-                low = (point.height_px < band_px) & np.isfinite(point.vx_px_s) & np.isfinite(point.vx_sharp_px_s)
+                # planted: low, and not moving up or down (a foot swinging in low still descends)
+                low = ((point.height_px < band_px) & (np.abs(point.vy_sharp_px_s) < min_slip_px_s)
+                       & np.isfinite(point.vx_px_s) & np.isfinite(point.vx_sharp_px_s))
             sample_t.append(t_s[low])
             sample_smooth.append(point.vx_px_s[low])
             sample_sharp.append(point.vx_sharp_px_s[low])
@@ -381,24 +456,13 @@ def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_sli
     times, smooth, sharp = times[order], smooth[order], sharp[order]
     if smooth.size < 3:
         return GroundMotion(np.zeros(n), np.zeros(n), float(min_slip_px_s))
-    speed = _ground_speed(times, smooth, t_s, min_slip_px_s)
-    true_speed = _ground_speed(times, sharp, t_s, min_slip_px_s)
+    travel = np.broadcast_to(np.asarray(direction), (n,))
+    speed = _ground_speed(times, smooth, t_s, min_slip_px_s, travel)
+    true_speed = _ground_speed(times, sharp, t_s, min_slip_px_s, travel)
     deviation = smooth - np.interp(times, t_s, speed)
     near = np.abs(deviation) < 2 * min_slip_px_s
     sigma = 1.4826 * float(np.median(np.abs(deviation[near]))) if near.sum() >= 5 else 0.0
     return GroundMotion(speed, true_speed, float(max(min_slip_px_s, 3.0 * sigma)))
-
-
-def _cluster_centre(values: np.ndarray, width: float) -> float:
-    """Centre of the densest cluster of ``values``: histogram mode, refined by a local median."""
-    lo, hi = float(values.min()), float(values.max())
-    if hi - lo < width:
-        return float(np.median(values))
-    counts, edges = np.histogram(values, bins=np.arange(lo, hi + width, width))
-    k = int(np.argmax(counts))
-    centre = (edges[k] + edges[k + 1]) / 2
-    near = values[np.abs(values - centre) <= width]
-    return float(np.median(near)) if near.size else float(centre)
 
 
 def height_band_px(signals: FootSignals, config: ContactConfig) -> float:
@@ -536,17 +600,22 @@ REFINE_WINDOW_S = 0.02
 
 
 def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
-                  signals: FootSignals | None = None) -> list[Contact]:
-    """Every contact of both feet, sorted by touchdown (see the module docstring)."""
+                  signals: FootSignals | None = None, direction: int | None = None) -> list[Contact]:
+    """Every contact of both feet, sorted by touchdown (see the module docstring).
+
+    ``direction`` (+1 left to right) is decided from the track when not given.
+    """
     config = config or ContactConfig()
-    signals = signals or foot_signals(track, config)
+    direction = direction if direction in (1, -1) else direction_of_travel(track.positions_px).sign
+    signals = signals or foot_signals(track, config, direction)
     t, fps = track.t_s, track.fps
     n = len(t)
     leg = signals.leg_px
     if not np.isfinite(leg) or leg <= 0 or n < 3:
         return []
     band = height_band_px(signals, config)
-    motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg)
+    motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg,
+                           travel_by_frame(track.positions_px, t, direction))
     ground_v, slip = motion.speed_px_s, motion.slip_px_s
     min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
     merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))

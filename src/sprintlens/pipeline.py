@@ -30,6 +30,7 @@ from .events import (
     height_band_px,
     leg_length_px,
     near_leg,
+    travel_by_frame,
 )
 from .kinematics import sprint_angles
 from .metrics import rep_summary, step_metrics, velocity_curve
@@ -206,10 +207,11 @@ def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Ana
         direction = direction_of_travel(smooth.positions_px)
     angles = sprint_angles(smooth.positions_px, direction.sign)
 
-    signals = foot_signals(timing)
-    contacts = find_contacts(timing, config.contacts, signals=signals)
+    signals = foot_signals(timing, config.contacts, direction.sign)
+    contacts = find_contacts(timing, config.contacts, signals=signals, direction=direction.sign)
     band = height_band_px(signals, config.contacts)
-    motion = ground_motion(signals, band, track.t_s, config.contacts.slip_legs_per_s * signals.leg_px)
+    motion = ground_motion(signals, band, track.t_s, config.contacts.slip_legs_per_s * signals.leg_px,
+                           travel_by_frame(timing.positions_px, track.t_s, direction.sign))
     start = find_start_events(smooth, direction.sign)
     after = start.front_exit_s if start is not None and np.isfinite(start.front_exit_s) else -np.inf
     running_contacts = [c for c in contacts if c.toeoff_s > after]
