@@ -144,3 +144,10 @@ def test_compare_needs_two_reps(jog_dir, tmp_path):
     assert_one_line_error(run("compare", jog_dir[0], jog_dir[0], "--event", "first-movement", "-o", tmp_path / "c"),
                           "first movement")
     assert not (tmp_path / "c").exists()
+
+
+def test_freeze_choices_match_the_key_positions():
+    from sprintlens.cli.render import KEY_POSITION_NAMES
+    from sprintlens.render.clip import KEY_POSITIONS
+
+    assert KEY_POSITION_NAMES == tuple(KEY_POSITIONS)

@@ -12,7 +12,6 @@ from ..export import write_analysis
 from ..errors import VideoError
 from ..io import ensure_writable_folder, load_track
 from ..pipeline import PoseConfig, analyse_track, track_video
-from ..render.rep import check_video_matches, recorded_video_path
 from ..scale import parse_calibration
 from ..summary import summary_lines
 from ..video import probe
@@ -61,6 +60,8 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
     if source.suffix.lower() in TRACK_SUFFIXES:
         track = load_track(source)
         if drawing is not None:
+            from ..render.rep import check_video_matches, recorded_video_path
+
             video = recorded_video_path(track)
             if video is None or not video.is_file():
                 raise VideoError(f"{source}: the track's video is not where it was analysed; "

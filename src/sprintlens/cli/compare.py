@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import SprintLensError
-from ..render.compare import CompareOptions, SyncEvent, write_comparison
-from ..render.rep import load_rep_or_video
 from .progress import frame_progress
 from .render import _slow_motion, _slow_motion_option
 
@@ -36,6 +34,9 @@ def compare(reps: tuple[Path, ...], out: Path, event: str, mode: str, slow_motio
     skeletons over rep 1, hips aligned), angle curves aligned on the event and a page with a
     metric table (differences from rep 1).
     """
+    from ..render.compare import CompareOptions, SyncEvent, write_comparison
+    from ..render.rep import load_rep_or_video
+
     if not 2 <= len(reps) <= 4:
         raise SprintLensError(f"compare two to four reps, not {len(reps)}")
     if labels and len(labels) != len(reps):

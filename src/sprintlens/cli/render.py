@@ -8,16 +8,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..analysis import Analysis
 from ..errors import SprintLensError
-from ..render.annotate import Layers
-from ..render.clip import KEY_POSITIONS, ClipOptions
-from ..render.kinogram import KinogramOptions
-from ..render.outputs import RenderOptions, flags_from_records, render_outputs
-from ..render.rep import load_rep
 from .progress import frame_progress
+
+if TYPE_CHECKING:  # drawing pulls in matplotlib, OpenCV and Pillow: loaded when a command draws
+    from ..analysis import Analysis
+    from ..render.outputs import RenderOptions
+
+#: Key positions that can be frozen (the keys of :data:`sprintlens.render.clip.KEY_POSITIONS`).
+KEY_POSITION_NAMES = ("toeoff", "max_separation", "touchdown", "full_support")
 
 
 def _slow_motion_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -56,7 +59,7 @@ def render_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--freeze", "freeze_s", type=click.FloatRange(0, 10), default=0.0, show_default=True,
                      metavar="SECONDS", help="Hold each key position (toe-off, max separation, touchdown, full "
                                              "support) this long; 0: no freeze-frames."),
-        click.option("--freeze-at", "freeze_at", default=",".join(KEY_POSITIONS), show_default=True,
+        click.option("--freeze-at", "freeze_at", default=",".join(KEY_POSITION_NAMES), show_default=True,
                      help="Which key positions to freeze, comma-separated."),
         click.option("--hold", "hold_s", type=click.FloatRange(0.05, 5), default=0.6, show_default=True,
                      metavar="SECONDS", help="How long touchdown/toe-off values stay on screen."),
@@ -80,6 +83,11 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
                          background: str, athlete_name: str | None, notes: str | None, flags_file: Path | None,
                          no_clip: bool, no_angles: bool) -> RenderOptions:
     """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages)."""
+    from ..render.annotate import Layers
+    from ..render.clip import ClipOptions
+    from ..render.kinogram import KinogramOptions
+    from ..render.outputs import RenderOptions, flags_from_records
+
     flags = ()
     if flags_file is not None:
         try:
@@ -100,6 +108,8 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
 def run_render(analysis: Analysis, video: Path, target: Path, options: RenderOptions, name: str,
                quiet: bool) -> dict[str, Path]:
     """Draw the outputs with a progress bar for the clip."""
+    from ..render.outputs import render_outputs
+
     with frame_progress(quiet) as progress:
         return render_outputs(analysis, video, target, options, name=name, progress=progress)
 
@@ -118,6 +128,8 @@ def render(analysis_dir: Path, video: Path | None, out: Path | None, quiet: bool
     ANALYSIS_DIR is a folder written by `sprintlens analyse`; its video is found where it was
     analysed (or give --video).
     """
+    from ..render.rep import load_rep
+
     options = build_render_options(**kwargs)
     started = time.perf_counter()
     rep = load_rep(analysis_dir, video)
