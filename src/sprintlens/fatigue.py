@@ -842,7 +842,8 @@ def breakdown_onset(changes: Mapping[int, Sequence[Change]], order: Sequence[int
     return None
 
 
-def _join(parts: Sequence[str]) -> str:
+def join_words(parts: Sequence[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -863,7 +864,7 @@ def session_advice(assessment: SessionAssessment) -> tuple[str, ...]:
     onset = a.onset_rep
     if onset is not None:
         at_onset = _strongest(a.warnings(onset))
-        words = _join([c.describe() for c in at_onset])
+        words = join_words([c.describe() for c in at_onset])
         later = [r for r in order if r > onset and a.warnings(r)]
         tail = f" (and in reps {', '.join(map(str, later))})" if len(later) > 1 else (
             f" (and in rep {later[0]})" if later else "")
@@ -876,17 +877,17 @@ def session_advice(assessment: SessionAssessment) -> tuple[str, ...]:
                          "setting in; lengthen the rest or end the speed block here.")
     isolated = [r for r in order if a.warnings(r) and (onset is None or r < onset)]
     for rep in isolated:
-        words = _join([c.describe() for c in _strongest(a.warnings(rep))])
+        words = join_words([c.describe() for c in _strongest(a.warnings(rep))])
         lines.append(f"Rep {rep}: {words} beyond your noise, not repeated in the next rep: a one-off; watch it.")
     trending = [r for r in sorted(a.within) if a.warnings(r, "within rep")]
     for rep in trending:
-        words = _join([c.describe() for c in _strongest(a.warnings(rep, "within rep"))])
+        words = join_words([c.describe() for c in _strongest(a.warnings(rep, "within rep"))])
         lines.append(f"Within rep {rep}, {words} from the first to the last step: form fades over the rep; "
                      "shorten the reps or lengthen the recovery.")
     better = [r for r in order if any(c.verdict == "better" for c in a.changes.get(r, ()))]
     if better and onset is None:
         rep = better[0]
-        words = _join([c.describe() for c in _strongest([c for c in a.changes[rep] if c.verdict == "better"])])
+        words = join_words([c.describe() for c in _strongest([c for c in a.changes[rep] if c.verdict == "better"])])
         lines.append(f"Rep {rep} beat the baseline ({words}): the first reps may not have been fully warmed up.")
     if onset is None and not isolated and not trending:
         if order:
