@@ -166,6 +166,7 @@ def track_video(
             "sprintlens_version": __version__,
             "video": {
                 "file": info.path.name,
+                "path": str(info.path.resolve()),  # lets `sprintlens render` find the clip again
                 "fps": info.fps,
                 "capture_fps": info.capture_fps,
                 "capture_fps_source": info.capture_fps_source,

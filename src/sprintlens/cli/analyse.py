@@ -9,13 +9,16 @@ import click
 
 from ..analysis import AnalysisConfig
 from ..export import write_analysis
+from ..errors import VideoError
 from ..io import ensure_writable_folder, load_track
 from ..pipeline import PoseConfig, analyse_track, track_video
+from ..render.rep import check_video_matches, recorded_video_path
 from ..scale import parse_calibration
 from ..summary import summary_lines
 from ..video import probe
 from .options import capture_fps_option, parse_point, parse_span, span_options
 from .progress import frame_progress
+from .render import build_render_options, render_options, run_render
 
 TRACK_SUFFIXES = (".npz",)
 
@@ -37,11 +40,15 @@ TRACK_SUFFIXES = (".npz",)
 @click.option("--max-people", type=click.IntRange(1, 10), default=3, show_default=True,
               help="Most people to look for per frame.")
 @click.option("--model", type=click.Path(path_type=Path), default=None, help="Another MediaPipe pose .task bundle.")
+@click.option("--render", "draw", is_flag=True,
+              help="Also draw the annotated clip, plots, kinogram and HTML report into the results folder.")
+@render_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
 def analyse(source: Path, out: Path | None, height_m: float | None, calib: str | None, direction: str,
             capture_fps: float | None, start: str | None, end: str | None, athlete: str | None,
-            max_people: int, model: Path | None, quiet: bool) -> None:
+            max_people: int, model: Path | None, draw: bool, quiet: bool, **render_kwargs: object) -> None:
     """Analyse a sprint: SOURCE is a video, or a pose track saved by `sprintlens pose` or an earlier analyse."""
+    drawing = build_render_options(**render_kwargs) if draw else None  # type: ignore[arg-type]
     config = AnalysisConfig(
         height_m=height_m,
         calibration=parse_calibration(calib) if calib else None,
@@ -50,16 +57,27 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
     target = out if out is not None else Path(f"{source.stem}.sprintlens")
     ensure_writable_folder(target if target.exists() else (target.parent if str(target.parent) else Path(".")))
     started = time.perf_counter()
+    video: Path | None = None
     if source.suffix.lower() in TRACK_SUFFIXES:
         track = load_track(source)
+        if drawing is not None:
+            video = recorded_video_path(track)
+            if video is None or not video.is_file():
+                raise VideoError(f"{source}: the track's video is not where it was analysed; "
+                                 "analyse the video itself, or use `sprintlens render --video`")
+            check_video_matches(track, video)
     else:
         pose_config = PoseConfig(capture_fps=capture_fps, span=parse_span(start, end),
                                  athlete_point=parse_point(athlete), max_people=max_people, model_path=model)
         meta = probe(source, capture_fps=capture_fps)
         with frame_progress(quiet) as progress:
             track = track_video(meta.path, pose_config, progress=progress, info=meta)
+        video = meta.path
     analysis = analyse_track(track, config)
     written = write_analysis(analysis, target)
+    if drawing is not None and video is not None:
+        drawn = run_render(analysis, video, target, drawing, source.stem, quiet)
+        written.update({f"render_{k}": v for k, v in drawn.items()})
     if not quiet:
         for line in summary_lines(analysis, name=source.name):
             click.echo(line)

@@ -1,0 +1,115 @@
+"""``sprintlens render ANALYSIS``: the annotated clip, plots, kinogram and HTML report of an analysed rep."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..analysis import Analysis
+from ..errors import SprintLensError
+from ..render.annotate import Layers
+from ..render.clip import KEY_POSITIONS, ClipOptions
+from ..render.kinogram import KinogramOptions
+from ..render.outputs import RenderOptions, flags_from_records, render_outputs
+from ..render.rep import load_rep
+from .progress import frame_progress
+
+
+def _slow_motion(text: str) -> float:
+    """``"2"``, ``"1/4"``, ``"0.25"``, ``"x4"`` -> play that many times slower (>= 1)."""
+    raw = str(text).strip().lower().lstrip("x")
+    try:
+        if "/" in raw:
+            num, den = raw.split("/")
+            value = float(num) / float(den)
+        else:
+            value = float(raw)
+    except (ValueError, ZeroDivisionError):
+        raise click.BadParameter(f"{text!r}: give a slow-motion factor like 2 or 1/2 (half speed), 4 or 1/4") from None
+    if value <= 0:
+        raise click.BadParameter(f"{text!r}: must be positive")
+    return 1.0 / value if value < 1 else value
+
+
+def render_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by ``render`` and ``analyse --render``."""
+    options = [
+        click.option("--slow-motion", "slow_motion", default="1", metavar="FACTOR", show_default=True,
+                     help="Play the clip slower than filmed: 2 or 1/2 (half speed), 4 or 1/4 ..."),
+        click.option("--freeze", "freeze_s", type=click.FloatRange(0, 10), default=0.0, show_default=True,
+                     metavar="SECONDS", help="Hold each key position (toe-off, max separation, touchdown, full "
+                                             "support) this long; 0: no freeze-frames."),
+        click.option("--freeze-at", "freeze_at", default=",".join(KEY_POSITIONS), show_default=True,
+                     help="Which key positions to freeze, comma-separated."),
+        click.option("--hold", "hold_s", type=click.FloatRange(0.05, 5), default=0.6, show_default=True,
+                     metavar="SECONDS", help="How long touchdown/toe-off values stay on screen."),
+        click.option("--step", "step", type=click.IntRange(1), default=None,
+                     help="Step shown in the kinogram (default: the fastest)."),
+        click.option("--background", type=click.Choice(["dim", "keep", "white"]), default="dim", show_default=True,
+                     help="Kinogram background outside the athlete."),
+        click.option("--athlete-name", "athlete_name", default=None, help="Athlete's name for the report."),
+        click.option("--notes", default=None, help="Coach's notes for the report (plain text)."),
+        click.option("--flags", "flags_file", type=click.Path(path_type=Path), default=None,
+                     help="JSON file with a list of flag records to show in the report."),
+        click.option("--no-clip", is_flag=True, help="Do not draw the annotated clip."),
+        click.option("--no-angles", is_flag=True, help="Annotated clip without angle arcs (skeleton and panel only)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold_s: float, step: int | None,
+                         background: str, athlete_name: str | None, notes: str | None, flags_file: Path | None,
+                         no_clip: bool, no_angles: bool) -> RenderOptions:
+    """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages)."""
+    flags = ()
+    if flags_file is not None:
+        try:
+            records = json.loads(flags_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SprintLensError(f"{flags_file}: cannot read flags ({exc.__class__.__name__}: {exc})") from None
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise SprintLensError(f"{flags_file}: must hold a JSON list of flag records")
+        flags = flags_from_records(records)
+    keys = tuple(k.strip() for k in freeze_at.split(",") if k.strip())
+    clip = ClipOptions(slow_motion=_slow_motion(slow_motion), freeze_s=freeze_s, freeze_at=keys, hold_s=hold_s,
+                       layers=Layers(joint_angles=not no_angles, verticals=not no_angles))
+    return RenderOptions(clip=not no_clip, clip_options=clip, kinogram_step=step,
+                         kinogram_options=KinogramOptions(background=background), athlete=athlete_name, notes=notes,
+                         flags=flags)
+
+
+def run_render(analysis: Analysis, video: Path, target: Path, options: RenderOptions, name: str,
+               quiet: bool) -> dict[str, Path]:
+    """Draw the outputs with a progress bar for the clip."""
+    with frame_progress(quiet) as progress:
+        return render_outputs(analysis, video, target, options, name=name, progress=progress)
+
+
+@click.command()
+@click.argument("analysis_dir", type=click.Path(path_type=Path))
+@click.option("--video", "video", type=click.Path(path_type=Path), default=None,
+              help="The analysed clip, if it has moved since the analysis.")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the pictures (default: ANALYSIS_DIR itself).")
+@render_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
+def render(analysis_dir: Path, video: Path | None, out: Path | None, quiet: bool, **kwargs: Any) -> None:
+    """Draw an analysed rep: annotated clip (H.264 MP4), plots (PNG, SVG), kinogram and an HTML report.
+
+    ANALYSIS_DIR is a folder written by `sprintlens analyse`; its video is found where it was
+    analysed (or give --video).
+    """
+    options = build_render_options(**kwargs)
+    started = time.perf_counter()
+    rep = load_rep(analysis_dir, video)
+    written = run_render(rep.analysis, rep.video, out if out is not None else analysis_dir, options, rep.name, quiet)
+    elapsed = time.perf_counter() - started
+    target = out if out is not None else analysis_dir
+    click.echo(f"wrote {target}/: {', '.join(sorted({p.name for p in written.values()}))} ({elapsed:.1f} s)")

@@ -1,0 +1,1 @@
+"""SprintLens pictures: annotated clips, plots, kinograms, HTML reports and rep comparisons."""

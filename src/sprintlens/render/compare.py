@@ -1,0 +1,578 @@
+"""Reps side by side: synchronised video, ghost overlay, aligned angle curves and a metric table.
+
+Synchronisation: every rep is put on a common clock ``tau`` (real seconds) that is 0 at the
+frame showing its sync event: first movement of a block start, or the n-th touchdown
+(``touchdown:3``).  The output frame at ``tau = 0`` shows each rep's event frame
+(:attr:`ComparePlan.event_out`), so the reps line up exactly there and drift apart only as
+their timing differs.
+
+Scale: each rep is shown at the same body scale, its leg length (hip-knee-ankle) mapped to the
+same number of pixels, in a window that follows the hips along the ground line (the ground
+stays level; the athlete stays in view even when crossing the frame).
+
+Ghost: rep B's skeleton is laid over rep A's frames, scaled to A's leg length and moved so its
+hip midpoint sits on A's hip midpoint at every moment (mirrored when B runs the other way), so
+what differs is posture, not position.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..analysis import Analysis
+from ..errors import AnalysisError, OutputError
+from ..events import near_leg
+from ..landmarks import Landmark as L
+from ..signal import nan_mean
+from ..video import Frame, FrameSpan, VideoWriter, read_frames
+from . import html, plots, style
+from .annotate import draw_skeleton
+from .clip import output_fps, source_info
+from .html import Markup, Section
+from .kinogram import ground_line
+from .text import put_label
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncEvent:
+    """The event reps are aligned on: ``"first_movement"``, or the n-th ``"touchdown"`` (n from 1)."""
+
+    kind: str = "touchdown"
+    n: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> SyncEvent:
+        """``"first-movement"``, ``"touchdown"``, ``"touchdown:3"`` (also ``td3``)."""
+        raw = str(text).strip().lower().replace("_", "-").replace(" ", "")
+        if raw in ("first-movement", "firstmovement", "start", "fm"):
+            return cls("first_movement", 1)
+        m = re.fullmatch(r"(?:touchdown|td)(?::?(\d+))?", raw)
+        if m:
+            n = int(m.group(1) or 1)
+            if n < 1:
+                raise AnalysisError("touchdowns are counted from 1")
+            return cls("touchdown", n)
+        raise AnalysisError(f"unknown sync event {text!r}: use first-movement, or touchdown:N (N from 1)")
+
+    def describe(self) -> str:
+        return "first movement" if self.kind == "first_movement" else f"touchdown {self.n}"
+
+
+def event_row(analysis: Analysis, event: SyncEvent) -> int:
+    """Track row of the frame that shows the sync event.
+
+    First movement: the first frame at or after its time.  n-th touchdown: the first frame with
+    the foot down, counting the contacts after the blocks (for a block start) whose touchdown
+    was filmed.
+
+    Raises
+    ------
+    AnalysisError
+        If the rep has no such event.
+    """
+    t = analysis.t_s
+    if event.kind == "first_movement":
+        st = analysis.start
+        if st is None or not math.isfinite(st.first_movement_s):
+            raise AnalysisError("no block start was found in this rep, so it has no first movement; "
+                                "sync on a touchdown instead")
+        return int(min(np.searchsorted(t, st.first_movement_s - 1e-9), t.size - 1))
+    after = analysis.start.front_exit_s if analysis.start is not None and math.isfinite(
+        analysis.start.front_exit_s) else -math.inf
+    contacts = sorted((c for c in analysis.contacts if c.starts_in_clip and c.toeoff_s > after),
+                      key=lambda c: c.touchdown_s)
+    if len(contacts) < event.n:
+        raise AnalysisError(f"this rep has {len(contacts)} filmed touchdowns, not {event.n}")
+    return int(contacts[event.n - 1].first_frame)
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """How reps are compared.
+
+    Attributes
+    ----------
+    event : SyncEvent
+        What the reps are aligned on.
+    slow_motion : float
+        Play this many times slower than the first rep's clip plays (at least 1).
+    panel_height_px : int
+        Height of each rep's panel in the side-by-side video (px).
+    window_legs : (float, float)
+        Width and height of each panel's view in leg lengths.
+    min_fps, max_fps : float
+        Bounds of the output frame rate.
+    crf, preset : x264 quality and speed.
+    """
+
+    event: SyncEvent = field(default_factory=SyncEvent)
+    slow_motion: float = 1.0
+    panel_height_px: int = 640
+    window_legs: tuple[float, float] = (2.6, 3.2)
+    min_fps: float = 24.0
+    max_fps: float = 60.0
+    crf: int = 21
+    preset: str = "veryfast"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.slow_motion) and 1.0 <= self.slow_motion <= 64.0):
+            raise OutputError(f"slow motion must be between 1 and 64, got {self.slow_motion}")
+
+
+@dataclass(frozen=True)
+class ComparePlan:
+    """Which frame of each rep every output frame shows.
+
+    Attributes
+    ----------
+    fps : float
+        Output frame rate (frames/s).
+    tau_s : ndarray (N,)
+        Time from the sync event of every output frame (real seconds).
+    rows : ndarray (N, R) int
+        Track row of each rep shown by each output frame; -1 before that rep's clip starts
+        (its first frame is shown, dimmed) and its last row after it ends.
+    event_out : int
+        The output frame at ``tau = 0``, showing every rep's event row.
+    event_rows : tuple of int
+        Each rep's event row.
+    """
+
+    fps: float
+    tau_s: np.ndarray
+    rows: np.ndarray
+    event_out: int
+    event_rows: tuple[int, ...]
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.tau_s.size)
+
+
+def compare_plan(analyses: Sequence[Analysis], event_rows: Sequence[int], input_fps: float,
+                 options: CompareOptions = CompareOptions()) -> ComparePlan:
+    """Schedule a synchronised comparison (pure).
+
+    Parameters
+    ----------
+    analyses : sequence of Analysis
+        The reps (two to four).
+    event_rows : sequence of int
+        Each rep's event row (:func:`event_row`).
+    input_fps : float
+        Playback frame rate of the first rep's clip (its capture rate over it sets the speed).
+    """
+    first = analyses[0].track
+    stretch = (first.fps / input_fps) * options.slow_motion  # playback seconds per real second
+    fps, _, _ = output_fps(input_fps / options.slow_motion, options.min_fps, options.max_fps)
+    rel = [a.t_s - a.t_s[row] for a, row in zip(analyses, event_rows)]
+    start = min(float(r[0]) for r in rel)
+    end = max(float(r[-1]) for r in rel)
+    step = 1.0 / (fps * stretch)  # real seconds per output frame
+    j0 = int(math.ceil(-start / step - 1e-9))
+    n = j0 + int(math.floor(end / step + 1e-9)) + 1
+    tau = (np.arange(n) - j0) * step
+    tau[j0] = 0.0
+    rows = np.empty((n, len(analyses)), dtype=np.int64)
+    for i, r in enumerate(rel):
+        eps = min(1e-6, 0.01 * step)
+        shown = np.searchsorted(r, tau + eps, side="right") - 1
+        rows[:, i] = np.minimum(shown, r.size - 1)
+    return ComparePlan(fps=float(fps), tau_s=tau, rows=rows, event_out=j0, event_rows=tuple(int(r) for r in event_rows))
+
+
+# -- geometry: the window that follows each rep's hips -------------------------------------------
+
+def _fill(values: np.ndarray) -> np.ndarray:
+    ok = np.isfinite(values)
+    if not ok.any():
+        return np.zeros_like(values)
+    idx = np.arange(values.size)
+    return np.interp(idx, idx[ok], values[ok])
+
+
+@dataclass(frozen=True)
+class View:
+    """Affine maps (one per track row) from a rep's frame to its panel: ``panel = scale * (p - origin)``."""
+
+    scale: float
+    origin_x: np.ndarray  # (T,) px
+    origin_y: float
+    size: tuple[int, int]  # panel (w, h)
+
+    def matrix(self, row: int) -> np.ndarray:
+        s = self.scale
+        return np.array([[s, 0.0, -s * self.origin_x[row]], [0.0, s, -s * self.origin_y]])
+
+    def points(self, points_px: np.ndarray, row: int) -> np.ndarray:
+        return (points_px - [self.origin_x[row], self.origin_y]) * self.scale
+
+
+def rep_view(analysis: Analysis, options: CompareOptions) -> View:
+    """The panel window of a rep: ``window_legs`` leg lengths, hips centred, the ground line low in it."""
+    leg = float(analysis.scale.leg_px)
+    if not (math.isfinite(leg) and leg > 0):
+        raise AnalysisError("cannot measure the athlete's legs, so reps cannot be put on one scale")
+    w_legs, h_legs = options.window_legs
+    ph = int(options.panel_height_px) // 2 * 2
+    pw = int(round(ph * w_legs / h_legs)) // 2 * 2
+    scale = ph / (h_legs * leg)
+    pts = analysis.cleaned.smooth.positions_px
+    hip_x = _fill(nan_mean(pts[:, [L.LEFT_HIP, L.RIGHT_HIP], 0].T))
+    slope, intercept = ground_line(analysis)
+    ground_y = slope * float(np.median(hip_x)) + intercept
+    origin_y = ground_y - 0.85 * h_legs * leg  # ground at 85 % of the panel height
+    return View(scale=scale, origin_x=hip_x - 0.5 * w_legs * leg, origin_y=float(origin_y), size=(pw, ph))
+
+
+# -- frames of every rep, streamed in step with the plan --------------------------------------------
+
+class _Frames:
+    """Hands out a rep's frame for a track row, decoding forward only (rows never go back)."""
+
+    def __init__(self, analysis: Analysis, video: str | os.PathLike[str]) -> None:
+        info = source_info(analysis, video)
+        fi = analysis.track.frame_index
+        self.frame_index = fi
+        self.iter: Iterator[Frame] = read_frames(info, FrameSpan(start_frame=int(fi[0]), end_frame=int(fi[-1]) + 1))
+        self.current: Frame | None = None
+
+    def get(self, row: int) -> np.ndarray:
+        want = int(self.frame_index[max(row, 0)])
+        while self.current is None or self.current.index < want:
+            try:
+                self.current = next(self.iter)
+            except StopIteration:
+                break
+        if self.current is None:
+            raise AnalysisError("the clip has no frames in the analysed range")
+        return self.current.rgb
+
+
+def _fmt_tau(tau: float) -> str:
+    return f"t = {tau:+.3f} s"
+
+
+def _panel(analysis: Analysis, view: View, rgb: np.ndarray, row: int, label: str, colour: style.RGB,
+           tau: float, at_event: bool, waiting: bool, event_name: str, ended: bool = False) -> np.ndarray:
+    pw, ph = view.size
+    r = max(row, 0)
+    tile = cv2.warpAffine(rgb, view.matrix(r), (pw, ph), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=(40, 42, 48))
+    sizes = style.Sizes.for_frame(pw, ph)
+    if waiting or ended:
+        tile = (tile * 0.45).astype(np.uint8)
+    else:
+        pts = analysis.cleaned.smooth.positions_px[r]
+        if np.isfinite(pts).any():
+            tile = draw_skeleton(tile, view.points(pts, r), near=near_leg(analysis.track), sizes=sizes)
+    put_label(tile, label, (sizes.margin_px, sizes.margin_px), sizes.panel_px, fg=colour)
+    put_label(tile, "not started" if waiting else "clip ended" if ended else _fmt_tau(tau),
+              (sizes.margin_px, ph - sizes.margin_px),
+              sizes.label_px, fg=style.TEXT, anchor="lb")
+    if at_event:
+        put_label(tile, event_name.upper(), (pw / 2, ph * 0.12), sizes.banner_px, fg=style.OUTLINE,
+                  bg=style.REFERENCE, anchor="ct")
+        cv2.rectangle(tile, (1, 1), (pw - 2, ph - 2), style.REFERENCE, max(3, sizes.line_px), cv2.LINE_AA)
+    return tile
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """(columns, rows) of the side-by-side layout: one row for 2-3 reps, 2 x 2 for 4."""
+    return (n, 1) if n <= 3 else (2, 2)
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """A comparison video written: path, frame count, frame rate, size (w, h), the plan."""
+
+    path: Path
+    n_frames: int
+    fps: float
+    size: tuple[int, int]
+    plan: ComparePlan
+
+
+def _prepare(analyses: Sequence[Analysis], options: CompareOptions) -> tuple[list[int], list[View]]:
+    if not 2 <= len(analyses) <= 4:
+        raise AnalysisError(f"compare two to four reps, not {len(analyses)}")
+    rows = []
+    for i, a in enumerate(analyses):
+        try:
+            rows.append(event_row(a, options.event))
+        except AnalysisError as exc:
+            raise AnalysisError(f"rep {i + 1}: {exc}") from None
+    return rows, [rep_view(a, options) for a in analyses]
+
+
+def render_side_by_side(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLike[str]],
+                        labels: Sequence[str], out_path: str | os.PathLike[str],
+                        options: CompareOptions = CompareOptions(),
+                        progress: Callable[[int, int], None] | None = None) -> CompareResult:
+    """Write the side-by-side video of two to four reps, synchronised on ``options.event``.
+
+    Raises
+    ------
+    AnalysisError
+        Fewer than two or more than four reps, or a rep without the sync event.
+    VideoError, OutputError
+        A clip that does not match its analysis; a failed encoding (no file is left).
+    """
+    event_rows, views = _prepare(analyses, options)
+    first_info = source_info(analyses[0], videos[0])
+    plan = compare_plan(analyses, event_rows, first_info.fps, options)
+    cols, nrows = grid_shape(len(analyses))
+    pw, ph = views[0].size
+    width, height = cols * pw, nrows * ph
+    sources = [_Frames(a, v) for a, v in zip(analyses, videos)]
+    ends = [float(a.t_s[-1] - a.t_s[r]) for a, r in zip(analyses, event_rows)]
+    canvas = np.zeros((height, width, 3), dtype=np.uint8)
+    with VideoWriter(out_path, plan.fps, (width, height), crf=options.crf, preset=options.preset) as writer:
+        for j in range(plan.n_frames):
+            for i, (a, view, src) in enumerate(zip(analyses, views, sources)):
+                row = int(plan.rows[j, i])
+                tile = _panel(a, view, src.get(row), row, labels[i], style.REPS[i % len(style.REPS)],
+                              float(plan.tau_s[j]), j == plan.event_out, row < 0, options.event.describe(),
+                              ended=float(plan.tau_s[j]) > ends[i] + 0.5 / (plan.fps or 1.0))
+                x, y = (i % cols) * pw, (i // cols) * ph
+                canvas[y:y + ph, x:x + pw] = tile
+            writer.write(canvas)
+            if progress is not None:
+                progress(j + 1, plan.n_frames)
+    return CompareResult(Path(out_path), plan.n_frames, plan.fps, (width, height), plan)
+
+
+def ghost_points(base: Analysis, base_row: int, other: Analysis, other_row: int) -> np.ndarray | None:
+    """``other``'s pose at ``other_row`` moved onto ``base``'s frame at ``base_row`` (33 x 2 px).
+
+    Scaled by the ratio of leg lengths, mirrored when the two run in opposite directions, and
+    shifted so the hip midpoints coincide.  None when either hip midpoint is unknown.
+    """
+    p_other = other.cleaned.smooth.positions_px[other_row]
+    p_base = base.cleaned.smooth.positions_px[base_row]
+    hip_o = nan_mean(p_other[[L.LEFT_HIP, L.RIGHT_HIP]])
+    hip_b = nan_mean(p_base[[L.LEFT_HIP, L.RIGHT_HIP]])
+    if not (np.all(np.isfinite(hip_o)) and np.all(np.isfinite(hip_b))):
+        return None
+    k = float(base.scale.leg_px) / float(other.scale.leg_px)
+    rel = (p_other - hip_o) * k
+    if base.direction.sign != other.direction.sign:
+        rel[:, 0] *= -1
+    return hip_b + rel
+
+
+def render_ghost(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLike[str]], labels: Sequence[str],
+                 out_path: str | os.PathLike[str], options: CompareOptions = CompareOptions(),
+                 progress: Callable[[int, int], None] | None = None) -> CompareResult:
+    """Write the ghost video: rep 1's frames with its skeleton, every other rep's skeleton laid over it.
+
+    Only the part of the timeline where rep 1 is filmed is written.
+    """
+    event_rows, _ = _prepare(analyses, options)
+    base = analyses[0]
+    info = source_info(base, videos[0])
+    plan = compare_plan(analyses, event_rows, info.fps, options)
+    base_end = float(base.t_s[-1] - base.t_s[event_rows[0]])
+    keep = (plan.rows[:, 0] >= 0) & (plan.tau_s <= base_end + 1e-9)
+    sel = np.flatnonzero(keep)
+    sub = ComparePlan(fps=plan.fps, tau_s=plan.tau_s[sel], rows=plan.rows[sel],
+                      event_out=int(np.searchsorted(sel, plan.event_out)), event_rows=plan.event_rows)
+    src = _Frames(base, videos[0])
+    sizes = style.Sizes.for_frame(info.width, info.height)
+    near = near_leg(base.track)  # (one colour per rep here; near/far only matters for the ordering)
+    with VideoWriter(out_path, sub.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as writer:
+        for j in range(sub.n_frames):
+            row = int(sub.rows[j, 0])
+            frame = src.get(row)
+            frame = draw_skeleton(frame, base.cleaned.smooth.positions_px[row], near=near, sizes=sizes,
+                                  colour=style.REPS[0])
+            for i in range(1, len(analyses)):
+                other_row = int(sub.rows[j, i])
+                if other_row < 0:
+                    continue
+                pts = ghost_points(base, row, analyses[i], other_row)
+                if pts is not None:
+                    frame = draw_skeleton(frame, pts, sizes=sizes, colour=style.REPS[i % len(style.REPS)], opacity=0.8)
+            y = sizes.margin_px
+            for i, label in enumerate(labels):
+                box = put_label(frame, f"{label}{' (video)' if i == 0 else ' (ghost)'}", (sizes.margin_px, y),
+                                sizes.label_px, fg=style.REPS[i % len(style.REPS)])
+                y = box[3] + 4
+            put_label(frame, _fmt_tau(float(sub.tau_s[j])), (sizes.margin_px, y + 4), sizes.label_px)
+            if j == sub.event_out:
+                put_label(frame, options.event.describe().upper(), (info.width / 2, info.height * 0.1),
+                          sizes.banner_px, fg=style.OUTLINE, bg=style.REFERENCE, anchor="ct")
+            writer.write(frame)
+            if progress is not None:
+                progress(j + 1, sub.n_frames)
+    return CompareResult(Path(out_path), sub.n_frames, sub.fps, (info.width, info.height), sub)
+
+
+# -- curves and numbers --------------------------------------------------------------------------------
+
+#: Angle plots of a comparison: title and column pattern (``{near}``: each rep's near leg).
+COMPARE_ANGLES: tuple[tuple[str, str], ...] = (
+    ("hip", "hip_flexion_{near}_deg"),
+    ("knee", "knee_flexion_{near}_deg"),
+    ("trunk", "trunk_lean_deg"),
+    ("shin", "shin_{near}_deg"),
+)
+
+
+def plot_compare_angles(analyses: Sequence[Analysis], labels: Sequence[str], event_rows: Sequence[int],
+                        window_s: tuple[float, float] | None = None):  # noqa: ANN201 (Figure, list[Axes])
+    """Hip, knee, trunk and shin curves of every rep on shared axes, time 0 at the sync event.
+
+    Per-leg angles are each rep's near leg (the better measured one).  Returns ``(fig, axes)``.
+    """
+    times = [float(a.t_s[r]) for a, r in zip(analyses, event_rows)]
+    if window_s is None:
+        lo = max(float(a.t_s[0]) - t for a, t in zip(analyses, times))
+        hi = min(float(a.t_s[-1]) - t for a, t in zip(analyses, times))
+        window_s = (lo, hi) if hi > lo else None
+    with_rc = plots.matplotlib.rc_context(plots.RC)
+    with with_rc:
+        fig = plots.new_figure(7.0, 2.3 * len(COMPARE_ANGLES) + 0.5)
+        axes = fig.subplots(len(COMPARE_ANGLES), 1, sharex=True, squeeze=False)[:, 0].tolist()
+        for ax, (_, pattern) in zip(axes, COMPARE_ANGLES):
+            columns = [pattern.format(near=near_leg(a.track) or "left") for a in analyses]
+            plots.plot_angle_comparison(analyses, labels, columns, times, ax=ax, window_s=window_s)
+            if ax is not axes[-1]:
+                ax.set_xlabel("")
+    return fig, axes
+
+
+#: Metrics of the comparison table: label, how to read it from an analysis, unit scale, format.
+def _trend(name: str) -> Callable[[Analysis], float]:
+    return lambda a: a.summary.trends[name].mean if name in a.summary.trends else float("nan")
+
+
+COMPARE_METRICS: tuple[tuple[str, Callable[[Analysis], float], float, str, str], ...] = (
+    ("steps", lambda a: float(a.summary.n_steps), 1, ".0f", ""),
+    ("cadence", lambda a: a.summary.cadence_spm, 1, ".1f", "/min"),
+    ("contact time", _trend("contact_s"), 1000, ".0f", "ms"),
+    ("flight time", _trend("flight_s"), 1000, ".0f", "ms"),
+    ("step frequency", _trend("step_frequency_hz"), 1, ".2f", "Hz"),
+    ("step length", _trend("step_length"), 1, ".2f", "{unit}"),
+    ("top velocity", lambda a: a.summary.top_velocity, 1, ".2f", "{unit}/s"),
+    ("duty factor", lambda a: a.summary.duty_factor, 100, ".0f", "%"),
+    ("touchdown distance", _trend("touchdown_distance"), 1, ".2f", "{unit}"),
+    ("hip extension at toe-off", _trend("hip_extension_toeoff_deg"), 1, ".1f", "°"),
+    ("trunk lean at touchdown", _trend("trunk_lean_touchdown_deg"), 1, ".1f", "°"),
+    ("shin at touchdown", _trend("shin_touchdown_deg"), 1, ".1f", "°"),
+    ("knee drive", _trend("knee_drive_deg"), 1, ".1f", "°"),
+    ("max thigh separation", _trend("max_thigh_separation_deg"), 1, ".1f", "°"),
+    ("block time", lambda a: a.summary.block_time_s, 1000, ".0f", "ms"),
+)
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One metric across reps: values (in ``unit``) and differences from the first rep."""
+
+    label: str
+    unit: str
+    values: tuple[float, ...]
+    diffs: tuple[float, ...]
+    fmt: str
+
+    def cells(self) -> list[str]:
+        def f(v: float, sign: str = "") -> str:
+            return "-" if not math.isfinite(v) else format(v, sign + self.fmt)
+        out = [f"{f(self.values[0])} {self.unit}".strip()]
+        for v, d in zip(self.values[1:], self.diffs[1:]):
+            base = self.values[0]
+            pct = f", {100 * d / abs(base):+.0f} %" if math.isfinite(d) and math.isfinite(base) and abs(base) > 1e-9 \
+                and self.unit not in ("°", "%") else ""
+            out.append(f"{f(v)} {self.unit}".strip() + (f" ({f(d, '+')}{pct})" if math.isfinite(d) else ""))
+        return out
+
+
+def metric_rows(analyses: Sequence[Analysis]) -> list[MetricRow]:
+    """Each metric of :data:`COMPARE_METRICS` per rep with its difference from the first rep.
+
+    Distances use the first rep's unit; when the reps' units differ (metres vs leg lengths),
+    distances are not compared (NaN differences).  Metrics missing in every rep are left out.
+    """
+    units = {a.scale.unit for a in analyses}
+    unit = analyses[0].scale.unit
+    rows = []
+    for label, get, factor, fmt, u in COMPARE_METRICS:
+        values = tuple(float(get(a)) * factor for a in analyses)
+        if not any(math.isfinite(v) for v in values):
+            continue
+        comparable = "{unit}" not in u or len(units) == 1
+        diffs = tuple((v - values[0]) if comparable else float("nan") for v in values)
+        rows.append(MetricRow(label, u.format(unit=unit), values, diffs, fmt))
+    return rows
+
+
+def compare_html(analyses: Sequence[Analysis], labels: Sequence[str], options: CompareOptions,
+                 event_rows: Sequence[int], *, angles_png: bytes | None, videos: dict[str, str],
+                 names: Sequence[str] = ()) -> str:
+    """The comparison page: reps and their sync frames, the metric table, videos, angle curves."""
+    header = ["metric", *labels]
+    table = html.table(header, [[r.label, *r.cells()] for r in metric_rows(analyses)],
+                       caption=f"Means over each rep's steps; in brackets the difference from {labels[0]}.")
+    reps = html.table(["rep", "clip", "steps", "sync frame", "sync time (s)"], [
+        [label, name or "-", a.summary.n_steps, int(a.track.frame_index[r]), f"{float(a.t_s[r]):.3f}"]
+        for label, name, a, r in zip(labels, list(names) + [""] * len(labels), analyses, event_rows)])
+    sections = [Section("reps", "Reps", Markup(reps + html.paragraphs(
+        f"Aligned on {options.event.describe()}: t = 0 is the frame that shows it in every rep.")))]
+    sections.append(Section("metrics", "Metrics", table))
+    if videos:
+        sections.append(Section("videos", "Videos", Markup("".join(html.video(src, caption)
+                                                                    for caption, src in videos.items()))))
+    if angles_png:
+        sections.append(Section("angles", "Angles", html.figure(
+            angles_png, f"Near-leg angles of every rep, time from {options.event.describe()}", min_width_px=560)))
+    title = "Reps compared: " + " vs ".join(labels)
+    return html.page(title, sections, subtitle=f"synchronised on {options.event.describe()}")
+
+
+#: File names written by :func:`write_comparison`.
+COMPARE_FILES = {"side_by_side": "compare.mp4", "ghost": "ghost.mp4", "angles": "compare_angles",
+                 "page": "compare.html"}
+
+
+def write_comparison(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLike[str]],
+                     labels: Sequence[str], out_dir: str | os.PathLike[str],
+                     options: CompareOptions = CompareOptions(), *, side_by_side: bool = True, ghost: bool = True,
+                     names: Sequence[str] = (),
+                     progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
+    """Write the comparison outputs into ``out_dir``: videos, angle plots (PNG, SVG), the HTML page."""
+    from ..io import ensure_writable_folder
+
+    out = Path(out_dir)
+    if not out.exists():
+        ensure_writable_folder(out.parent if str(out.parent) else Path("."))
+        out.mkdir()
+    event_rows, _ = _prepare(analyses, options)
+    written: dict[str, Path] = {}
+    fig, _ = plot_compare_angles(analyses, labels, event_rows)
+    for fmt, path in plots.save_figure(fig, out / COMPARE_FILES["angles"]).items():
+        written[f"angles.{fmt}"] = path
+    angles_png = plots.figure_bytes(fig, "png", dpi=110)
+    videos_html: dict[str, str] = {}
+    if side_by_side:
+        res = render_side_by_side(analyses, videos, labels, out / COMPARE_FILES["side_by_side"], options, progress)
+        written["side_by_side"] = res.path
+        videos_html["Side by side, same scale"] = COMPARE_FILES["side_by_side"]
+    if ghost:
+        res = render_ghost(analyses, videos, labels, out / COMPARE_FILES["ghost"], options, progress)
+        written["ghost"] = res.path
+        videos_html[f"Ghost: {', '.join(labels[1:])} over {labels[0]}, hips aligned"] = COMPARE_FILES["ghost"]
+    page = compare_html(analyses, labels, options, event_rows, angles_png=angles_png, videos=videos_html, names=names)
+    written["page"] = html.write_page(out / COMPARE_FILES["page"], page)
+    return written
