@@ -863,17 +863,19 @@ def session_advice(assessment: SessionAssessment) -> tuple[str, ...]:
     order = list(a.compared)
     onset = a.onset_rep
     if onset is not None:
-        at_onset = _strongest(a.warnings(onset))
-        words = join_words([c.describe() for c in at_onset])
+        words = join_words([c.describe() for c in _strongest(a.warnings(onset))])
         later = [r for r in order if r > onset and a.warnings(r)]
-        tail = f" (and in reps {', '.join(map(str, later))})" if len(later) > 1 else (
-            f" (and in rep {later[0]})" if later else "")
-        if any(METRICS_BY_NAME[c.metric].technique for r in [onset, *later] for c in a.warnings(r)
-               if c.metric in METRICS_BY_NAME):
+        tail = ""
+        if later:
+            last = later[-1]
+            tail = f"; by rep {last}: {join_words([c.describe() for c in _strongest(a.warnings(last))])}"
+        technique = any(METRICS_BY_NAME[c.metric].technique for r in [onset, *later] for c in a.warnings(r)
+                        if c.metric in METRICS_BY_NAME)
+        if technique:
             lines.append(f"From rep {onset}, {words} beyond your noise{tail}: stop the speed work here or switch to "
                          "technique-focused reps.")
         else:
-            lines.append(f"From rep {onset}, {words} beyond your noise{tail} while technique held: fatigue is "
+            lines.append(f"From rep {onset}, {words} beyond your noise{tail}, while technique held: fatigue is "
                          "setting in; lengthen the rest or end the speed block here.")
     isolated = [r for r in order if a.warnings(r) and (onset is None or r < onset)]
     for rep in isolated:
