@@ -1,0 +1,52 @@
+"""Rendered side-view sprint clips with ground truth: SprintLens's own test footage.
+
+A sprint model (:mod:`~sprintlens.synth.gait`, :mod:`~sprintlens.synth.scenarios`) moves an
+anthropometric figure (:mod:`~sprintlens.synth.body`, :mod:`~sprintlens.synth.skeleton`) with
+planted stance feet, flight phases and published sprint kinematics; a pinhole camera
+(:mod:`~sprintlens.synth.camera`) films it running along a track (:mod:`~sprintlens.synth.scene`)
+as a shaded figure (:mod:`~sprintlens.synth.figure`); :mod:`~sprintlens.synth.clip` writes the
+H.264 clip and :mod:`~sprintlens.synth.truth` the ground truth beside it.
+
+>>> from sprintlens.synth import ClipSpec, FlyingSpec, RenderSpec, render_clip
+>>> spec = ClipSpec(FlyingSpec(duration_s=1.2), render=RenderSpec(fps=240))
+>>> truth = render_clip(spec, "flying.mp4")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from .body import Body
+from .camera import Camera, CameraSpec
+from .clip import ClipSpec, RenderSpec, SecondPerson, prepare, render_clip, render_frames, truth_path_for
+from .fatigue import Fatigue, session_levels
+from .scenarios import FIRST_STEP, AccelerationSpec, FlyingSpec, Mechanics, Run, StartSpec, build_run
+from .scene import SceneStyle
+from .truth import SCHEMA, SCHEMA_VERSION, build_truth, load_truth, truth_angles, truth_track
+
+__all__ = [
+    "FIRST_STEP",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "AccelerationSpec",
+    "Body",
+    "Camera",
+    "CameraSpec",
+    "ClipSpec",
+    "Fatigue",
+    "FlyingSpec",
+    "Mechanics",
+    "RenderSpec",
+    "Run",
+    "SceneStyle",
+    "SecondPerson",
+    "StartSpec",
+    "build_run",
+    "build_truth",
+    "load_truth",
+    "prepare",
+    "render_clip",
+    "render_frames",
+    "session_levels",
+    "truth_angles",
+    "truth_path_for",
+    "truth_track",
+]

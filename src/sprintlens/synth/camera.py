@@ -1,0 +1,144 @@
+"""The side-on camera: world metres to image pixels, still or tracking along the track.
+
+A pinhole camera looks horizontally across the track, its optical axis perpendicular to the
+athlete's running line.  The athlete's sagittal midplane is ``distance_m`` from the camera, so a
+point there is imaged at ``px_per_m = focal_px / distance_m`` pixels per metre; points nearer the
+camera (the near limbs) come out slightly larger, far ones slightly smaller.  Because every limb
+moves in a plane parallel to the image plane, its joint angles are imaged without distortion.
+
+A *tracking* camera keeps its orientation and slides along the track (a camera on a rail or a
+cart, or a phone carried alongside): the image of the running line shifts by
+``-(camera_x - camera_x[0]) * px_per_m`` pixels, with no change of scale.  (A phone that only
+turns to follow would add perspective distortion; this model keeps the ground truth exact.)
+
+World frame: ``x`` forward along the run, ``y`` up from the track, ``z`` to the athlete's left.
+The camera stands on the athlete's right when the athlete runs left to right in the image
+(``direction = +1``), on the athlete's left otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Camera", "CameraSpec"]
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    """Where the camera is and how it moves.
+
+    Attributes
+    ----------
+    distance_m : float
+        Camera to the athlete's running line (m).
+    hfov_deg : float
+        Horizontal field of view (deg); a phone's main camera is about 65-70 deg, its 2x zoom
+        about 40 deg.  The defaults make the athlete about 55 % of the frame height: MediaPipe's
+        pose *detector* finds the rendered figure reliably from about 50 % (at 35-40 % it finds
+        it in only some frames, as it does real runners; its landmark model, once it has the
+        athlete, tracks much smaller figures).
+    height_m : float
+        Camera height above the track (m).
+    horizon : float
+        Image row of the horizon as a fraction of the image height (0 top, 1 bottom).
+    pan : bool
+        Track the athlete (see the module docstring) instead of standing still.
+    lead_m : float
+        A tracking camera frames the hips this far ahead of the image centre (m, along the run).
+    x_m : float or None
+        World x (m) on the optical axis of a still camera; ``None``: chosen by the clip.
+    """
+
+    distance_m: float = 7.0
+    hfov_deg: float = 45.0
+    height_m: float = 1.1
+    horizon: float = 0.42
+    pan: bool = False
+    lead_m: float = 0.0
+    x_m: float | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.distance_m > 1.0 and 5.0 < self.hfov_deg < 150.0 and self.height_m > 0.0):
+            raise ValueError("camera: distance > 1 m, field of view 5-150 deg and height > 0 are required")
+
+
+@dataclass(frozen=True)
+class Camera:
+    """A camera of a given image size, per-frame position and running direction.
+
+    Attributes
+    ----------
+    width_px, height_px : int
+        Image size (pixels).
+    focal_px : float
+        Focal length (pixels).
+    distance_m : float
+        Camera to the athlete's midplane (m).
+    height_m : float
+        Camera height above the track (m).
+    horizon_px : float
+        Image row of the horizon (the principal point's row).
+    direction : int
+        +1: the athlete runs left to right in the image; -1: right to left.
+    x_m : ndarray (T,)
+        World x on the optical axis at each frame (m).
+    """
+
+    width_px: int
+    height_px: int
+    focal_px: float
+    distance_m: float
+    height_m: float
+    horizon_px: float
+    direction: int
+    x_m: np.ndarray
+
+    @classmethod
+    def from_spec(cls, spec: CameraSpec, size: tuple[int, int], direction: int, x_m: np.ndarray) -> Camera:
+        """A camera with ``spec``'s geometry, image ``size`` (width, height) and positions ``x_m``."""
+        if direction not in (1, -1):
+            raise ValueError(f"direction must be +1 or -1, got {direction}")
+        width, height = int(size[0]), int(size[1])
+        focal = (width / 2) / math.tan(math.radians(spec.hfov_deg) / 2)
+        return cls(width, height, focal, spec.distance_m, spec.height_m, spec.horizon * height, direction,
+                   np.asarray(x_m, dtype=np.float64))
+
+    @property
+    def px_per_m(self) -> float:
+        """Image scale in the athlete's midplane (pixels per metre)."""
+        return self.focal_px / self.distance_m
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.x_m.shape[0])
+
+    def depth(self, z_m: np.ndarray | float) -> np.ndarray:
+        """Distance along the optical axis of points at lateral position ``z_m`` (m)."""
+        return self.distance_m + self.direction * np.asarray(z_m, dtype=np.float64)
+
+    def project(self, points_m: np.ndarray, frame: int | np.ndarray) -> np.ndarray:
+        """Image pixels (..., 2) of world points (..., 3) seen from the camera at ``frame``.
+
+        ``frame`` may be an array broadcasting against ``points_m[..., 0]`` (one camera position
+        per point).
+        """
+        p = np.asarray(points_m, dtype=np.float64)
+        depth = self.depth(p[..., 2])
+        u = self.width_px / 2 + self.direction * self.focal_px * (p[..., 0] - self.x_m[frame]) / depth
+        v = self.horizon_px - self.focal_px * (p[..., 1] - self.height_m) / depth
+        return np.stack([u, v], axis=-1)
+
+    def scale(self, z_m: np.ndarray | float) -> np.ndarray:
+        """Pixels per metre at lateral position ``z_m``."""
+        return self.focal_px / self.depth(z_m)
+
+    def ground_row(self, depth_m: np.ndarray | float) -> np.ndarray:
+        """Image row of the track surface at a given depth (m)."""
+        return self.horizon_px + self.focal_px * self.height_m / np.asarray(depth_m, dtype=np.float64)
+
+    def offset_px(self) -> np.ndarray:
+        """(T,) horizontal image shift of the running line relative to the first frame (pixels)."""
+        return -self.direction * (self.x_m - self.x_m[0]) * self.px_per_m

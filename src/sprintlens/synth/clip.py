@@ -1,0 +1,429 @@
+"""A rendered clip: scenario, camera and look in; an H.264 video and its ground truth out.
+
+>>> from sprintlens.synth import ClipSpec, FlyingSpec, render_clip
+>>> truth = render_clip(ClipSpec(FlyingSpec(duration_s=1.0)), "flying.mp4")  # doctest: +SKIP
+
+writes ``flying.mp4`` and ``flying.truth.json`` (:mod:`sprintlens.synth.truth` describes it).
+Rendering is deterministic: the same spec gives the same frames, and with the same encoder
+build the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..io import write_text
+from ..video import VideoWriter, file_sha256
+from .body import Body
+from .camera import Camera, CameraSpec
+from .fatigue import Fatigue
+from .figure import STYLES, draw_figure, draw_shadow
+from .scenarios import AccelerationSpec, FlyingSpec, Mechanics, Run, build_run
+from .scene import Prop, Scene, SceneStyle
+from .skeleton import forward_kinematics
+
+__all__ = ["ClipSpec", "Rendered", "RenderSpec", "SecondPerson", "athlete_coverage", "prepare", "render_clip",
+           "render_frames", "truth_path_for"]
+
+log = logging.getLogger(__name__)
+
+DIRECTIONS = {"left_to_right": 1, "right_to_left": -1}
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    """Image size, frame rate, encoding and the camera's imperfections.
+
+    Attributes
+    ----------
+    size : (int, int)
+        Frame width and height (pixels).
+    fps : float
+        Frames per second of the capture (the clip plays in real time at this rate).
+    crf, preset : int, str
+        x264 quality and speed setting.
+    motion_blur_samples : int
+        Instants averaged per frame (odd; 1 = no motion blur).
+    shutter : float
+        Fraction of the frame period the shutter is open (with motion blur).
+    defocus_px : float
+        Gaussian blur of the whole frame, sigma in pixels (0: none).
+    noise_sd : float
+        Sensor noise, standard deviation in 8-bit levels (0: none).
+    """
+
+    size: tuple[int, int] = (1280, 720)
+    fps: float = 120.0
+    crf: int = 26
+    preset: str = "medium"
+    motion_blur_samples: int = 1
+    shutter: float = 0.5
+    defocus_px: float = 0.0
+    noise_sd: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.motion_blur_samples < 1 or self.motion_blur_samples % 2 == 0:
+            raise ValueError("motion_blur_samples must be an odd number >= 1")
+        if not (self.fps > 0 and self.size[0] > 0 and self.size[1] > 0):
+            raise ValueError("frame rate and size must be positive")
+
+
+@dataclass(frozen=True)
+class SecondPerson:
+    """Someone jogging in another lane, further from the camera.
+
+    Attributes
+    ----------
+    lanes_further : int
+        Lanes beyond the athlete's (further from the camera).
+    speed_mps : float
+        Jogging speed (m/s).
+    same_direction : bool
+        Jogs the athlete's way (else the opposite way).
+    x_m : float
+        Their hip's position along the track at the first frame (m).
+    style : str
+        Outfit (a key of :data:`~sprintlens.synth.figure.STYLES`).
+    height_m : float
+        Their height (m).
+    """
+
+    lanes_further: int = 3
+    speed_mps: float = 3.0
+    same_direction: bool = False
+    x_m: float = 4.0
+    style: str = "blue"
+    height_m: float = 1.70
+
+
+def _from_dict(cls: type, data: Mapping[str, Any]) -> Any:
+    """Rebuild a (nested) spec dataclass from its :func:`dataclasses.asdict` record."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value, hint = data[f.name], hints[f.name]
+        nested = [t for t in typing.get_args(hint) or (hint,) if is_dataclass(t)]
+        if isinstance(value, Mapping) and nested:
+            value = _from_dict(nested[0], value)
+        elif isinstance(value, list):
+            value = _tuples(value)
+        values[f.name] = value
+    return cls(**values)
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _jog(speed_mps: float) -> Mechanics:
+    """A relaxed jog: long contacts, low knees, upright trunk."""
+    return Mechanics(speed_mps=speed_mps, contact_s=0.26, step_length_m=speed_mps * 0.36, trunk_lean_deg=3.0,
+                     hip_extension_deg=8.0, knee_drive_deg=35.0, knee_toe_off_deg=15.0, knee_yield_deg=12.0,
+                     knee_swing_max_deg=85.0, pitch_touchdown_deg=2.0, pitch_mid_deg=0.0, pitch_toe_off_deg=40.0,
+                     trunk_bob_deg=0.5, touchdown_thigh_dps=-120.0)
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """Everything that defines a rendered clip.
+
+    Attributes
+    ----------
+    scenario : FlyingSpec or AccelerationSpec
+        What the athlete does.
+    camera : CameraSpec
+        Where the camera is.
+    render : RenderSpec
+        Frame size, rate, encoding, blur and noise.
+    direction : str
+        ``"left_to_right"`` or ``"right_to_left"`` in the image.
+    height_m : float
+        Athlete's height (m).
+    style : str
+        Outfit (a key of :data:`~sprintlens.synth.figure.STYLES`).
+    fatigue : Fatigue or None
+        Degradation applied at ``fatigue_level`` to the scenario's top-speed mechanics.
+    fatigue_level : float
+        0 fresh, 1 fully fatigued.
+    second_person : SecondPerson or None
+        A jogger in the background.
+    scene : SceneStyle
+        Track colours and layout.
+    seed : int
+        Seeds the crowd and the sensor noise.
+    """
+
+    scenario: FlyingSpec | AccelerationSpec = field(default_factory=FlyingSpec)
+    camera: CameraSpec = field(default_factory=CameraSpec)
+    render: RenderSpec = field(default_factory=RenderSpec)
+    direction: str = "left_to_right"
+    height_m: float = 1.80
+    style: str = "red"
+    fatigue: Fatigue | None = None
+    fatigue_level: float = 0.0
+    second_person: SecondPerson | None = None
+    scene: SceneStyle = field(default_factory=SceneStyle)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {sorted(DIRECTIONS)}, got {self.direction!r}")
+        if self.style not in STYLES:
+            raise ValueError(f"unknown style {self.style!r}; choose from {sorted(STYLES)}")
+
+    @property
+    def sign(self) -> int:
+        """+1 left to right, -1 right to left."""
+        return DIRECTIONS[self.direction]
+
+    def fatigued_scenario(self) -> FlyingSpec | AccelerationSpec:
+        """The scenario with the fatigue applied to its mechanics."""
+        if self.fatigue is None or self.fatigue_level == 0:
+            return self.scenario
+        if isinstance(self.scenario, FlyingSpec):
+            return replace(self.scenario, mechanics=self.fatigue.apply(self.scenario.mechanics, self.fatigue_level))
+        return replace(self.scenario, top=self.fatigue.apply(self.scenario.top, self.fatigue_level))
+
+    def as_record(self) -> dict:
+        """JSON-compatible record of the spec (:meth:`from_record` turns it back into the spec)."""
+        record = asdict(self)
+        record["scenario"]["type"] = type(self.scenario).__name__
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> ClipSpec:
+        """The spec of :meth:`as_record` (for example a truth file's ``spec``)."""
+        data = dict(record)
+        scenario = dict(data["scenario"])
+        kind = scenario.pop("type")
+        scenarios = {"FlyingSpec": FlyingSpec, "AccelerationSpec": AccelerationSpec}
+        if kind not in scenarios:
+            raise ValueError(f"unknown scenario type {kind!r}")
+        data["scenario"] = _from_dict(scenarios[kind], scenario)
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A clip ready to draw: motion, camera and everything seen in it (see :func:`prepare`).
+
+    ``times_s``, ``points_m`` and the camera hold ``n_frames * samples`` instants (``samples``
+    motion-blur instants per frame, centred on the frame's time); :attr:`frame_samples` picks
+    the centre instant of every frame.
+    """
+
+    spec: ClipSpec
+    run: Run
+    body: Body
+    camera: Camera
+    times_s: np.ndarray
+    points_m: dict[str, np.ndarray]
+    scene: Scene
+    other: tuple[dict[str, np.ndarray], Body, str, str, int] | None
+
+    @property
+    def samples(self) -> int:
+        return self.spec.render.motion_blur_samples
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.times_s.shape[0]) // self.samples
+
+    @property
+    def frame_samples(self) -> np.ndarray:
+        """Index of each frame's centre instant."""
+        return np.arange(self.n_frames) * self.samples + self.samples // 2
+
+    @property
+    def near_side(self) -> str:
+        return "right" if self.spec.sign == 1 else "left"
+
+
+def _x_start(spec: ClipSpec, fps: float) -> float:
+    """Hip x at the first frame of a flying sprint: a still camera sees the run centred on x = 0."""
+    scenario = spec.fatigued_scenario()
+    assert isinstance(scenario, FlyingSpec)
+    return -scenario.mechanics.speed_mps * scenario.duration_s / 2
+
+
+def _blocks(run: Run, body: Body) -> list[Prop]:
+    """The starting blocks under the feet of the set position (a wedge per foot on a rail)."""
+    props: list[Prop] = []
+    pose = run.motion.pose(np.array([run.start_s]))
+    pts = forward_kinematics(pose, body)
+    toes = []
+    for c in run.motion.contacts:
+        if c.kind not in ("front_block", "rear_block"):
+            continue
+        side = ("left", "right")[c.side]
+        heel, toe = pts[f"{side}_heel"][0], pts[f"{side}_foot_index"][0]
+        z = toe[2]
+        back = heel[0] - 0.03
+        props.append(Prop(np.array([[toe[0] + 0.015, 0.0, z], [back, heel[1] + 0.015, z], [back - 0.02, heel[1], z],
+                                    [back - 0.02, 0.0, z]]), (60, 60, 64)))
+        props.append(Prop(np.array([[toe[0] + 0.005, 0.0, z], [heel[0] - 0.01, heel[1] + 0.004, z],
+                                    [heel[0] - 0.025, heel[1] - 0.006, z], [toe[0] - 0.02, 0.0, z]]), (200, 40, 40)))
+        toes.append(toe[0])
+    if toes:
+        rail = np.array([[min(toes) - 0.35, 0.0, -0.03], [max(toes) + 0.12, 0.0, -0.03], [max(toes) + 0.12, 0.04, 0.0],
+                         [min(toes) - 0.35, 0.04, 0.0]])
+        props.insert(0, Prop(rail, (80, 80, 86)))
+    return props
+
+
+def prepare(spec: ClipSpec) -> Rendered:
+    """Build the motion, the camera path and the world points of every instant of the clip."""
+    body = Body.from_height(spec.height_m)
+    r = spec.render
+    scenario = spec.fatigued_scenario()
+    run = build_run(scenario, body, _x_start(spec, r.fps) if isinstance(scenario, FlyingSpec) else 0.0)
+    n_frames = int(math.floor((run.end_s - run.start_s) * r.fps + 1e-9)) + 1
+    k = r.motion_blur_samples
+    offsets = (np.arange(k) - k // 2) / max(k - 1, 1) * (r.shutter / r.fps if k > 1 else 0.0)
+    times = (run.start_s + np.arange(n_frames)[:, None] / r.fps + offsets[None, :]).ravel()
+    times = np.clip(times, run.motion.start_s if math.isfinite(run.motion.start_s) else -np.inf, run.motion.end_s)
+    pose = run.motion.pose(times)
+    points = forward_kinematics(pose, body)
+
+    hip_x = pose.hip_m[:, 0]
+    if spec.camera.pan:
+        cam_x = hip_x + spec.camera.lead_m
+    elif spec.camera.x_m is not None:
+        cam_x = np.full(times.shape, spec.camera.x_m)
+    else:
+        cam_x = np.full(times.shape, 0.5 * (hip_x.min() + hip_x.max()))
+    camera = Camera.from_spec(spec.camera, r.size, spec.sign, cam_x)
+    props = _blocks(run, body) if run.scenario == "blocks" else []
+    scene = Scene(style=spec.scene, seed=spec.seed, x_range_m=(float(cam_x.min()) - 20, float(cam_x.max()) + 20),
+                  props=props)
+
+    other = None
+    if spec.second_person is not None:
+        other = _second_person(spec, times, camera)
+    return Rendered(spec=spec, run=run, body=body, camera=camera, times_s=times, points_m=points, scene=scene,
+                    other=other)
+
+
+def _second_person(spec: ClipSpec, times: np.ndarray, camera: Camera) -> tuple[dict[str, np.ndarray], Body, str, str, int]:
+    p = spec.second_person
+    assert p is not None
+    body = Body.from_height(p.height_m)
+    duration = float(times.max() - times.min()) + 1.0
+    jog = build_run(FlyingSpec(mechanics=_jog(p.speed_mps), duration_s=duration, phase=0.5), body, 0.0)
+    own = forward_kinematics(jog.motion.pose(times - times.min()), body)
+    turn = 1.0 if p.same_direction else -1.0
+    z0 = spec.sign * p.lanes_further * spec.scene.lane_width_m
+    world = {name: np.stack([p.x_m + turn * v[:, 0], v[:, 1], z0 + turn * v[:, 2]], axis=-1) for name, v in own.items()}
+    near = ("right" if spec.sign == 1 else "left") if turn > 0 else ("left" if spec.sign == 1 else "right")
+    return world, body, near, p.style, int(spec.sign * turn)
+
+
+def _draw_person(img: np.ndarray, camera: Camera, j: int, points: dict[str, np.ndarray], body: Body, near: str,
+                 style: str, facing: int, shadow: bool = True) -> None:
+    px = {name: camera.project(v[j], j) for name, v in points.items()}
+    z = float(points["mid_hip"][j, 2])
+    scale = float(camera.scale(z))
+    if shadow:
+        ground = camera.project(np.array([points["mid_hip"][j, 0], 0.0, z]), j)
+        draw_shadow(img, ground, 0.45 * scale, 0.05 * scale)
+    draw_figure(img, px, scale, body.height_m, near, facing, STYLES[style])
+
+
+def athlete_coverage(prep: Rendered, frame: int) -> np.ndarray:
+    """(H, W) fraction (0-1) of each pixel the athlete's figure covers in ``frame``.
+
+    Found by drawing the figure alone on black and on white: what it covers looks the same on
+    both.  Independent of colours, so it tells the figure from a background of the same hue.
+    """
+    w, h = prep.spec.render.size
+    j = int(prep.frame_samples[frame])
+    black, white = np.zeros((h, w, 3), np.uint8), np.full((h, w, 3), 255, np.uint8)
+    for img in (black, white):
+        _draw_person(img, prep.camera, j, prep.points_m, prep.body, prep.near_side, prep.spec.style, prep.spec.sign,
+                     shadow=False)
+    return 1.0 - (white.astype(np.float32) - black.astype(np.float32)).max(axis=-1) / 255.0
+
+
+def _draw_instant(prep: Rendered, j: int) -> np.ndarray:
+    img = prep.scene.render(prep.camera, j)
+    if prep.other is not None:
+        points, body, near, style, facing = prep.other
+        _draw_person(img, prep.camera, j, points, body, near, style, facing)
+    _draw_person(img, prep.camera, j, prep.points_m, prep.body, prep.near_side, prep.spec.style, prep.spec.sign)
+    return img
+
+
+def render_frames(prep: Rendered) -> Iterator[np.ndarray]:
+    """Every frame of the clip (H x W x 3 uint8 RGB), in order."""
+    r = prep.spec.render
+    rng = np.random.default_rng(prep.spec.seed)
+    k = prep.samples
+    for i in range(prep.n_frames):
+        if k == 1:
+            frame = _draw_instant(prep, i)
+        else:
+            acc = np.zeros((r.size[1], r.size[0], 3), dtype=np.float32)
+            for j in range(i * k, (i + 1) * k):
+                acc += _draw_instant(prep, j)
+            frame = np.clip(acc / k + 0.5, 0, 255).astype(np.uint8)
+        if r.defocus_px > 0:
+            frame = cv2.GaussianBlur(frame, (0, 0), r.defocus_px)
+        if r.noise_sd > 0:
+            noisy = frame.astype(np.float32) + rng.normal(0.0, r.noise_sd, frame.shape).astype(np.float32)
+            frame = np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
+        yield frame
+
+
+def truth_path_for(video: str | os.PathLike[str]) -> Path:
+    """Where the truth of ``video`` goes: ``clip.mp4`` -> ``clip.truth.json``."""
+    video = Path(video)
+    return video.with_name(video.stem + ".truth.json")
+
+
+def render_clip(spec: ClipSpec, video: str | os.PathLike[str], truth: str | os.PathLike[str] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> dict:
+    """Render ``spec`` to an H.264 MP4 and write its ground truth beside it.
+
+    Parameters
+    ----------
+    spec : ClipSpec
+        The clip.
+    video : path-like
+        Output ``.mp4``.
+    truth : path-like, optional
+        Output truth JSON (default: :func:`truth_path_for` ``(video)``).
+    progress : callable, optional
+        ``progress(done, total)`` after each frame.
+
+    Returns
+    -------
+    dict
+        The truth, as written (and as :func:`~sprintlens.synth.truth.load_truth` reads it).
+    """
+    from .truth import build_truth, dumps_truth
+
+    prep = prepare(spec)
+    video = Path(video)
+    r = spec.render
+    with VideoWriter(video, r.fps, r.size, crf=r.crf, preset=r.preset, threads=2) as writer:
+        for i, frame in enumerate(render_frames(prep)):
+            writer.write(frame)
+            if progress is not None:
+                progress(i + 1, prep.n_frames)
+    text = dumps_truth(build_truth(prep, video_name=video.name, video_sha256=file_sha256(video)))
+    write_text(truth if truth is not None else truth_path_for(video), text)
+    log.info("rendered %s: %d frames", video, prep.n_frames)
+    return json.loads(text)
