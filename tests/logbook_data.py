@@ -57,7 +57,8 @@ def synthetic_rep(name: str = "rep1.mp4", *, seed: int = 0, n_steps: int = 12, s
         for metric, fresh in FRESH.items():
             value = fresh + shift.get(metric, 0.0) + slope.get(metric, 0.0) * i
             step[metric] = float(value + rng.normal(0.0, STEP_SD[metric] * sd_scale)) if sd_scale else float(value)
-        step["flight_s"] = 1 / step["step_frequency_hz"] - step["contact_s"]
+        step["step_time_s"] = 1 / step["step_frequency_hz"]
+        step["flight_s"] = step["step_time_s"] - step["contact_s"]
         steps.append(step)
     trends = {}
     for metric in FRESH:

@@ -19,6 +19,7 @@ from sprintlens.fatigue import (
     estimate_noise,
     fit_step_trend,
     format_change,
+    implausible_steps,
     make_baseline,
     rep_value,
 )
@@ -256,6 +257,23 @@ def test_degrees_of_freedom_count_taus_uncertainty_only_once_it_is_pooled_over_s
     (pooled,) = compare_rep(RepSteps(3, {"m": np.full(8, 10.0)}, feet), base, config)
     assert base.noise["m"].between_df == 4
     assert pooled.df == pytest.approx(4.0)  # equal step counts: sigma_w adds nothing to SE(d) beyond V
+
+
+def test_steps_from_a_missed_or_extra_contact_are_left_out():
+    times = np.array([0.22, 0.22, 0.088, 0.22, 0.23, 0.44, np.nan])
+    assert implausible_steps(times).tolist() == [False, False, True, False, False, True, False]
+    assert not implausible_steps(np.array([0.2, 0.5])).any()  # too few steps to judge
+    rep = synthetic_rep("r.mp4", seed=1)
+    steps = [dict(s) for s in rep.steps]
+    steps[0].update(step_time_s=0.088, contact_s=0.037, step_velocity=14.4)  # an extra contact
+    from dataclasses import replace
+
+    data = RepSteps.from_rep(replace(rep, steps=tuple(steps)), number=1)
+    assert data.dropped == (1,)
+    assert np.isnan(data.values["step_velocity"][0]) and np.isnan(data.values["contact_s"][0])
+    assert np.isfinite(data.values["step_velocity"][1:]).all()
+    kept = RepSteps.from_rep(replace(rep, steps=tuple(steps)), number=1, drop_implausible=False)
+    assert kept.dropped == () and kept.values["step_velocity"][0] == 14.4
 
 
 def test_words_and_formats():

@@ -173,6 +173,38 @@ FATIGUE_METRICS: tuple[MetricSpec, ...] = (
 
 METRICS_BY_NAME: dict[str, MetricSpec] = {m.name: m for m in FATIGUE_METRICS}
 
+#: Step length: shown and followed over weeks, not flagged within a session (speed covers it).
+#: Smallest worthwhile change 1 % (0.2 x ~0.12 m between-athlete SD at ~2.1 m).
+STEP_LENGTH = MetricSpec("step_length", "step length", "dist", "down", swc_rel=0.01, floor_rel=0.003, percent=True,
+                         technique=False)
+
+#: Every metric the statistics know, by name.
+ALL_METRICS: dict[str, MetricSpec] = {**METRICS_BY_NAME, STEP_LENGTH.name: STEP_LENGTH}
+
+#: A step whose time differs from the rep's median step time by more than this fraction is left out.
+STEP_TIME_TOLERANCE = 0.25
+
+
+def implausible_steps(step_time_s: np.ndarray, tolerance: float = STEP_TIME_TOLERANCE) -> np.ndarray:
+    """Steps that come from a missed or an extra contact, by their step time.
+
+    At a steady sprint successive step times differ by a few percent; a contact missed by the
+    event detection makes a step about twice as long, an extra one splits a step in two.  A
+    step whose time is more than ``tolerance`` (default 25 %) away from the median step time of
+    the rep (three or more steps) is implausible; every metric of it is left out.
+
+    Returns
+    -------
+    ndarray of bool (n_steps,)
+        True for implausible steps.
+    """
+    times = np.asarray(step_time_s, dtype=np.float64)
+    ok = np.isfinite(times)
+    if ok.sum() < 3:
+        return np.zeros(times.shape, dtype=bool)
+    median = float(np.median(times[ok]))
+    return ok & (np.abs(np.where(ok, times, median) - median) > tolerance * median)
+
 #: Hopkins et al. (2009) words for the probability that a change is real and worthwhile.
 CONFIDENCE_SCALE: tuple[tuple[float, str], ...] = (
     (0.995, "most likely"), (0.95, "very likely"), (0.75, "likely"), (0.25, "possibly"), (0.05, "unlikely"),
@@ -236,6 +268,8 @@ class RepSteps:
         Real frames per second of the capture.
     trend_from : int
         First step (0-based position) used for the within-rep trend.
+    dropped : tuple of int
+        Steps (1-based) left out as implausible (their values are NaN in ``values``).
     """
 
     rep: int
@@ -244,18 +278,31 @@ class RepSteps:
     unit: str = "m"
     fps: float = float("nan")
     trend_from: int = 0
+    dropped: tuple[int, ...] = ()
 
     @classmethod
-    def from_rep(cls, rep: Rep, number: int | None = None) -> RepSteps:
-        """From a stored or analysed rep.  A rep with a block start trends from its fastest step."""
-        names = {m.name for m in FATIGUE_METRICS} | {"step_length", "flight_s"}
-        values = {name: rep.step_values(name) for name in names}
+    def from_rep(cls, rep: Rep, number: int | None = None, *, drop_implausible: bool = True) -> RepSteps:
+        """From a stored or analysed rep.
+
+        Steps from a missed or extra contact (:func:`implausible_steps`) are left out unless
+        ``drop_implausible`` is False.  A rep with a block start trends from its fastest step.
+        """
+        feet = rep.feet
+        values = {name: rep.step_values(name) for name in ALL_METRICS}
+        dropped: tuple[int, ...] = ()
+        if drop_implausible:
+            mask = implausible_steps(rep.step_values("step_time_s"))
+            if mask.any():
+                dropped = tuple(int(i) + 1 for i in np.flatnonzero(mask))
+                values = {name: np.where(mask, np.nan, v) for name, v in values.items()}
+                log.info("%s: step(s) %s left out (step time far from the rep's median: a missed or extra contact)",
+                         rep.label, ", ".join(map(str, dropped)))
         trend_from = 0
         if math.isfinite(rep.value("block_time_s")):
             velocity = values["step_velocity"]
             trend_from = int(np.nanargmax(velocity)) if np.isfinite(velocity).any() else 0
-        return cls(rep=int(number if number is not None else (rep.order or 0)), values=values, feet=rep.feet,
-                   unit=rep.unit, fps=float(rep.fps), trend_from=trend_from)
+        return cls(rep=int(number if number is not None else (rep.order or 0)), values=values, feet=feet,
+                   unit=rep.unit, fps=float(rep.fps), trend_from=trend_from, dropped=dropped)
 
 
 def rep_value(values: np.ndarray, feet: np.ndarray) -> tuple[float, float, float, int]:

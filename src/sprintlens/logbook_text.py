@@ -9,7 +9,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .fatigue import FATIGUE_METRICS, Change, MetricSpec, SessionAssessment, format_change, format_value
+import numpy as np
+
+from .fatigue import (
+    FATIGUE_METRICS,
+    Change,
+    MetricSpec,
+    RepSteps,
+    SessionAssessment,
+    format_change,
+    format_value,
+    rep_value,
+)
 from .progress import MetricProgress, slope_significant
 from .records import Athlete, Rep, TrainingSession
 
@@ -69,10 +80,8 @@ def _change_cell(change: Change | None, spec: MetricSpec) -> str:
     return text + mark
 
 
-def _rep_cell_value(rep: Rep, spec: MetricSpec) -> float:
-    from .fatigue import rep_value
-
-    return rep_value(rep.step_values(spec.name), rep.feet)[0]
+def _rep_cell_value(steps: RepSteps, spec: MetricSpec) -> float:
+    return rep_value(steps.values.get(spec.name, np.array([])), steps.feet)[0]
 
 
 def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: SessionAssessment | None,
@@ -91,13 +100,20 @@ def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: Ses
     lines.append("")
     header = ["rep", "clip", "steps", *(SHORT.get(m.name, m.name) for m in metrics), "RPE"]
     units = ["", "", "", *(_unit_label(m, unit) for m in metrics), ""]
-    rows = []
+    rows, dropped = [], []
     for rep in reps:
+        steps = RepSteps.from_rep(rep)
+        if steps.dropped:
+            dropped.append(f"rep {rep.order} step{'s' if len(steps.dropped) > 1 else ''} "
+                           f"{', '.join(map(str, steps.dropped))}")
         role = " (baseline)" if assessment is not None and rep.order in assessment.baseline.reps else ""
-        rows.append([str(rep.order), rep.video_name[:24] + role, str(rep.n_steps),
-                     *(_value_cell(_rep_cell_value(rep, m), m, unit) for m in metrics),
+        rows.append([str(rep.order), rep.video_name[:24] + role, str(rep.n_steps - len(steps.dropped)),
+                     *(_value_cell(_rep_cell_value(steps, m), m, unit) for m in metrics),
                      str(rep.rpe) if rep.rpe is not None else "-"])
     lines.extend(text_table(header, [units, *rows], left=2, indent="  "))
+    if dropped:
+        lines.append(f"  left out (step time more than 25 % off the rep's median: a missed or extra contact): "
+                     f"{'; '.join(dropped)}")
     if assessment is None or not assessment.changes:
         return lines
     lines.append("")

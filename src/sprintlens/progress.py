@@ -41,6 +41,7 @@ from .fatigue import (
     FATIGUE_METRICS,
     FatigueConfig,
     MetricSpec,
+    STEP_LENGTH,
     RepSteps,
     estimate_noise,
     format_change,
@@ -48,12 +49,8 @@ from .fatigue import (
     rep_value,
 )
 
-#: Progress watches the fatigue metrics and step length (0.2 x ~0.12 m between-athlete SD ~ 1 %).
-PROGRESS_METRICS: tuple[MetricSpec, ...] = (
-    *FATIGUE_METRICS,
-    MetricSpec("step_length", "step length", "dist", "down", swc_rel=0.01, floor_rel=0.003, percent=True,
-               technique=False),
-)
+#: Progress follows the fatigue metrics and step length.
+PROGRESS_METRICS: tuple[MetricSpec, ...] = (*FATIGUE_METRICS, STEP_LENGTH)
 
 PROGRESS_BY_NAME: dict[str, MetricSpec] = {m.name: m for m in PROGRESS_METRICS}
 

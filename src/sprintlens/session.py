@@ -53,7 +53,8 @@ def collect_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The clips of a session, in rep order.
 
     A folder contributes its video files (:data:`VIDEO_SUFFIXES`) in natural name order
-    (``rep2`` before ``rep10``); files are taken as given, in the order given.
+    (``rep2`` before ``rep10``), or, when it holds no video, its pose tracks (``.npz``); files
+    are taken as given, in the order given.
 
     Raises
     ------
@@ -65,10 +66,13 @@ def collect_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     sources: list[Path] = []
     for item in map(Path, paths):
         if item.is_dir():
-            found = sorted((p for p in item.iterdir() if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES
-                            and not p.name.startswith(".")), key=natural_key)
+            files = [p for p in item.iterdir() if p.is_file() and not p.name.startswith(".")]
+            found = sorted((p for p in files if p.suffix.lower() in VIDEO_SUFFIXES), key=natural_key)
+            if not found:  # a folder of pose tracks saved by `sprintlens pose`
+                found = sorted((p for p in files if p.suffix.lower() in TRACK_SUFFIXES), key=natural_key)
             if not found:
-                raise VideoError(f"{item}: no video files in this folder (looked for {', '.join(VIDEO_SUFFIXES)})")
+                raise VideoError(f"{item}: no video files in this folder (looked for "
+                                 f"{', '.join(VIDEO_SUFFIXES)}, or pose tracks {', '.join(TRACK_SUFFIXES)})")
             sources.extend(found)
         elif item.exists():
             sources.append(item)

@@ -19,7 +19,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
-from ..fatigue import FATIGUE_METRICS, FatigueConfig, MetricSpec, SessionAssessment, format_change, format_value, rep_value
+import numpy as np
+
+from ..fatigue import (
+    FATIGUE_METRICS,
+    FatigueConfig,
+    MetricSpec,
+    RepSteps,
+    SessionAssessment,
+    format_change,
+    format_value,
+    rep_value,
+)
 from ..records import Athlete, Rep, TrainingSession
 from ..session import assess_stored_session, rep_steps
 from ..store import Store
@@ -54,7 +65,8 @@ class RepPicture:
 
 def _cell(rep: Rep, spec: MetricSpec, assessment: SessionAssessment | None) -> Markup:
     unit = spec.unit_for(rep.unit)
-    value = rep_value(rep.step_values(spec.name), rep.feet)[0]
+    steps = RepSteps.from_rep(rep)
+    value = rep_value(steps.values.get(spec.name, np.array([])), steps.feet)[0]
     text = html.escape(format_value(value, unit))
     if assessment is None or rep.order is None:
         return text
@@ -81,7 +93,7 @@ def reps_table(reps: Sequence[Rep], assessment: SessionAssessment | None,
         header.append(label)
     rows: list[list[object]] = [
         ["clip", *(r.video_name for r in reps)],
-        ["steps", *(r.n_steps for r in reps)],
+        ["steps", *(r.n_steps - len(RepSteps.from_rep(r).dropped) for r in reps)],
         ["frame rate", *(f"{r.fps:.4g} fps" for r in reps)],
         ["RPE", *(str(r.rpe) if r.rpe is not None else "-" for r in reps)],
     ]
