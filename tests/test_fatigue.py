@@ -276,6 +276,24 @@ def test_steps_from_a_missed_or_extra_contact_are_left_out():
     assert kept.dropped == () and kept.values["step_velocity"][0] == 14.4
 
 
+def test_a_rep_value_from_too_few_steps_is_neither_baseline_nor_judged():
+    def with_two_contacts(rep: RepSteps, number: int) -> RepSteps:
+        values = {k: v.copy() for k, v in rep.values.items()}
+        values["contact_s"][2:] = np.nan  # two contact times left (the default minimum is 3)
+        return RepSteps(number, values, rep.feet, rep.unit, rep.fps)
+
+    fresh = steps_of([0, 0], seed=4)
+    tired = steps_of([1], seed=5)[0]
+    reps = [with_two_contacts(fresh[0], 1), fresh[1], with_two_contacts(tired, 3)]
+    a = assess_session(reps)
+    only_rep_2 = rep_value(fresh[1].values["contact_s"], fresh[1].feet)[0]
+    assert a.baseline.values["contact_s"] == pytest.approx(only_rep_2)
+    contact = next(c for c in a.changes[3] if c.metric == "contact_s")
+    assert contact.verdict == "too few steps" and not contact.flagged
+    looser = assess_session(reps, FatigueConfig(min_steps=2))
+    assert looser.baseline.values["contact_s"] != pytest.approx(only_rep_2)
+
+
 def test_words_and_formats():
     assert confidence_words(0.999) == "most likely"
     assert confidence_words(0.96) == "very likely"

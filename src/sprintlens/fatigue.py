@@ -230,6 +230,9 @@ class FatigueConfig:
         How many first reps (of the session, or of the reference session) form the baseline.
     alpha : float
         Chance of a false flag per rep from noise alone, shared by the metrics (Bonferroni).
+    min_steps : int
+        Fewest steps with a value for a rep's value of a metric to be used (fewer: the rep is
+        left out of the baseline and not judged on that metric; one bad contact would decide).
     min_trend_steps : int
         Fewest steps for the within-rep trend.
     metrics : tuple of MetricSpec
@@ -238,12 +241,15 @@ class FatigueConfig:
 
     baseline_reps: int = 2
     alpha: float = 0.05
+    min_steps: int = 3
     min_trend_steps: int = 6
     metrics: tuple[MetricSpec, ...] = FATIGUE_METRICS
 
     def __post_init__(self) -> None:
         if self.baseline_reps < 1:
             raise ValueError("the baseline needs at least one rep")
+        if self.min_steps < 1:
+            raise ValueError("a rep value needs at least one step")
         if not 0 < self.alpha < 1:
             raise ValueError("alpha must lie between 0 and 1")
         if self.min_trend_steps < 4:
@@ -303,6 +309,12 @@ class RepSteps:
             trend_from = int(np.nanargmax(velocity)) if np.isfinite(velocity).any() else 0
         return cls(rep=int(number if number is not None else (rep.order or 0)), values=values, feet=feet,
                    unit=rep.unit, fps=float(rep.fps), trend_from=trend_from, dropped=dropped)
+
+
+def usable(values: np.ndarray, min_steps: int) -> np.ndarray:
+    """``values`` if at least ``min_steps`` of them are finite, else all NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    return values if np.isfinite(values).sum() >= min_steps else np.full(values.shape, np.nan)
 
 
 def rep_value(values: np.ndarray, feet: np.ndarray) -> tuple[float, float, float, int]:
@@ -466,16 +478,18 @@ def make_baseline(reps: Sequence[RepSteps], config: FatigueConfig = FatigueConfi
     groups = [chosen] + [list(h[: config.baseline_reps]) for h in history if h and h[0].unit == unit]
     numbers = tuple(r.rep for r in chosen)
     values, noise = {}, {}
+    def steps_of(r: RepSteps, name: str) -> np.ndarray:
+        return usable(r.values.get(name, np.full(len(r.feet), np.nan)), config.min_steps)
+
     for spec in config.metrics:
-        per_rep = [rep_value(r.values.get(spec.name, np.array([])), r.feet)[0] for r in chosen]
+        per_rep = [rep_value(steps_of(r, spec.name), r.feet)[0] for r in chosen]
         finite = [v for v in per_rep if math.isfinite(v)]
         values[spec.name] = float(np.mean(finite)) if finite else float("nan")
-        noise[spec.name] = estimate_noise([[(r.values.get(spec.name, np.array([])), r.feet) for r in g]
-                                           for g in groups])
-    n_steps = float(np.mean([len(r.feet) for r in chosen]))
+        noise[spec.name] = estimate_noise([[(steps_of(r, spec.name), r.feet) for r in g] for g in groups])
+    n_steps = float(np.mean([len(r.feet) - len(r.dropped) for r in chosen]))
     fps_values = [r.fps for r in chosen if math.isfinite(r.fps)]
     n_group_reps = sum(len(g) for g in groups)
-    n_group_steps = sum(len(r.feet) for g in groups for r in g)
+    n_group_steps = sum(len(r.feet) - len(r.dropped) for g in groups for r in g)
     source = (f"baseline reps of {len(groups)} sessions ({n_group_reps} reps, {n_group_steps} steps)"
               if len(groups) > 1 else f"{_rep_range(numbers)} ({n_group_steps} steps)")
     notes = []
@@ -678,10 +692,13 @@ def change_df(noise: Noise, c: float, k: int) -> float:
 def compare_rep(rep: RepSteps, baseline: Baseline, config: FatigueConfig = FatigueConfig()) -> tuple[Change, ...]:
     """Every watched metric of ``rep`` against ``baseline``."""
     k = max(len(baseline.reps), 1)
-    n_tests = sum(1 for s in config.metrics if np.isfinite(rep.values.get(s.name, np.array([]))).any())
+    n_tests = sum(1 for s in config.metrics
+                  if np.isfinite(rep.values.get(s.name, np.array([]))).sum() >= config.min_steps)
     changes = []
     for spec in config.metrics:
-        value, c, _, _ = rep_value(rep.values.get(spec.name, np.array([])), rep.feet)
+        raw = np.asarray(rep.values.get(spec.name, np.full(len(rep.feet), np.nan)), dtype=np.float64)
+        n_finite = int(np.isfinite(raw).sum())
+        value, c, _, _ = rep_value(usable(raw, config.min_steps), rep.feet)
         reference = baseline.values.get(spec.name, float("nan"))
         noise = baseline.noise[spec.name]
         metric_unit = spec.unit_for(rep.unit)
@@ -695,9 +712,11 @@ def compare_rep(rep: RepSteps, baseline: Baseline, config: FatigueConfig = Fatig
         se = math.sqrt(te_rep**2 + te_base**2 / k)
         # where a floor decides, the SE is a measurement limit, taken as known (normal model)
         df = math.inf if (sd_rep < floor_rep or sd_base < floor_base) else change_df(noise, c, k)
-        changes.append(judge(spec, rep=rep.rep, scope="rep", value=value, reference=reference, se=se, df=df,
-                             noise=te_rep, unit=rep.unit, reference_label=baseline.label, n_tests=n_tests,
-                             alpha=config.alpha))
+        change = judge(spec, rep=rep.rep, scope="rep", value=value, reference=reference, se=se, df=df, noise=te_rep,
+                       unit=rep.unit, reference_label=baseline.label, n_tests=n_tests, alpha=config.alpha)
+        if 0 < n_finite < config.min_steps:
+            change = replace(change, verdict="too few steps")
+        changes.append(change)
     return tuple(changes)
 
 

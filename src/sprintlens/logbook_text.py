@@ -74,6 +74,8 @@ def _value_cell(value: float, spec: MetricSpec, unit: str) -> str:
 def _change_cell(change: Change | None, spec: MetricSpec) -> str:
     if change is None or change.verdict == "missing":
         return "-"
+    if change.verdict == "too few steps":
+        return "few steps"
     text = format_change(change.change, change.change_pct, change.unit, spec.percent)
     text = text.replace(" %", "%").replace(" deg", "").replace(" ms", "ms")
     mark = {"worse": " !", "changed": " !", "better": " +"}.get(change.verdict, "")

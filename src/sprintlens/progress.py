@@ -47,6 +47,7 @@ from .fatigue import (
     format_change,
     join_words,
     rep_value,
+    usable,
 )
 
 #: Progress follows the fatigue metrics and step length.
@@ -231,15 +232,16 @@ def metric_progress(sessions: Sequence[SessionData], spec: MetricSpec,
     groups, raw = [], []
     for s in sessions:
         fresh = [r for r in s.reps[: config.baseline_reps] if r.unit == unit or spec.unit not in ("dist", "speed")]
-        values = [rep_value(r.values.get(spec.name, np.array([])), r.feet) for r in fresh]
-        kept = [(r, v) for r, v in zip(fresh, values) if math.isfinite(v[0])]
+        steps = [usable(r.values.get(spec.name, np.full(len(r.feet), np.nan)), config.min_steps) for r in fresh]
+        values = [rep_value(v, r.feet) for v, r in zip(steps, fresh)]
+        kept = [(r, v, st) for r, v, st in zip(fresh, values, steps) if math.isfinite(v[0])]
         if not kept:
             continue
-        groups.append([(r.values[spec.name], r.feet) for r, _ in kept])
-        fps = min((r.fps for r, _ in kept if math.isfinite(r.fps)), default=float("nan"))
-        n_steps = float(np.mean([len(r.feet) for r, _ in kept]))
-        raw.append((s, float(np.mean([v[0] for _, v in kept])), len(kept), float(np.mean([v[1] for _, v in kept])),
-                    fps, n_steps))
+        groups.append([(st, r.feet) for r, _, st in kept])
+        fps = min((r.fps for r, _, _ in kept if math.isfinite(r.fps)), default=float("nan"))
+        n_steps = float(np.mean([np.isfinite(st).sum() for _, _, st in kept]))
+        raw.append((s, float(np.mean([v[0] for _, v, _ in kept])), len(kept),
+                    float(np.mean([v[1] for _, v, _ in kept])), fps, n_steps))
     empty = MetricProgress(spec.name, spec.label, metric_unit, spec.worse, (), float("nan"), float("nan"),
                            float("nan"), float("nan"), float("nan"), None, "no data", float("nan"), float("nan"),
                            0.0, (), spec.percent)

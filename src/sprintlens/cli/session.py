@@ -35,15 +35,28 @@ def _rep_folder(out: Path, source: Path, position: int) -> Path:
     return out / f"rep{position:02d}_{source.stem}"
 
 
+#: Widest kinogram embedded in the session report (px); larger ones are scaled down.
+REPORT_PICTURE_WIDTH = 1600
+
+
 def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
+    """Each rep's kinogram, as JPEG for the report (a phone page of six PNG kinograms is ~6 MB)."""
+    import cv2
+
+    from ..render.kinogram import encode_image
     from ..render.session_report import RepPicture
 
     pictures = {}
     for i, (source, rep) in enumerate(zip(sources, reps), start=1):
         path = _rep_folder(out, source, i) / "kinogram.png"
-        if path.is_file() and rep.order is not None:
-            pictures[rep.order] = RepPicture(path.read_bytes(), "image/png",
-                                             f"{rep.video_name}, kinogram of its fastest step")
+        bgr = cv2.imread(str(path)) if path.is_file() else None
+        if bgr is None or rep.order is None:
+            continue
+        if bgr.shape[1] > REPORT_PICTURE_WIDTH:
+            scale = REPORT_PICTURE_WIDTH / bgr.shape[1]
+            bgr = cv2.resize(bgr, (REPORT_PICTURE_WIDTH, round(bgr.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+        pictures[rep.order] = RepPicture(encode_image(bgr[..., ::-1].copy(), "jpeg"), "image/jpeg",
+                                         f"{rep.video_name}, kinogram of its fastest step")
     return pictures
 
 

@@ -72,7 +72,7 @@ def plot_session_metric(assessment: SessionAssessment, reps: Sequence[RepSteps],
         ax.set_xticks(numbers)
         ax.set_xlabel("rep")
         ax.set_ylabel(label)
-        worse = {"up": "higher is worse", "down": "lower is worse"}.get(spec.worse, "a change either way matters")
+        worse = {"up": "higher is worse", "down": "lower is worse"}.get(spec.worse, "either way")
         ax.set_title(f"{spec.label.capitalize()} ({worse})")
         return fig, ax
 
@@ -89,19 +89,21 @@ def plot_session_panels(assessment: SessionAssessment, reps: Sequence[RepSteps],
             plot_session_metric(assessment, reps, name, ax=ax)
         for ax in axes[len(names):]:
             ax.set_visible(False)
-        fig.suptitle(f"Reps against the baseline ({assessment.baseline.label}): orange line and band = baseline and "
-                     "the change needed to flag; red = flagged, green = better; bars = your noise",
+        fig.suptitle(f"Reps against the baseline ({assessment.baseline.label}): orange line and band = baseline and\n"
+                     "the change needed to flag; red = flagged, green = better, grey = baseline; bars = your noise",
                      fontsize=9, x=0.01, ha="left", color="#444")
         return fig, axes[:len(names)]
 
 
-def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None) -> tuple[Figure, Axes]:
+def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None, *, legend: bool = True
+                         ) -> tuple[Figure, Axes]:
     """One metric over an athlete's sessions, with the noise band (see the module docstring)."""
     with matplotlib.rc_context(RC):
         fig, ax = axes_or_new(ax, 6.0, 3.0)
         k, label = _scale(progress.unit)
         points = progress.points
-        ax.set_title(f"{progress.label.capitalize()}: {progress.verdict}")
+        band = f" (MDC95 ±{progress.mdc * k:.3g} {label})" if math.isfinite(progress.mdc) else ""
+        ax.set_title(f"{progress.label.capitalize()}: {progress.verdict}{band}", fontsize=10)
         ax.set_ylabel(label)
         if not points:
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center", color="#667085")
@@ -115,7 +117,7 @@ def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None) -> tu
                 phases.append(p.phase)
         if math.isfinite(progress.mdc):
             ax.axhspan(y[0] - progress.mdc * k, y[0] + progress.mdc * k, color=BAND, alpha=0.12, linewidth=0,
-                       gid="noise band", label=f"first session ± MDC95 ({progress.mdc * k:.3g} {label})")
+                       gid="noise band", label="first session ± MDC95")
         ax.errorbar(x, y, yerr=err, fmt="none", ecolor="#98a2b3", elinewidth=1.2, capsize=3, zorder=2)
         ax.plot(x, y, color="#667085", linewidth=1, zorder=1, gid="session line")
         for i, phase in enumerate(phases):
@@ -132,7 +134,8 @@ def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None) -> tu
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         if len(x) == 1:
             ax.set_xlim(x[0] - 3.5, x[0] + 3.5)
-        ax.legend(loc="best", fontsize=8)
+        if legend:
+            ax.legend(loc="best", fontsize=8)
         return fig, ax
 
 
@@ -142,11 +145,11 @@ def plot_progress_panels(results: Sequence[MetricProgress]) -> tuple[Figure, lis
         rows = max(1, (len(results) + 1) // 2)
         fig = new_figure(9.0, 2.9 * rows + 0.5)
         axes = fig.subplots(rows, 2, squeeze=False).ravel().tolist()
-        for ax, r in zip(axes, results):
-            plot_progress_metric(r, ax=ax)
+        for i, (ax, r) in enumerate(zip(axes, results)):
+            plot_progress_metric(r, ax=ax, legend=i == 0)
         for ax in axes[len(results):]:
             ax.set_visible(False)
-        fig.suptitle("Session values (fresh reps) ± noise, coloured by phase; shaded: the first session ± the "
-                     "minimal detectable change: a change is real only outside it", fontsize=9, x=0.01, ha="left",
-                     color="#444")
+        fig.suptitle("Session values (fresh reps) ± noise, coloured by training phase; shaded: the first session\n"
+                     "± the minimal detectable change (MDC95): a change is real only outside it", fontsize=9, x=0.01,
+                     ha="left", color="#444")
         return fig, axes[:len(results)]

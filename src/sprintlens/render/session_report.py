@@ -75,6 +75,8 @@ def _cell(rep: Rep, spec: MetricSpec, assessment: SessionAssessment | None) -> M
     change = next((c for c in assessment.changes.get(rep.order, ()) if c.metric == spec.name), None)
     if change is None or change.verdict == "missing":
         return text
+    if change.verdict == "too few steps":
+        return Markup(f'{text}<br><span class="muted">too few steps to judge</span>')
     words = format_change(change.change, change.change_pct, change.unit, spec.percent)
     css = {"worse": "worse", "changed": "worse", "better": "better"}.get(change.verdict, "muted")
     mark = {"worse": " !", "changed": " !", "better": " +"}.get(change.verdict, "")
