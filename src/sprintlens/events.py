@@ -29,7 +29,15 @@ from enum import Enum
 
 import numpy as np
 from .landmarks import Landmark as L
-from .signal import derivative, nan_mean, nan_min, nan_runs
+from .signal import (
+    central_difference,
+    derivative,
+    derivative_window,
+    leave_one_out_residual,
+    nan_mean,
+    nan_min,
+    nan_runs,
+)
 from .track import PoseTrack
 
 log = logging.getLogger(__name__)
@@ -146,36 +154,93 @@ def fit_ground_line(x: np.ndarray, y: np.ndarray, leg_px: float, percentile: flo
 
 
 @dataclass(frozen=True)
-class FootSignals:
-    """Per-foot signals used to find contacts (all (T,), pixels and seconds)."""
+class FootPoint:
+    """One foot point (heel or toe) through the clip: all (T,), pixels and seconds."""
 
-    height_px: dict[str, np.ndarray]  # lowest point's height above its ground line
-    x_px: dict[str, np.ndarray]  # horizontal position of the foot (mean of heel and toe)
-    vx_px_s: dict[str, np.ndarray]  # horizontal speed of the foot
-    ground: dict[str, dict[str, GroundLine | None]]
+    x_px: np.ndarray
+    y_px: np.ndarray
+    height_px: np.ndarray  # above this point's own ground line (y up)
+    vx_px_s: np.ndarray  # horizontal speed, smoothed derivative (for contact decisions)
+    vx_sharp_px_s: np.ndarray  # horizontal speed, central difference (unsmeared, for the ground's speed)
+    ground: GroundLine | None
+
+
+@dataclass(frozen=True)
+class FootSignals:
+    """Heel and toe of both feet, and the body scale, for finding contacts."""
+
+    points: dict[str, dict[str, FootPoint]]  # side -> "heel"/"toe" -> signals
+    centre_vx_px_s: dict[str, np.ndarray]  # side -> smoothed speed of the foot's centre (mean of heel and toe)
     leg_px: float
 
+    def height_px(self, side: str) -> np.ndarray:
+        """Height of the foot's lowest point (T,)."""
+        return nan_min(np.stack([p.height_px for p in self.points[side].values()]))
 
-def foot_signals(track: PoseTrack) -> FootSignals:
-    """Heights above the ground and horizontal speeds of both feet."""
+    def x_px(self, side: str) -> np.ndarray:
+        """Horizontal position of the foot: mean of heel and toe (T,)."""
+        return nan_mean(np.stack([p.x_px for p in self.points[side].values()]))
+
+
+def foot_signals(track: PoseTrack, config: ContactConfig | None = None) -> FootSignals:
+    """Heights above the ground and horizontal speeds of both feet's heels and toes.
+
+    The ground line of each point is fitted twice: first through the lower envelope of all its
+    positions, then through its *planted* positions only (low and moving with the ground), which
+    a runner crossing a static frame needs: most of the frame's width sees each foot only in
+    the air, so the lower envelope there lies above the ground.
+    """
+    config = config or ContactConfig()
     P = track.positions_px
     leg = leg_length_px(P)
-    heights, xs, speeds, ground = {}, {}, {}, {}
+
+    def build(lines: dict[str, dict[str, GroundLine | None]]) -> FootSignals:
+        points: dict[str, dict[str, FootPoint]] = {}
+        for side in SIDES:
+            points[side] = {}
+            for name, part in _POINTS.items():
+                xy = P[:, L[f"{side.upper()}_{part}"]]
+                line = lines[side][name]
+                height = line.y_at(xy[:, 0]) - xy[:, 1] if line else np.full(len(xy), np.nan)
+                points[side][name] = FootPoint(xy[:, 0], xy[:, 1], height,
+                                               derivative(xy[:, 0], track.t_s, track.fps),
+                                               central_difference(xy[:, 0], track.t_s), line)
+        centre = {side: derivative(nan_mean(np.stack([p.x_px for p in points[side].values()])), track.t_s, track.fps)
+                  for side in SIDES}
+        return FootSignals(points, centre, leg)
+
+    first = build({side: {name: fit_ground_line(P[:, L[f"{side.upper()}_{part}"], 0],
+                                                P[:, L[f"{side.upper()}_{part}"], 1], leg)
+                          for name, part in _POINTS.items()} for side in SIDES})
+    if not np.isfinite(leg) or leg <= 0:
+        return first
+    band = height_band_px(first, config)
+    motion = ground_motion(first, band, track.t_s, config.slip_legs_per_s * leg)
+    refitted: dict[str, dict[str, GroundLine | None]] = {}
     for side in SIDES:
-        per_point = []
-        ground[side] = {}
-        points = {}
-        for name, part in _POINTS.items():
-            xy = P[:, L[f"{side.upper()}_{part}"]]
-            points[name] = xy
-            line = fit_ground_line(xy[:, 0], xy[:, 1], leg)
-            ground[side][name] = line
-            per_point.append(line.y_at(xy[:, 0]) - xy[:, 1] if line else np.full(len(xy), np.nan))
-        heights[side] = nan_min(np.stack(per_point))
-        x = nan_mean(np.stack([points["heel"][:, 0], points["toe"][:, 0]]))
-        xs[side] = x
-        speeds[side] = derivative(x, track.t_s, track.fps)
-    return FootSignals(heights, xs, speeds, ground, leg)
+        refitted[side] = {}
+        for name, point in first.points[side].items():
+            with np.errstate(invalid="ignore"):
+                planted = (point.height_px < band) & (np.abs(point.vx_px_s - motion.speed_px_s) < motion.slip_px_s)
+            line = fit_planted_line(point.x_px[planted], point.y_px[planted], leg)
+            refitted[side][name] = line or point.ground
+    return build(refitted)
+
+
+def fit_planted_line(x: np.ndarray, y: np.ndarray, leg_px: float) -> GroundLine | None:
+    """Least-squares line through planted positions (median level if they span less than a leg)."""
+    good = np.isfinite(x) & np.isfinite(y)
+    if good.sum() < 6:
+        return None
+    x, y = x[good], y[good]
+    if np.ptp(x) < leg_px:
+        return GroundLine(0.0, float(np.median(y)))
+    slope, intercept = np.polyfit(x, y, 1)
+    residual = y - (slope * x + intercept)
+    keep = np.abs(residual) <= 3 * 1.4826 * np.median(np.abs(residual)) + 1e-9
+    if keep.sum() >= 6:
+        slope, intercept = np.polyfit(x[keep], y[keep], 1)
+    return GroundLine(float(slope), float(intercept))
 
 
 # -- contacts ------------------------------------------------------------------------------------------
@@ -250,49 +315,77 @@ class Contact:
         return self.starts_in_clip and self.ends_in_clip
 
 
+
 @dataclass(frozen=True)
 class GroundMotion:
-    """How the ground moves in the image, and how steady a planted foot reads."""
+    """How the ground moves in the image, and how steady a planted foot reads.
 
-    speed_px_s: np.ndarray  # (T,) image speed of the ground under the athlete
-    slip_px_s: float  # a planted foot moves with the ground to within this speed
+    Attributes
+    ----------
+    speed_px_s : ndarray (T,)
+        Image speed of the ground as the smoothed foot speeds see it: the reference for contact
+        decisions, which compare smoothed speeds (any smear of the smoothing cancels).
+    true_speed_px_s : ndarray (T,)
+        Image speed of the ground from unsmoothed speeds: for distances and the athlete's speed.
+    slip_px_s : float
+        A planted foot point moves with the ground to within this (smoothed) speed.
+    """
+
+    speed_px_s: np.ndarray
+    true_speed_px_s: np.ndarray
+    slip_px_s: float
+
+
+def _ground_speed(times: np.ndarray, speeds: np.ndarray, t_s: np.ndarray, width: float) -> np.ndarray:
+    """Running cluster centre (histogram mode) of sample speeds within 0.25 s of each frame."""
+    n = len(t_s)
+    estimate = np.full(n, np.nan)
+    lo = np.searchsorted(times, t_s - 0.25, side="left")
+    hi = np.searchsorted(times, t_s + 0.25, side="right")
+    for i in range(n):
+        window = speeds[lo[i]:hi[i]]
+        if window.size >= 3:
+            estimate[i] = _cluster_centre(window, width)
+    good = np.isfinite(estimate)
+    if good.any():
+        return np.interp(t_s, t_s[good], estimate[good])
+    return np.full(n, _cluster_centre(speeds, width))
 
 
 def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_slip_px_s: float) -> GroundMotion:
-    """Image speed of the ground under the athlete, from the feet that are down.
+    """Image speed of the ground under the athlete, from the foot points that are down.
 
     0 for a static camera overground, the belt on a treadmill, minus the pan speed for a camera
-    that follows.  Within half a second of each frame, the speeds of the feet below the height
-    band form a tight cluster (planted feet) and a spread (feet still swinging low): the
-    cluster's centre is the histogram mode, refined by the median of the speeds near it.  The
-    slip allowance is the larger of ``min_slip_px_s`` and three robust standard deviations of
-    the planted feet's speeds about the ground speed.
+    that follows.  Within a quarter second either side of each frame, the speeds of the heels and
+    toes below the height band form a tight cluster (planted points) and a spread (points still
+    swinging low, or a heel lifting): the cluster's centre is the histogram mode, refined by the
+    median of the speeds near it.  Done twice: on the smoothed speeds (the reference for contact
+    decisions) and on central differences (for distances: at 30 fps a smoothing derivative
+    spans a whole sprint contact and lends planted feet some swing speed; a static camera read
+    164 px/s against an athlete's 955 px/s with it).  The slip allowance is the larger of
+    ``min_slip_px_s`` and three robust standard deviations of the planted points' smoothed
+    speeds about the ground speed.
     """
     n = len(t_s)
-    with np.errstate(invalid="ignore"):
-        low = np.stack([signals.height_px[s] < band_px for s in SIDES])
-    speeds = np.stack([signals.vx_px_s[s] for s in SIDES])
-    sample_t = np.concatenate([t_s[low[i] & np.isfinite(speeds[i])] for i in range(2)])
-    sample_v = np.concatenate([speeds[i][low[i] & np.isfinite(speeds[i])] for i in range(2)])
-    order = np.argsort(sample_t)
-    sample_t, sample_v = sample_t[order], sample_v[order]
-    if sample_v.size < 3:
-        return GroundMotion(np.zeros(n), float(min_slip_px_s))
-    width = min_slip_px_s  # histogram bin
-    estimate = np.full(n, np.nan)
-    lo = np.searchsorted(sample_t, t_s - 0.25, side="left")
-    hi = np.searchsorted(sample_t, t_s + 0.25, side="right")
-    for i in range(n):
-        window = sample_v[lo[i]:hi[i]]
-        if window.size < 3:
-            continue
-        estimate[i] = _cluster_centre(window, width)
-    good = np.isfinite(estimate)
-    speed = np.interp(t_s, t_s[good], estimate[good]) if good.any() else np.full(n, _cluster_centre(sample_v, width))
-    deviation = sample_v - np.interp(sample_t, t_s, speed)
-    near = np.abs(deviation) < 2 * width
+    sample_t, sample_smooth, sample_sharp = [], [], []
+    for side in SIDES:
+        for point in signals.points[side].values():
+            with np.errstate(invalid="ignore"):
+                low = (point.height_px < band_px) & np.isfinite(point.vx_px_s) & np.isfinite(point.vx_sharp_px_s)
+            sample_t.append(t_s[low])
+            sample_smooth.append(point.vx_px_s[low])
+            sample_sharp.append(point.vx_sharp_px_s[low])
+    times, smooth, sharp = np.concatenate(sample_t), np.concatenate(sample_smooth), np.concatenate(sample_sharp)
+    order = np.argsort(times, kind="stable")
+    times, smooth, sharp = times[order], smooth[order], sharp[order]
+    if smooth.size < 3:
+        return GroundMotion(np.zeros(n), np.zeros(n), float(min_slip_px_s))
+    speed = _ground_speed(times, smooth, t_s, min_slip_px_s)
+    true_speed = _ground_speed(times, sharp, t_s, min_slip_px_s)
+    deviation = smooth - np.interp(times, t_s, speed)
+    near = np.abs(deviation) < 2 * min_slip_px_s
     sigma = 1.4826 * float(np.median(np.abs(deviation[near]))) if near.sum() >= 5 else 0.0
-    return GroundMotion(speed, float(max(min_slip_px_s, 3.0 * sigma)))
+    return GroundMotion(speed, true_speed, float(max(min_slip_px_s, 3.0 * sigma)))
 
 
 def _cluster_centre(values: np.ndarray, width: float) -> float:
@@ -307,21 +400,12 @@ def _cluster_centre(values: np.ndarray, width: float) -> float:
     return float(np.median(near)) if near.size else float(centre)
 
 
-def _nan_median_masked(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    chosen = np.where(mask & np.isfinite(values), values, np.nan)
-    out = np.full(values.shape[1], np.nan)
-    has = np.isfinite(chosen).any(axis=0)
-    if has.any():
-        out[has] = np.nanmedian(chosen[:, has], axis=0)
-    return out
-
-
 def height_band_px(signals: FootSignals, config: ContactConfig) -> float:
     """Height (px) below which a foot may be down: from the noise of the stance heights."""
     leg = signals.leg_px
     if config.height_band_legs is not None:
         return config.height_band_legs * leg
-    heights = np.concatenate([signals.height_px[s] for s in SIDES])
+    heights = np.concatenate([signals.height_px(s) for s in SIDES])
     heights = heights[np.isfinite(heights)]
     if heights.size < 10:
         return config.max_band_legs * leg
@@ -339,46 +423,122 @@ def _crossing(t0: float, h0: float, t1: float, h1: float, level: float) -> float
     return float(np.clip(t0 + (level - h0) / (h1 - h0) * (t1 - t0), min(t0, t1), max(t0, t1)))
 
 
-def _time_contact(side: str, a: int, b: int, h: np.ndarray, slip_ratio: np.ndarray, t: np.ndarray,
-                  leg: float, period: float, spread: float) -> Contact | None:
+@dataclass(frozen=True)
+class _FootDistance:
+    """How far a foot is from being in contact, per frame: at most 1 means in contact."""
+
+    distance: np.ndarray  # (T,) max(height / level scale, slip / allowance)
+    height_bound: np.ndarray  # (T,) bool: the height (not the slip) decides that frame's distance
+    height: np.ndarray  # (T,) lowest point's height (px)
+    slip: np.ndarray  # (T,) slip ratio: the stillest of heel, toe and centre, over the allowance
+    spread: float  # robust SD of the stance heights of this foot (px)
+    leg: float
+
+
+def _foot_distance(signals: FootSignals, side: str, ground_v: np.ndarray, slip: float,
+                   candidates: list[tuple[int, int]]) -> _FootDistance:
+    """Per-frame height and slip of one foot, and the spread of its stance heights.
+
+    Height: of the foot's lowest point above its ground line.  Slip: the stillest of heel, toe
+    and the foot's centre relative to the ground, over the allowance; the heel at a heel
+    strike, the whole foot flat, the toe at push-off (when the heel rises and the foot's centre
+    moves while the toe is still planted); the centre, an average of two points, is the least
+    noisy while the foot is flat.  The spread is pooled over the foot's candidate contacts.
+    """
+    height = signals.height_px(side)
+    stance = [height[a:b] - np.nanmedian(height[a:b]) for a, b in candidates if np.isfinite(height[a:b]).any()]
+    pooled = np.concatenate(stance) if stance else np.empty(0)
+    pooled = pooled[np.isfinite(pooled)]
+    spread = 1.4826 * float(np.median(np.abs(pooled))) if pooled.size else 0.0
+    speeds = [p.vx_px_s for p in signals.points[side].values()] + [signals.centre_vx_px_s[side]]
+    ratios = np.stack([np.abs(v - ground_v) / slip for v in speeds])
+    finite = np.isfinite(ratios)
+    slip_ratio = np.where(finite.any(axis=0), np.min(np.where(finite, ratios, np.inf), axis=0), np.nan)
+    return _FootDistance(np.full(len(height), np.nan), np.zeros(len(height), bool), height, slip_ratio,
+                         spread, signals.leg_px)
+
+
+def _extrapolated(t: np.ndarray, h: np.ndarray, frames: range, level: float, near: float, fallback: float,
+                  period: float) -> float:
+    """Where a straight line through the foot's height over ``frames`` reaches ``level``.
+
+    Used at the ends of a contact at high frame rates: the last frames before touchdown (or
+    first after toe-off) show the foot approaching (leaving) the ground; the line through them
+    meets the ground level where the foot touches (leaves) it.  Reading the crossing of a noise
+    level above the ground instead times a touchdown early and a toe-off late by the time the
+    foot spends in that band (the "one frame long at each end" bias of video contacts).
+    Returns ``fallback`` when the line is not clearly moving towards the ground, or lands more
+    than a frame from ``near``.
+    """
+    idx = [k for k in frames if 0 <= k < len(h) and np.isfinite(h[k])]
+    if len(idx) < 3:
+        return fallback
+    slope, intercept = np.polyfit(t[idx], h[idx], 1)
+    if not np.isfinite(slope) or abs(slope) < 1e-9:
+        return fallback
+    when = (level - intercept) / slope
+    if not np.isfinite(when) or abs(when - near) > period:
+        return fallback
+    return float(when)
+
+
+def _time_contact(side: str, a: int, b: int, foot: _FootDistance, t: np.ndarray, fps: float) -> Contact | None:
     """Time one candidate contact (frames a..b-1 are low and moving with the ground).
 
     The foot's distance from contact at each frame is the larger of its height over the stance
-    level and its slip over the slip threshold (``slip_ratio``), so 1 means "at the limit".  The
-    stance level is the median height of the candidate frames plus one robust standard deviation
-    (at least 1 % of a leg length).  The contact is the stretch around the candidate where that
-    distance is at most 1, and its ends are where it crosses 1, interpolated between frames.
+    level and its slip ratio, so 1 means "at the limit".  The stance level is the median height of
+    the candidate frames plus the foot's stance spread (at least 1 % of a leg length).  The
+    contact is the stretch around the candidate where that distance is at most 1, and its ends
+    are where it crosses 1, interpolated between frames.  Where the height decides an end and
+    the frame rate leaves several frames of approach (>= :data:`REFINE_MIN_FPS`), the end is
+    refined by extrapolating the approach to the stance level (:func:`_extrapolated`).
     """
+    h, leg = foot.height, foot.leg
     n = len(h)
     stance = h[a:b]
     if not np.isfinite(stance).any():
         return None
     centre = float(np.nanmedian(stance))
-    level = centre + max(spread, 0.01 * leg)
+    level = centre + max(foot.spread, 0.01 * leg)
     scale = max(level, 0.01 * leg)
-    distance = np.maximum(h / scale, np.nan_to_num(slip_ratio, nan=0.0))
-    inside = np.flatnonzero(distance[a:b] <= 1.0)
+    height_ratio = h / scale
+    slip_ratio = np.nan_to_num(foot.slip, nan=0.0)
+    d = np.maximum(height_ratio, slip_ratio)
+    inside = np.flatnonzero(d[a:b] <= 1.0)
     if inside.size == 0:
         return None
     first, last = a + int(inside[0]), a + int(inside[-1])
-    while first > 0 and distance[first - 1] <= 1.0:
+    while first > 0 and d[first - 1] <= 1.0:
         first -= 1
-    while last + 1 < n and distance[last + 1] <= 1.0:
+    while last + 1 < n and d[last + 1] <= 1.0:
         last += 1
-    starts = first > 0 and np.isfinite(distance[first - 1]) and np.isfinite(h[first - 1])
-    ends = last + 1 < n and np.isfinite(distance[last + 1]) and np.isfinite(h[last + 1])
-    touchdown = _crossing(t[first - 1], distance[first - 1], t[first], distance[first], 1.0) if starts else float(t[first])
-    toeoff = _crossing(t[last], distance[last], t[last + 1], distance[last + 1], 1.0) if ends else float(t[last])
+    starts = first > 0 and np.isfinite(d[first - 1]) and np.isfinite(h[first - 1])
+    ends = last + 1 < n and np.isfinite(d[last + 1]) and np.isfinite(h[last + 1])
+    period = 1.0 / fps
+    touchdown = _crossing(t[first - 1], d[first - 1], t[first], d[first], 1.0) if starts else float(t[first])
+    toeoff = _crossing(t[last], d[last], t[last + 1], d[last + 1], 1.0) if ends else float(t[last])
+    if fps >= REFINE_MIN_FPS:
+        span = max(3, int(round(REFINE_WINDOW_S * fps)))
+        if starts and height_ratio[first - 1] >= slip_ratio[first - 1]:
+            touchdown = _extrapolated(t, h, range(first - span, first), centre, touchdown, touchdown, period)
+        if ends and height_ratio[last + 1] >= slip_ratio[last + 1]:
+            toeoff = _extrapolated(t, h, range(last + 1, last + 1 + span), centre, toeoff, toeoff, period)
     return Contact(foot=side, touchdown_s=touchdown, toeoff_s=toeoff, first_frame=first, last_frame=last,
                    uncertainty_s=period, x_px=float("nan"), y_px=float("nan"),
                    starts_in_clip=bool(starts), ends_in_clip=bool(ends))
+
+
+#: From this frame rate (frames/s) up, contact ends decided by height are refined by extrapolation.
+REFINE_MIN_FPS = 90.0
+#: Length of the approach (departure) used for that extrapolation (s).
+REFINE_WINDOW_S = 0.02
 
 
 def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
                   signals: FootSignals | None = None) -> list[Contact]:
     """Every contact of both feet, sorted by touchdown (see the module docstring)."""
     config = config or ContactConfig()
-    signals = signals or foot_signals(track)
+    signals = signals or foot_signals(track, config)
     t, fps = track.t_s, track.fps
     n = len(t)
     leg = signals.leg_px
@@ -387,36 +547,33 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     band = height_band_px(signals, config)
     motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg)
     ground_v, slip = motion.speed_px_s, motion.slip_px_s
-    period = 1.0 / fps
     min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
     merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))
     contacts: list[Contact] = []
     for side in SIDES:
-        h = signals.height_px[side]
-        slip_ratio = np.abs(signals.vx_px_s[side] - ground_v) / slip
-        with np.errstate(invalid="ignore"):
-            core = (h < band) & (slip_ratio < 1.0)
+        core = np.zeros(n, dtype=bool)
+        for point in signals.points[side].values():
+            with np.errstate(invalid="ignore"):
+                core |= (point.height_px < band) & (np.abs(point.vx_px_s - ground_v) < slip)
         merged: list[tuple[int, int]] = []
         for a, b in nan_runs(~core):  # runs of True in core
             if merged and a - merged[-1][1] <= merge_frames:
                 merged[-1] = (merged[-1][0], b)
             else:
                 merged.append((a, b))
-        x_foot = signals.x_px[side]
-        deviations = [h[a:b] - np.nanmedian(h[a:b]) for a, b in merged if np.isfinite(h[a:b]).any()]
-        pooled = np.concatenate(deviations) if deviations else np.empty(0)
-        spread = 1.4826 * float(np.nanmedian(np.abs(pooled))) if np.isfinite(pooled).any() else 0.0
+        foot = _foot_distance(signals, side, ground_v, slip, merged)
+        x_foot = signals.x_px(side)
+        line = signals.points[side]["toe"].ground or signals.points[side]["heel"].ground
         for a, b in merged:
-            contact = _time_contact(side, a, b, h, slip_ratio, t, leg, period, spread)
+            contact = _time_contact(side, a, b, foot, t, fps)
             if contact is None or contact.last_frame - contact.first_frame + 1 < min_frames:
                 continue
-            line = signals.ground[side]["toe"] or signals.ground[side]["heel"]
-            x = float(np.nanmedian(x_foot[contact.first_frame:contact.last_frame + 1]))
-            y = float(line.y_at(np.array([x]))[0]) if line else float("nan")
+            x = float(x_foot[contact.first_frame])
+            y = float(line.y_at(np.array([x]))[0]) if line and np.isfinite(x) else float("nan")
             contacts.append(Contact(**{**contact.__dict__, "x_px": x, "y_px": y}))
     contacts.sort(key=lambda c: c.touchdown_s)
     contacts = merge_fragments(contacts)
-    log.info("contacts: %d (height band %.1f px, leg %.0f px)", len(contacts), band, leg)
+    log.info("contacts: %d (height band %.1f px, slip %.0f px/s, leg %.0f px)", len(contacts), band, slip, leg)
     return contacts
 
 
@@ -547,29 +704,72 @@ def _torso_centre(positions_px: np.ndarray) -> np.ndarray:
 
 
 def _departure(displacement: np.ndarray, t: np.ndarray, start: int, noise: float, threshold: float) -> float:
-    """Time a displacement from rest starts for good: first frame after ``start`` above
-    ``threshold`` that stays above it for three frames, traced back to where it last was
-    within two noise deviations of rest (interpolated)."""
+    """When a displacement from rest starts for good.
+
+    The first frame after ``start`` above ``threshold`` that stays above it for three frames
+    marks the movement; its onset is found by going back to the last frame within two noise
+    deviations of rest and, from there, fitting the start of the movement.  Movement from rest
+    grows like the square of the time since it began, so the square root of the displacement
+    (above three noise deviations, up to the threshold crossing) is a straight line in time
+    that reaches zero at the onset.  Without enough frames for that, the onset is where the
+    displacement crossed two noise deviations (interpolated).  NaN when it never moves.
+    """
     n = len(displacement)
     for k in range(start, n - 2):
         window = displacement[k:k + 3]
-        if np.all(np.isfinite(window)) and np.all(window > threshold):
-            j = k
-            quiet = 2.0 * noise
-            while j > start and np.isfinite(displacement[j - 1]) and displacement[j - 1] > quiet:
-                j -= 1
-            if j == 0:
-                return float(t[0])
-            return _crossing(t[j - 1], displacement[j - 1], t[j], displacement[j], quiet)
+        if not (np.all(np.isfinite(window)) and np.all(window > threshold)):
+            continue
+        quiet = 2.0 * noise
+        j = k
+        while j > start and np.isfinite(displacement[j - 1]) and displacement[j - 1] > quiet:
+            j -= 1
+        if j == 0:
+            return float(t[0])
+        crossed = _crossing(t[j - 1], displacement[j - 1], t[j], displacement[j], quiet)
+        rising = [m for m in range(j, k + 3) if displacement[m] > 3.0 * noise]
+        if len(rising) >= 3:
+            slope, intercept = np.polyfit(t[rising], np.sqrt(displacement[rising]), 1)
+            if slope > 0:
+                onset = -intercept / slope
+                if t[j - 1] - 0.2 <= onset <= crossed:
+                    return float(onset)
+        return crossed
     return float("nan")
+
+
+#: In the set position the torso stays within this many leg lengths of where it is held.
+HOLD_RADIUS_LEGS = 0.05
+
+
+def _still_stretch(centre: np.ndarray, allowed: np.ndarray, t: np.ndarray, min_hold_s: float,
+                   radius_px: float) -> tuple[int, int] | None:
+    """First stretch (a, b) of at least ``min_hold_s`` in which ``centre`` (T, 2) stays within
+    ``radius_px`` of its median and ``allowed`` holds throughout, grown as long as it lasts."""
+    n = len(t)
+    a = 0
+    while a < n:
+        if not (allowed[a] and np.isfinite(centre[a]).all()):
+            a += 1
+            continue
+        b = a + 1
+        while b < n and allowed[b] and np.isfinite(centre[b]).all():
+            median = np.median(centre[a:b + 1], axis=0)
+            if np.max(np.linalg.norm(centre[a:b + 1] - median, axis=1)) > radius_px:
+                break
+            b += 1
+        if t[b - 1] - t[a] >= min_hold_s:
+            return a, b
+        a += 1
+    return None
 
 
 def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2) -> StartEvents | None:
     """Set position, first movement and block exits of a clip that starts crouched and still.
 
     The set position is the first stretch of at least ``min_hold_s`` in which the torso
-    (hips and shoulders) and both feet are still and the hands are down (wrists below the
-    knees).  None when the clip does not start that way (a flying or standing start).
+    (hips and shoulders) stays within :data:`HOLD_RADIUS_LEGS` of where it is held and the
+    hands are down (wrists below the knees).  None when the clip does not start that way (a
+    flying or standing start).
     """
     P = track.positions_px
     t, fps = track.t_s, track.fps
@@ -577,16 +777,11 @@ def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2)
     if not np.isfinite(leg) or track.n_frames < 10:
         return None
     centre = _torso_centre(P)
-    speed = np.hypot(derivative(centre[:, 0], t, fps), derivative(centre[:, 1], t, fps))
     wrists_y = nan_mean(P[:, [L.LEFT_WRIST, L.RIGHT_WRIST], 1].T)
     knees_y = nan_mean(P[:, [L.LEFT_KNEE, L.RIGHT_KNEE], 1].T)
     with np.errstate(invalid="ignore"):
-        still = (speed < 0.3 * leg) & (wrists_y > knees_y)
-    hold = None
-    for a, b in nan_runs(~still):
-        if t[b - 1] - t[a] >= min_hold_s:
-            hold = (a, b)
-            break
+        hands_down = wrists_y > knees_y
+    hold = _still_stretch(centre, hands_down, t, min_hold_s, radius_px=HOLD_RADIUS_LEGS * leg)
     if hold is None:
         return None
     a, b = hold
@@ -595,10 +790,8 @@ def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2)
     noise = max(1.4826 * float(np.nanmedian(np.abs(displacement[a:b] - np.nanmedian(displacement[a:b])))), 0.002 * leg)
     first_movement = _departure(displacement, t, a, noise, max(5.0 * noise, 0.02 * leg))
 
-    feet = {}
-    for side in SIDES:
-        foot = nan_mean(np.stack([P[:, L[f"{side.upper()}_HEEL"]], P[:, L[f"{side.upper()}_FOOT_INDEX"]]]))
-        feet[side] = foot
+    # a foot leaves the block when its toes do: the heel rises while the toes still push
+    feet = {side: P[:, L[f"{side.upper()}_FOOT_INDEX"]] for side in SIDES}
     sag_x = {side: direction * float(np.nanmedian(feet[side][a:b, 0])) for side in SIDES}
     rear, front = sorted(SIDES, key=lambda s: sag_x[s])
     exits = {}

@@ -11,6 +11,7 @@ Distances carry the scale's own uncertainty.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -186,25 +187,19 @@ def step_metrics(
             continue
         side, other = this.foot, nxt.foot
         foot_pts = positions_px[:, [L[f"{side.upper()}_HEEL"], L[f"{side.upper()}_FOOT_INDEX"]]]
-        next_pts = positions_px[:, [L[f"{other.upper()}_HEEL"], L[f"{other.upper()}_FOOT_INDEX"]]]
         foot_x = nan_mean(foot_pts[..., 0].T)
-        next_x = nan_mean(next_pts[..., 0].T)
         step_time = nxt.touchdown_s - this.touchdown_s
         contact_time = this.contact_s
         flight = nxt.touchdown_s - this.toeoff_s if running else float("nan")
 
-        # step length: where the next foot lands, relative to the ground point under this foot at
-        # its touchdown, which the ground carries along meanwhile (treadmill, panning camera)
-        a, b = this.first_frame, nxt.first_frame
-        carried = float(np.trapezoid(ground[a:b + 1], t_s[a:b + 1])) if b > a else 0.0
-        length_px = direction * (next_x[b] - (foot_x[a] + carried))
-        length = float(scale.distance(length_px))
-        length_unc = abs(length) * scale.relative_uncertainty + float(scale.distance(0.02 * scale.leg_px))
-
-        # touchdown distance: lowest foot point at touchdown relative to the hip midpoint
+        # touchdown distance: lowest foot point at touchdown relative to the hip on the same side,
+        # which is at about the same depth (the other hip projects elsewhere when the athlete is
+        # off the camera's axis)
+        a = this.first_frame
         heights = -foot_pts[a, :, 1]
         lowest = int(np.nanargmin(-heights)) if np.isfinite(heights).any() else 0
-        td_distance = float(scale.distance(direction * (foot_pts[a, lowest, 0] - hip_x[a])))
+        hip_same = positions_px[a, L[f"{side.upper()}_HIP"], 0]
+        td_distance = float(scale.distance(direction * (foot_pts[a, lowest, 0] - hip_same)))
 
         separation = angles["thigh_separation_deg"]
         lo = int(np.searchsorted(t_s, this.touchdown_s))
@@ -225,8 +220,8 @@ def step_metrics(
             contact_s=contact_time, flight_s=flight, step_time_s=step_time,
             step_frequency_hz=1.0 / step_time, timing_unc_s=period,
             step_frequency_unc_hz=period / step_time**2,
-            step_length=length, step_length_unc=float(length_unc),
-            step_velocity=length / step_time,
+            step_length=float("nan"), step_length_unc=float("nan"),
+            step_velocity=float("nan"),
             touchdown_distance=td_distance,
             hip_extension_toeoff_deg=value_at(t_s, angles[f"hip_extension_{side}_deg"], this.toeoff_s),
             thigh_toeoff_deg=value_at(t_s, angles[f"thigh_{side}_deg"], this.toeoff_s),
@@ -236,7 +231,71 @@ def step_metrics(
             touchdown_frame=frames[0], full_support_frame=frames[1], toeoff_frame=frames[2],
             max_separation_frame=frames[3], low_confidence_timing=low_conf,
         ))
-    return steps
+    return _with_step_lengths(steps, usable, positions_px, t_s, direction, scale, ground)
+
+
+def contact_ground_positions(contacts: list[Contact], positions_px: np.ndarray, t_s: np.ndarray,
+                             ground_speed_px_s: np.ndarray) -> np.ndarray:
+    """Where each contact's toe is planted, in ground coordinates (px), (n_contacts,).
+
+    Ground coordinates follow the ground: ``x - carried(t)`` where ``carried`` is the ground's
+    image displacement since the start (0 for a static camera, the belt on a treadmill, the pan
+    of a following camera).  The median over the contact's frames of the toe's ground
+    coordinate is where the foot was planted.
+    """
+    steps_t = np.diff(t_s)
+    carried = np.concatenate([[0.0], np.cumsum((ground_speed_px_s[1:] + ground_speed_px_s[:-1]) / 2 * steps_t)])
+    out = np.full(len(contacts), np.nan)
+    for k, c in enumerate(contacts):
+        toe = positions_px[c.first_frame:c.last_frame + 1, L[f"{c.foot.upper()}_FOOT_INDEX"], 0]
+        ground = toe - carried[c.first_frame:c.last_frame + 1]
+        if np.isfinite(ground).any():
+            out[k] = float(np.nanmedian(ground))
+    return out
+
+
+def _with_step_lengths(steps: list[Step], contacts: list[Contact], positions_px: np.ndarray, t_s: np.ndarray,
+                       direction: int, scale: Scale, ground_speed_px_s: np.ndarray) -> list[Step]:
+    """Fill in step lengths and velocities.
+
+    The raw length of a step is the distance between the planted toes of its two contacts.  The
+    near and far foot land at different depths, so when the athlete is off the camera's axis
+    the raw lengths alternate long-short by a perspective error that flips sign every step.
+    A [1, 2, 1] / 4 filter over successive steps ([1, 1] / 2 at the ends of a run of steps)
+    cancels that alternation exactly, at the price of also removing any true left/right
+    step-length asymmetry (which this cannot tell from perspective).
+    """
+    if not steps:
+        return steps
+    by_touchdown = {c.touchdown_s: k for k, c in enumerate(contacts)}
+    ground = contact_ground_positions(contacts, positions_px, t_s, ground_speed_px_s)
+    raw = np.full(len(steps), np.nan)
+    for i, step in enumerate(steps):
+        k = by_touchdown.get(step.touchdown_s)
+        j = by_touchdown.get(step.next_touchdown_s)
+        if k is not None and j is not None:
+            raw[i] = float(scale.distance(direction * (ground[j] - ground[k])))
+    # consecutive steps (each starting where the previous ended) form runs to filter within
+    smoothed = np.full(len(steps), np.nan)
+    for i in range(len(steps)):
+        prev_ok = i > 0 and steps[i - 1].next_touchdown_s == steps[i].touchdown_s and np.isfinite(raw[i - 1])
+        next_ok = i + 1 < len(steps) and steps[i].next_touchdown_s == steps[i + 1].touchdown_s and np.isfinite(raw[i + 1])
+        if not np.isfinite(raw[i]):
+            continue
+        if prev_ok and next_ok:
+            smoothed[i] = (raw[i - 1] + 2 * raw[i] + raw[i + 1]) / 4
+        elif prev_ok:
+            smoothed[i] = (raw[i - 1] + raw[i]) / 2
+        elif next_ok:
+            smoothed[i] = (raw[i] + raw[i + 1]) / 2
+        else:
+            smoothed[i] = raw[i]
+    out = []
+    for step, length in zip(steps, smoothed):
+        unc = abs(length) * scale.relative_uncertainty + float(scale.distance(0.02 * scale.leg_px))
+        out.append(dataclasses.replace(step, step_length=float(length), step_length_unc=float(unc),
+                                       step_velocity=float(length / step.step_time_s)))
+    return out
 
 
 def trend(values: list[float]) -> Trend:

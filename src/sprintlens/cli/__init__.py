@@ -65,6 +65,7 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
 
 from . import analyse as _analyse  # noqa: E402
 from . import athlete_progress as _progress  # noqa: E402
+from . import compare as _compare  # noqa: E402
 from . import info as _info  # noqa: E402
 from . import logbook as _logbook  # noqa: E402
 from . import pose as _pose  # noqa: E402
@@ -72,6 +73,7 @@ from . import render as _render  # noqa: E402
 from . import session as _session  # noqa: E402
 
 main.add_command(_analyse.analyse)
+main.add_command(_compare.compare)
 main.add_command(_info.info)
 main.add_command(_pose.pose)
 main.add_command(_render.render)

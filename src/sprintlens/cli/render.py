@@ -20,9 +20,16 @@ from ..render.rep import load_rep
 from .progress import frame_progress
 
 
-def _slow_motion(text: str) -> float:
-    """``"2"``, ``"1/4"``, ``"0.25"``, ``"x4"`` -> play that many times slower (>= 1)."""
+def _slow_motion_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    _slow_motion(value)  # reject a bad factor with click's usage message, naming the option
+    return value
+
+
+def _slow_motion(text: str) -> float | None:
+    """``"2"``, ``"1/4"``, ``"0.25"``, ``"x4"`` -> play that many times slower (>= 1); ``"auto"`` -> None."""
     raw = str(text).strip().lower().lstrip("x")
+    if raw == "auto":
+        return None
     try:
         if "/" in raw:
             num, den = raw.split("/")
@@ -33,14 +40,19 @@ def _slow_motion(text: str) -> float:
         raise click.BadParameter(f"{text!r}: give a slow-motion factor like 2 or 1/2 (half speed), 4 or 1/4") from None
     if value <= 0:
         raise click.BadParameter(f"{text!r}: must be positive")
-    return 1.0 / value if value < 1 else value
+    value = 1.0 / value if value < 1 else value
+    if value > 64:
+        raise click.BadParameter(f"{text!r}: at most 64 times slower")
+    return value
 
 
 def render_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``render`` and ``analyse --render``."""
     options = [
-        click.option("--slow-motion", "slow_motion", default="1", metavar="FACTOR", show_default=True,
-                     help="Play the clip slower than filmed: 2 or 1/2 (half speed), 4 or 1/4 ..."),
+        click.option("--slow-motion", "slow_motion", default="auto", metavar="FACTOR", show_default=True,
+                     callback=_slow_motion_option,
+                     help="Play slower than the clip plays: 2 or 1/2 (half speed), 4 or 1/4 ...; auto: a "
+                          "high-speed clip that plays in real time shows every frame at 30 fps, others as filmed."),
         click.option("--freeze", "freeze_s", type=click.FloatRange(0, 10), default=0.0, show_default=True,
                      metavar="SECONDS", help="Hold each key position (toe-off, max separation, touchdown, full "
                                              "support) this long; 0: no freeze-frames."),

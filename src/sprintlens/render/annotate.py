@@ -239,7 +239,7 @@ def draw_joint_angles(frame: np.ndarray, points_px: np.ndarray | None, angles: d
     shoulders = (p[L.LEFT_SHOULDER] + p[L.RIGHT_SHOULDER]) / 2
     hips = (p[L.LEFT_HIP] + p[L.RIGHT_HIP]) / 2
     placed: list[Box] = []
-    thin = max(1, sizes.line_px // 2)
+    thin = max(2, sizes.line_px // 2)
     far = "right" if (near or "left") == "left" else "left"
     for side in sorted(sides, key=lambda s: 0 if s == far else 1):
         hip, knee, ankle = (p[L[f"{side.upper()}_{j}"]] for j in ("HIP", "KNEE", "ANKLE"))
@@ -251,7 +251,7 @@ def draw_joint_angles(frame: np.ndarray, points_px: np.ndarray | None, angles: d
             if r > 3 and np.linalg.norm(trunk_down) > 1:
                 ref_end = hip + trunk_down / np.linalg.norm(trunk_down) * r * 1.5
                 _dashed(out, hip, ref_end, colour, thin, max(3.0, r / 6))
-                bis = _arc(out, hip, trunk_down, thigh, r, colour, thin)
+                _arc(out, hip, trunk_down, thigh, r, colour, thin)
                 back = np.array([-float(direction), 0.25])
                 _place_label(out, _hip_label(angles.get(f"hip_flexion_{side}_deg", float("nan"))),
                              hip + back * r * 0.5, back, sizes.label_px, colour, placed)
@@ -284,7 +284,7 @@ def draw_verticals(frame: np.ndarray, points_px: np.ndarray | None, angles: dict
     sizes = sizes or style.Sizes.for_frame(frame.shape[1], frame.shape[0])
     p = points_px
     up = np.array([0.0, -1.0])
-    thin = max(1, sizes.line_px // 2)
+    thin = max(2, sizes.line_px // 2)
     behind = "r" if direction > 0 else "l"
     segments = [("trunk", (p[L.LEFT_HIP] + p[L.RIGHT_HIP]) / 2, (p[L.LEFT_SHOULDER] + p[L.RIGHT_SHOULDER]) / 2,
                  angles.get("trunk_lean_deg", float("nan")))]
@@ -352,8 +352,9 @@ def draw_event_markers(frame: np.ndarray, markers: Sequence[EventMarker], *,
 def draw_panel(frame: np.ndarray, step: int, n_steps: int, rows: Sequence[PanelRow], *, note: str = "",
                callouts: Sequence[Callout] = (), banner: str = "", corner: str = "tl",
                sizes: style.Sizes | None = None) -> np.ndarray:
-    """The metrics panel in a corner: step counter and live metrics; below it (above it in a
-    bottom corner) the banner and the values held after events."""
+    """The metrics panel in a corner: step counter and live metrics; then the banner and the
+    values held after events, stacked below it (above it in a bottom corner) in a portrait frame,
+    in a column beside it in a landscape frame."""
     out = frame.copy()
     sizes = sizes or style.Sizes.for_frame(frame.shape[1], frame.shape[0])
     big, small = sizes.panel_px, int(round(sizes.panel_px * 0.78))
@@ -364,7 +365,7 @@ def draw_panel(frame: np.ndarray, step: int, n_steps: int, rows: Sequence[PanelR
     patch = panel_patch(lines, pad_px=max(6, sizes.panel_px // 3), gap_px=max(2, sizes.panel_px // 8))
     items: list[tuple[np.ndarray, float]] = [(patch, 1.0)]
     if banner:
-        items.append((label_patch(banner, sizes.banner_px, style.OUTLINE, style.REFERENCE, 0.95), 1.0))
+        items.append((label_patch(banner, sizes.panel_px, style.OUTLINE, style.REFERENCE, 0.95), 1.0))
     for c in callouts:
         items.append((label_patch(c.text, int(round(sizes.panel_px * 0.72)), c.colour, style.PANEL, 0.8), c.fade))
     m = sizes.margin_px
@@ -372,10 +373,21 @@ def draw_panel(frame: np.ndarray, step: int, n_steps: int, rows: Sequence[PanelR
     gap = max(3, sizes.panel_px // 6)
     bottom = corner.startswith("b")
     right = corner.endswith("r")
+    # portrait: everything stacked under (over) the panel; landscape: the banner and held values
+    # in a column beside the panel, so they stay in the corner's band of the frame
+    column_x = None
+    if w > h and len(items) > 1:
+        pw0 = items[0][0].shape[1]
+        column_x = (w - m - pw0 - gap) if right else (m + pw0 + gap)
     y = h - m if bottom else m
-    for patch_i, opacity in items:
+    for i, (patch_i, opacity) in enumerate(items):
         ph, pw = patch_i.shape[:2]
-        x = w - m - pw if right else m
+        if column_x is not None and i == 1:
+            y = h - m if bottom else m
+        if column_x is not None and i >= 1:
+            x = column_x - pw if right else column_x
+        else:
+            x = w - m - pw if right else m
         top = y - ph if bottom else y
         blend_patch(out, patch_i, x, top, opacity)
         y = top - gap if bottom else top + ph + gap

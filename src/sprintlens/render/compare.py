@@ -26,17 +26,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
+import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from ..analysis import Analysis
-from ..errors import AnalysisError, OutputError
+from ..errors import AnalysisError
 from ..events import near_leg
 from ..landmarks import Landmark as L
 from ..signal import nan_mean
 from ..video import Frame, FrameSpan, VideoWriter, read_frames
 from . import html, plots, style
 from .annotate import draw_skeleton
-from .clip import output_fps, source_info
+from .clip import BackgroundWriter, check_slow_motion, output_fps, resolve_slow_motion, source_info
 from .html import Markup, Section
 from .kinogram import ground_line
 from .text import put_label
@@ -73,8 +76,8 @@ def event_row(analysis: Analysis, event: SyncEvent) -> int:
     """Track row of the frame that shows the sync event.
 
     First movement: the first frame at or after its time.  n-th touchdown: the first frame with
-    the foot down, counting the contacts after the blocks (for a block start) whose touchdown
-    was filmed.
+    the foot down, counting filmed touchdowns after the front foot left the blocks (for a block
+    start).
 
     Raises
     ------
@@ -88,9 +91,13 @@ def event_row(analysis: Analysis, event: SyncEvent) -> int:
             raise AnalysisError("no block start was found in this rep, so it has no first movement; "
                                 "sync on a touchdown instead")
         return int(min(np.searchsorted(t, st.first_movement_s - 1e-9), t.size - 1))
-    after = analysis.start.front_exit_s if analysis.start is not None and math.isfinite(
-        analysis.start.front_exit_s) else -math.inf
-    contacts = sorted((c for c in analysis.contacts if c.starts_in_clip and c.toeoff_s > after),
+    after = -math.inf  # touchdowns after the feet left the blocks (the blocks' own contacts start before)
+    if analysis.start is not None:
+        for time_s in (analysis.start.front_exit_s, analysis.start.first_movement_s):
+            if math.isfinite(time_s):
+                after = time_s
+                break
+    contacts = sorted((c for c in analysis.contacts if c.starts_in_clip and c.touchdown_s > after),
                       key=lambda c: c.touchdown_s)
     if len(contacts) < event.n:
         raise AnalysisError(f"this rep has {len(contacts)} filmed touchdowns, not {event.n}")
@@ -105,8 +112,9 @@ class CompareOptions:
     ----------
     event : SyncEvent
         What the reps are aligned on.
-    slow_motion : float
-        Play this many times slower than the first rep's clip plays (at least 1).
+    slow_motion : float or None
+        Play this many times slower than the first rep's clip plays (at least 1); None: auto
+        (:func:`~sprintlens.render.clip.resolve_slow_motion`).
     panel_height_px : int
         Height of each rep's panel in the side-by-side video (px).
     window_legs : (float, float)
@@ -117,7 +125,7 @@ class CompareOptions:
     """
 
     event: SyncEvent = field(default_factory=SyncEvent)
-    slow_motion: float = 1.0
+    slow_motion: float | None = None
     panel_height_px: int = 640
     window_legs: tuple[float, float] = (2.6, 3.2)
     min_fps: float = 24.0
@@ -126,8 +134,7 @@ class CompareOptions:
     preset: str = "veryfast"
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.slow_motion) and 1.0 <= self.slow_motion <= 64.0):
-            raise OutputError(f"slow motion must be between 1 and 64, got {self.slow_motion}")
+        check_slow_motion(self.slow_motion)
 
 
 @dataclass(frozen=True)
@@ -174,8 +181,9 @@ def compare_plan(analyses: Sequence[Analysis], event_rows: Sequence[int], input_
         Playback frame rate of the first rep's clip (its capture rate over it sets the speed).
     """
     first = analyses[0].track
-    stretch = (first.fps / input_fps) * options.slow_motion  # playback seconds per real second
-    fps, _, _ = output_fps(input_fps / options.slow_motion, options.min_fps, options.max_fps)
+    slow = resolve_slow_motion(options.slow_motion, input_fps)
+    stretch = (first.fps / input_fps) * slow  # playback seconds per real second
+    fps, _, _ = output_fps(input_fps / slow, options.min_fps, options.max_fps)
     rel = [a.t_s - a.t_s[row] for a, row in zip(analyses, event_rows)]
     start = min(float(r[0]) for r in rel)
     end = max(float(r[-1]) for r in rel)
@@ -281,9 +289,9 @@ def _panel(analysis: Analysis, view: View, rgb: np.ndarray, row: int, label: str
     put_label(tile, "not started" if waiting else "clip ended" if ended else _fmt_tau(tau),
               (sizes.margin_px, ph - sizes.margin_px),
               sizes.label_px, fg=style.TEXT, anchor="lb")
-    if at_event:
-        put_label(tile, event_name.upper(), (pw / 2, ph * 0.12), sizes.banner_px, fg=style.OUTLINE,
-                  bg=style.REFERENCE, anchor="ct")
+    if at_event:  # bottom right, level with the time: clear of the athlete
+        put_label(tile, event_name.upper(), (pw - sizes.margin_px, ph - sizes.margin_px), sizes.label_px,
+                  fg=style.OUTLINE, bg=style.REFERENCE, anchor="rb")
         cv2.rectangle(tile, (1, 1), (pw - 2, ph - 2), style.REFERENCE, max(3, sizes.line_px), cv2.LINE_AA)
     return tile
 
@@ -338,7 +346,8 @@ def render_side_by_side(analyses: Sequence[Analysis], videos: Sequence[str | os.
     sources = [_Frames(a, v) for a, v in zip(analyses, videos)]
     ends = [float(a.t_s[-1] - a.t_s[r]) for a, r in zip(analyses, event_rows)]
     canvas = np.zeros((height, width, 3), dtype=np.uint8)
-    with VideoWriter(out_path, plan.fps, (width, height), crf=options.crf, preset=options.preset) as writer:
+    with VideoWriter(out_path, plan.fps, (width, height), crf=options.crf, preset=options.preset) as video, \
+            BackgroundWriter(video) as writer:
         for j in range(plan.n_frames):
             for i, (a, view, src) in enumerate(zip(analyses, views, sources)):
                 row = int(plan.rows[j, i])
@@ -347,7 +356,7 @@ def render_side_by_side(analyses: Sequence[Analysis], videos: Sequence[str | os.
                               ended=float(plan.tau_s[j]) > ends[i] + 0.5 / (plan.fps or 1.0))
                 x, y = (i % cols) * pw, (i // cols) * ph
                 canvas[y:y + ph, x:x + pw] = tile
-            writer.write(canvas)
+            writer.write(canvas.copy())  # the canvas is reused; the encoder thread gets its own frame
             if progress is not None:
                 progress(j + 1, plan.n_frames)
     return CompareResult(Path(out_path), plan.n_frames, plan.fps, (width, height), plan)
@@ -391,7 +400,8 @@ def render_ghost(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLik
     src = _Frames(base, videos[0])
     sizes = style.Sizes.for_frame(info.width, info.height)
     near = near_leg(base.track)  # (one colour per rep here; near/far only matters for the ordering)
-    with VideoWriter(out_path, sub.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as writer:
+    with VideoWriter(out_path, sub.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as video, \
+            BackgroundWriter(video) as writer:
         for j in range(sub.n_frames):
             row = int(sub.rows[j, 0])
             frame = src.get(row)
@@ -411,8 +421,8 @@ def render_ghost(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLik
                 y = box[3] + 4
             put_label(frame, _fmt_tau(float(sub.tau_s[j])), (sizes.margin_px, y + 4), sizes.label_px)
             if j == sub.event_out:
-                put_label(frame, options.event.describe().upper(), (info.width / 2, info.height * 0.1),
-                          sizes.banner_px, fg=style.OUTLINE, bg=style.REFERENCE, anchor="ct")
+                put_label(frame, options.event.describe().upper(), (sizes.margin_px, y + sizes.label_px * 2),
+                          sizes.label_px, fg=style.OUTLINE, bg=style.REFERENCE, anchor="lt")
             writer.write(frame)
             if progress is not None:
                 progress(j + 1, sub.n_frames)
@@ -431,18 +441,16 @@ COMPARE_ANGLES: tuple[tuple[str, str], ...] = (
 
 
 def plot_compare_angles(analyses: Sequence[Analysis], labels: Sequence[str], event_rows: Sequence[int],
-                        window_s: tuple[float, float] | None = None):  # noqa: ANN201 (Figure, list[Axes])
+                        window_s: tuple[float, float] | None = None) -> tuple[Figure, list[Axes]]:
     """Hip, knee, trunk and shin curves of every rep on shared axes, time 0 at the sync event.
 
     Per-leg angles are each rep's near leg (the better measured one).  Returns ``(fig, axes)``.
     """
     times = [float(a.t_s[r]) for a, r in zip(analyses, event_rows)]
-    if window_s is None:
-        lo = max(float(a.t_s[0]) - t for a, t in zip(analyses, times))
-        hi = min(float(a.t_s[-1]) - t for a, t in zip(analyses, times))
-        window_s = (lo, hi) if hi > lo else None
-    with_rc = plots.matplotlib.rc_context(plots.RC)
-    with with_rc:
+    if window_s is None:  # from the first to the last moment any rep's athlete is seen
+        spans = [plots.seen_span_s(a) for a in analyses]
+        window_s = (min(lo - t for (lo, _), t in zip(spans, times)), max(hi - t for (_, hi), t in zip(spans, times)))
+    with matplotlib.rc_context(plots.RC):
         fig = plots.new_figure(7.0, 2.3 * len(COMPARE_ANGLES) + 0.5)
         axes = fig.subplots(len(COMPARE_ANGLES), 1, sharex=True, squeeze=False)[:, 0].tolist()
         for ax, (_, pattern) in zip(axes, COMPARE_ANGLES):
@@ -453,11 +461,11 @@ def plot_compare_angles(analyses: Sequence[Analysis], labels: Sequence[str], eve
     return fig, axes
 
 
-#: Metrics of the comparison table: label, how to read it from an analysis, unit scale, format.
 def _trend(name: str) -> Callable[[Analysis], float]:
     return lambda a: a.summary.trends[name].mean if name in a.summary.trends else float("nan")
 
 
+#: Metrics of the comparison table: label, how to read it from an analysis, unit factor, format, unit.
 COMPARE_METRICS: tuple[tuple[str, Callable[[Analysis], float], float, str, str], ...] = (
     ("steps", lambda a: float(a.summary.n_steps), 1, ".0f", ""),
     ("cadence", lambda a: a.summary.cadence_spm, 1, ".1f", "/min"),
@@ -490,12 +498,15 @@ class MetricRow:
     def cells(self) -> list[str]:
         def f(v: float, sign: str = "") -> str:
             return "-" if not math.isfinite(v) else format(v, sign + self.fmt)
-        out = [f"{f(self.values[0])} {self.unit}".strip()]
+        gap = "" if self.unit in ("°", "%", "") else " "
+        unit = f"{gap}{self.unit}"
+        out = [f"{f(self.values[0])}{unit}" if math.isfinite(self.values[0]) else "-"]
         for v, d in zip(self.values[1:], self.diffs[1:]):
             base = self.values[0]
             pct = f", {100 * d / abs(base):+.0f} %" if math.isfinite(d) and math.isfinite(base) and abs(base) > 1e-9 \
                 and self.unit not in ("°", "%") else ""
-            out.append(f"{f(v)} {self.unit}".strip() + (f" ({f(d, '+')}{pct})" if math.isfinite(d) else ""))
+            value = f"{f(v)}{unit}" if math.isfinite(v) else "-"
+            out.append(value + (f" ({f(d, '+')}{pct})" if math.isfinite(d) else ""))
         return out
 
 
@@ -554,11 +565,11 @@ def write_comparison(analyses: Sequence[Analysis], videos: Sequence[str | os.Pat
     """Write the comparison outputs into ``out_dir``: videos, angle plots (PNG, SVG), the HTML page."""
     from ..io import ensure_writable_folder
 
+    event_rows, _ = _prepare(analyses, options)  # fail on a missing event before making anything
     out = Path(out_dir)
     if not out.exists():
         ensure_writable_folder(out.parent if str(out.parent) else Path("."))
         out.mkdir()
-    event_rows, _ = _prepare(analyses, options)
     written: dict[str, Path] = {}
     fig, _ = plot_compare_angles(analyses, labels, event_rows)
     for fmt, path in plots.save_figure(fig, out / COMPARE_FILES["angles"]).items():

@@ -6,7 +6,9 @@ still on screen, the held values (hip extension at toe-off, trunk lean at touchd
 counter and the live metrics.  The annotators in :mod:`sprintlens.render.annotate` only draw
 what a state says, so everything here can be tested without pixels.
 
-Times are real (scene) seconds; a hold of ``hold_s`` real seconds lasts ``hold_s / speed``
+Events are shown from the frame that shows them (a touchdown from the first frame with the foot
+down, a toe-off from the last), so a freeze-frame at a key position carries its value.  Times are
+real (scene) seconds; a hold of ``hold_s`` real seconds lasts ``hold_s / speed``
 seconds of playback when the clip is slowed down (:mod:`sprintlens.render.clip` converts).
 """
 
@@ -21,6 +23,7 @@ from ..analysis import Analysis
 from ..events import near_leg
 from ..landmarks import Landmark as L
 from . import style
+from .text import format_value
 
 #: Angle columns an annotated frame carries.
 FRAME_ANGLES: tuple[str, ...] = (
@@ -125,7 +128,7 @@ class FrameState:
 
 
 def _fmt(value: float, fmt: str, unit: str = "") -> str:
-    return "-" if not math.isfinite(value) else f"{format(value, fmt)}{unit}"
+    return format_value(value, fmt, unit)
 
 
 def _foot_point(points: np.ndarray, side: str, kind: str) -> tuple[float, float]:
@@ -164,6 +167,15 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
     steps = analysis.steps
     fps = track.fps
 
+    # An event is shown from the frame that shows it: a touchdown from the first frame at or after
+    # it (the first frame with the foot down), a toe-off from the last frame at or before it (the
+    # last frame with the foot down, the key frame of toe-off).
+    def shown_from_after(time_s: float) -> float:
+        return float(t[min(int(np.searchsorted(t, time_s - 1e-9, side="left")), n - 1)])
+
+    def shown_from_before(time_s: float) -> float:
+        return float(t[max(int(np.searchsorted(t, time_s + 1e-9, side="right")) - 1, 0)])
+
     # events: (time, kind, foot, point, callout text, callout colour)
     events: list[tuple[float, str, str, tuple[float, float] | None, str, style.RGB]] = []
     by_touchdown = {round(s.touchdown_s, 9): s for s in steps}
@@ -179,13 +191,13 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
             else:
                 k = int(np.clip(np.searchsorted(t, c.touchdown_s), 0, n - 1))
                 text += f"  trunk {_fmt(float(analysis.angles['trunk_lean_deg'][k]), '.0f', '°')}"
-            events.append((c.touchdown_s, "touchdown", c.foot, _foot_point(smooth[c.first_frame], c.foot, "touchdown"),
+            events.append((shown_from_after(c.touchdown_s), "touchdown", c.foot, _foot_point(smooth[c.first_frame], c.foot, "touchdown"),
                            text, style.TOUCHDOWN))
         if c.ends_in_clip:
             step = by_toeoff.get(round(c.toeoff_s, 9))
             value = step.hip_extension_toeoff_deg if step is not None else float(
                 analysis.angles[f"hip_extension_{c.foot}_deg"][min(c.last_frame, n - 1)])
-            events.append((c.toeoff_s, "toeoff", c.foot, _foot_point(smooth[c.last_frame], c.foot, "toeoff"),
+            events.append((shown_from_before(c.toeoff_s), "toeoff", c.foot, _foot_point(smooth[c.last_frame], c.foot, "toeoff"),
                            f"Toe-off {letter}  hip ext {_fmt(value, '.0f', '°')}", style.TOEOFF))
     if analysis.start is not None:
         st = analysis.start
@@ -193,7 +205,7 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
                              (st.rear_exit_s, "Rear foot leaves the block"),
                              (st.front_exit_s, f"Front foot leaves the block  block time {_fmt(st.block_time_s, '.2f', ' s')}")):
             if math.isfinite(time_s):
-                events.append((time_s, "start", "", None, text, style.REFERENCE))
+                events.append((shown_from_after(time_s), "start", "", None, text, style.REFERENCE))
     events.sort(key=lambda e: e[0])
     event_times = np.array([e[0] for e in events])
 
@@ -201,9 +213,9 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
     for c in analysis.contacts:
         in_contact[c.foot][c.first_frame:c.last_frame + 1] = True
     touchdowns = sorted((c.touchdown_s, c.foot) for c in analysis.contacts)
-    step_td = np.array([s.touchdown_s for s in steps])
-    step_to = np.array([s.toeoff_s for s in steps])
-    step_next = np.array([s.next_touchdown_s for s in steps])
+    step_td = np.array([shown_from_after(s.touchdown_s) for s in steps])
+    step_to = np.array([shown_from_before(s.toeoff_s) for s in steps])
+    step_next = np.array([shown_from_after(s.next_touchdown_s) for s in steps])
     seen = track.detected
     note = ""
     if analysis.summary.low_confidence_timing:
@@ -255,7 +267,7 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
     return states
 
 
-def panel_corner(points_px: np.ndarray, frame_size: tuple[int, int], panel_frac: tuple[float, float] = (0.45, 0.28),
+def panel_corner(points_px: np.ndarray, frame_size: tuple[int, int], panel_frac: tuple[float, float] = (0.45, 0.42),
                  ) -> str:
     """The frame corner (``"tl"``, ``"tr"``, ``"bl"``, ``"br"``) where a panel covers the athlete least.
 
@@ -266,7 +278,8 @@ def panel_corner(points_px: np.ndarray, frame_size: tuple[int, int], panel_frac:
     frame_size : (int, int)
         Width and height (px).
     panel_frac : (float, float)
-        Panel width and height as fractions of the frame.
+        Width and height of the panel with the held values and banner stacked under it, as
+        fractions of the frame.
 
     Returns
     -------

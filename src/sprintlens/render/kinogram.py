@@ -1,7 +1,8 @@
 """Kinogram: the athlete at the key positions of a step, cut out side by side, labelled with angles.
 
 The sequence coaches build by hand in Kinovea: toe-off, maximum thigh separation (in flight),
-touchdown of the other foot, and full support on it.  For step *n* the panels are step *n*'s
+touchdown of the other foot, and full support on it (in time order: at a low frame rate the
+thighs can be furthest apart a frame before toe-off).  For step *n* the panels are step *n*'s
 toe-off and max separation, then step *n + 1*'s touchdown and full support (the next foot
 landing); a rep with a single step shows that step's own four positions in time order.
 
@@ -33,7 +34,7 @@ from ..video import FrameSpan, read_frames
 from . import style
 from .annotate import draw_skeleton
 from .clip import source_info
-from .text import blend_patch, panel_patch
+from .text import blend_patch, format_value, panel_patch
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class KinogramPanel:
 
 
 def _f(value: float, fmt: str = ".0f", unit: str = "°") -> str:
-    return "-" if not math.isfinite(value) else f"{format(value, fmt)}{unit}"
+    return format_value(value, fmt, unit)
 
 
 def _row_of(analysis: Analysis, frame: int) -> int:
@@ -111,6 +112,8 @@ def kinogram_panels(analysis: Analysis, step: int | None = None) -> list[Kinogra
     else:
         plan = sorted([("touchdown", this), ("full_support", this), ("toeoff", this), ("max_separation", this)],
                       key=lambda kv: getattr(kv[1], f"{kv[0]}_frame"))
+    # time order: at low frame rates the thighs can be furthest apart a frame before toe-off
+    plan.sort(key=lambda kv: getattr(kv[1], f"{kv[0]}_frame"))
     panels = []
     for key, s in plan:
         frame = int(getattr(s, f"{key}_frame"))
@@ -230,14 +233,42 @@ def render_kinogram(analysis: Analysis, video: str | os.PathLike[str], step: int
     return compose_kinogram(analysis, panels, frames, options)
 
 
-def compose_kinogram(analysis: Analysis, panels: Sequence[KinogramPanel], frames: dict[int, np.ndarray],
-                     options: KinogramOptions = KinogramOptions()) -> np.ndarray:
-    """Cut out and lay out the panels (frames by video frame index); pure (no file access)."""
+@dataclass(frozen=True)
+class KinogramLayout:
+    """Where each panel's picture comes from: ``panel = scale * (source - origin)``.
+
+    Attributes
+    ----------
+    scale : float
+        Panel pixels per source pixel (the same for every panel).
+    size : (int, int)
+        Width and height of every panel's picture (px).
+    origins : tuple of (float, float)
+        Source pixel at each panel's top-left corner.
+    ground_row : int
+        Row of the ground line in every panel's picture.
+    """
+
+    scale: float
+    size: tuple[int, int]
+    origins: tuple[tuple[float, float], ...]
+    ground_row: int
+
+    def to_panel(self, i: int, points_px: np.ndarray) -> np.ndarray:
+        """Source pixels -> pixels of panel ``i``."""
+        return (np.asarray(points_px, dtype=float) - self.origins[i]) * self.scale
+
+
+def kinogram_layout(analysis: Analysis, panels: Sequence[KinogramPanel],
+                    options: KinogramOptions = KinogramOptions()) -> KinogramLayout:
+    """Crop every panel the same size and scale, centred on the hips, the ground line at the same row.
+
+    The crop spans the widest reach of all panels plus a margin, and from above the highest head to
+    a quarter leg below the ground line (:func:`ground_line`, taken under each panel's hips).
+    """
     pts_all = analysis.cleaned.smooth.positions_px
     slope, intercept = ground_line(analysis)
     leg = float(analysis.scale.leg_px)
-    # common crop: each panel is centred on the athlete's hips, spans the widest reach of all
-    # panels, and reaches from above the highest head to below the ground line
     boxes = []
     for p in panels:
         pts = pts_all[p.row]
@@ -253,15 +284,26 @@ def compose_kinogram(analysis: Analysis, panels: Sequence[KinogramPanel], frames
     half_w = max(max(np.max(np.abs(q[:, 0] - hx)) for hx, _, q in boxes) + margin, 0.6 * leg)
     above = max(max(gy - np.min(q[:, 1]) for _, gy, q in boxes) + 1.3 * margin, leg)
     below = 0.25 * leg
-    crop_w, crop_h = 2 * half_w, above + below
-    scale = options.panel_height_px / crop_h
-    out_w, out_h = int(round(crop_w * scale)), int(round(crop_h * scale))
+    scale = options.panel_height_px / (above + below)
+    size = (int(round(2 * half_w * scale)), int(round((above + below) * scale)))
+    origins = tuple((hx - half_w, gy - above) for hx, gy, _ in boxes)
+    return KinogramLayout(scale=float(scale), size=size, origins=origins, ground_row=int(round(above * scale)))
+
+
+def compose_kinogram(analysis: Analysis, panels: Sequence[KinogramPanel], frames: dict[int, np.ndarray],
+                     options: KinogramOptions = KinogramOptions()) -> np.ndarray:
+    """Cut out and lay out the panels (frames by video frame index); pure (no file access)."""
+    layout = kinogram_layout(analysis, panels, options)
+    pts_all = analysis.cleaned.smooth.positions_px
+    leg = float(analysis.scale.leg_px)
+    scale = layout.scale
+    out_w, out_h = layout.size
     near = near_leg(analysis.track)
     sizes = style.Sizes.for_frame(out_w * 2, out_w * 2)
     tiles = []
-    for p, (hip_x, ground_y, _) in zip(panels, boxes):
+    for i, p in enumerate(panels):
         # affine map: source (x, y) -> panel ((x - x0) * scale, (y - y0) * scale)
-        x0, y0 = hip_x - half_w, ground_y - above
+        x0, y0 = layout.origins[i]
         m = np.array([[scale, 0.0, -x0 * scale], [0.0, scale, -y0 * scale]])
         src = frames[p.frame]
         tile = cv2.warpAffine(src, m, (out_w, out_h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT,
@@ -272,7 +314,7 @@ def compose_kinogram(analysis: Analysis, panels: Sequence[KinogramPanel], frames
             backdrop = np.full_like(tile, 255) if options.background == "white" else \
                 (tile.astype(np.float32) * 0.35 + 255 * 0.65)
             tile = (tile.astype(np.float32) * mask + np.asarray(backdrop, np.float32) * (1 - mask)).astype(np.uint8)
-        gy = int(round(above * scale))
+        gy = layout.ground_row
         cv2.line(tile, (0, gy), (out_w - 1, gy), (90, 96, 110), max(1, sizes.line_px // 2), cv2.LINE_AA)
         if options.skeleton:
             tile = draw_skeleton(tile, pts, near=near, sizes=sizes, opacity=0.85)

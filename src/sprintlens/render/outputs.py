@@ -84,6 +84,8 @@ def render_outputs(analysis: Analysis, video: str | os.PathLike[str], out_dir: s
     VideoError, OutputError, AnalysisError
         Bad clip, unwritable folder, failed encoding, a kinogram step that does not exist.
     """
+    if options.kinogram and analysis.steps:
+        kinogram_panels(analysis, options.kinogram_step)  # a step that does not exist fails before any file
     out = Path(out_dir)
     if not out.exists():
         ensure_writable_folder(out.parent if str(out.parent) else Path("."))
@@ -93,7 +95,7 @@ def render_outputs(analysis: Analysis, video: str | os.PathLike[str], out_dir: s
     images: dict[str, bytes] = {}
     caption = ""
     if options.kinogram and analysis.steps:
-        panels = kinogram_panels(analysis, options.kinogram_step)  # a bad step fails before the long clip
+        panels = kinogram_panels(analysis, options.kinogram_step)
         image = render_kinogram(analysis, video, options.kinogram_step, options.kinogram_options)
         write_image(out / OUTPUT_NAMES["kinogram"], image)
         written["kinogram"] = out / OUTPUT_NAMES["kinogram"]
@@ -111,14 +113,17 @@ def render_outputs(analysis: Analysis, video: str | os.PathLike[str], out_dir: s
                 for fmt, path in plots.save_figure(fig, out / OUTPUT_NAMES[kind], options.plot_formats).items():
                     written[f"{kind}.{fmt}"] = path
             images[kind] = plots.figure_bytes(fig, "png", dpi=110)
+    poster: bytes | None = None
     if options.clip:
         result = render_clip(analysis, video, out / OUTPUT_NAMES["clip"], options.clip_options, progress=progress)
         written["clip"] = result.path
+        if result.poster is not None:
+            poster = encode_image(result.poster, "jpeg", jpeg_quality=80)
     if options.report:
         page = report_html(
             analysis,
             ReportImages(angles=images.get("angles"), steps=images.get("steps"), velocity=images.get("velocity"),
-                         kinogram=images.get("kinogram"), kinogram_caption=caption),
+                         kinogram=images.get("kinogram"), kinogram_caption=caption, poster=poster),
             name=name, athlete=options.athlete, notes=options.notes, flags=options.flags,
             clip=OUTPUT_NAMES["clip"] if (options.clip or (out / OUTPUT_NAMES["clip"]).is_file()) else None)
         written["report"] = write_page(out / OUTPUT_NAMES["report"], page)

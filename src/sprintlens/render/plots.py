@@ -107,6 +107,16 @@ def leg_hex(analysis: Analysis) -> dict[str, str]:
     return {side: style.hex_colour(rgb) for side, rgb in style.leg_colours(near_leg(analysis.track)).items()}
 
 
+def seen_span_s(analysis: Analysis) -> tuple[float, float]:
+    """First and last time (s) at which the athlete is seen (the whole clip if never)."""
+    seen = np.flatnonzero(analysis.track.detected)
+    t = analysis.t_s
+    if seen.size == 0:
+        return float(t[0]), float(t[-1])
+    lo, hi = float(t[seen[0]]), float(t[seen[-1]])
+    return (lo, hi) if hi > lo else (float(t[0]), float(t[-1]))
+
+
 def _side_of(column: str) -> str | None:
     return "left" if "_left" in column else "right" if "_right" in column else None
 
@@ -180,7 +190,7 @@ def plot_angles(analysis: Analysis, group: str = "hip", ax: Axes | None = None, 
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("time (s)")
-    ax.set_xlim(float(analysis.t_s[0]), float(analysis.t_s[-1]))
+    ax.set_xlim(*seen_span_s(analysis))
     if len(columns) > 1:
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, borderaxespad=0.2)
     return fig, ax
@@ -273,7 +283,7 @@ def plot_velocity(analysis: Analysis, ax: Axes | None = None, *, shade: bool = T
     ax.set_title("Hip velocity")
     ax.set_ylabel(f"velocity ({unit}/s)")
     ax.set_xlabel("time (s)")
-    ax.set_xlim(float(analysis.t_s[0]), float(analysis.t_s[-1]))
+    ax.set_xlim(*seen_span_s(analysis))
     handles = [ax.lines[0]] + ([ax.lines[1]] if len(ax.lines) > 1 else [])
     if len(handles) > 1:
         handles[1].set_label("mean of each step")
@@ -297,7 +307,7 @@ def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], c
     event_times_s : sequence of float
         Each rep's event time (s, on its own clip's clock); it becomes t = 0.
     window_s : (float, float), optional
-        Limits of the time axis relative to the event (s).
+        Limits of the time axis relative to the event (s); default: where any rep has data.
 
     Returns
     -------

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import Analysis, AnalysisConfig
-from ..errors import AnalysisError, TrackFormatError, VideoError
+from ..errors import TrackFormatError, VideoError
 from ..events import ContactConfig
 from ..export import OUTPUT_FILES
 from ..io import load_track
@@ -132,10 +132,7 @@ def load_rep(folder: str | os.PathLike[str], video: str | os.PathLike[str] | Non
             raise VideoError(f"{clip}: the analysed video is no longer there; give its new place with --video")
     probe(clip)  # a clear error for a file that is not a video
     check_video_matches(track, clip)
-    try:
-        analysis = analyse_track(track, config)
-    except AnalysisError:
-        raise
+    analysis = analyse_track(track, config)
     name = str(dict(track.provenance.get("video", {}) or {}).get("file") or clip.name)
     return Rep(analysis=analysis, video=clip, name=Path(name).stem, folder=folder)
 

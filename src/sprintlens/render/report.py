@@ -21,15 +21,14 @@ from ..flags import Flag
 from ..metrics import LOW_CONFIDENCE_FPS
 from . import html
 from .html import Markup, Section, Tile
+from .text import format_value
 
 #: Section ids of the report, in page order (a test checks the rendered page has them).
 SECTIONS: tuple[str, ...] = ("summary", "flags", "clip", "kinogram", "plots", "steps", "notes", "about")
 
 
 def _f(value: float | None, fmt: str, scale: float = 1.0, unit: str = "") -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{format(value * scale, fmt)}{unit}"
+    return format_value(value, fmt, unit, scale)
 
 
 def summary_tiles(analysis: Analysis) -> list[Tile]:
@@ -118,6 +117,7 @@ class ReportImages:
     kinogram: bytes | None = None
     kinogram_caption: str = ""
     kinogram_mime: str = "image/jpeg"
+    poster: bytes | None = None  # JPEG shown in the clip's place before it plays
     extra: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -165,7 +165,7 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
     if clip:
         sections.append(Section("clip", "Annotated clip", html.video(
             clip, "Skeleton, hip and knee angles, trunk and shin against the vertical, touchdowns (TD) and "
-                  "toe-offs (TO), live metrics")))
+                  "toe-offs (TO), live metrics", poster=images.poster)))
     if images.kinogram:
         sections.append(Section("kinogram", "Kinogram", html.figure(
             images.kinogram, images.kinogram_caption or "Key positions of a step", images.kinogram_mime,
