@@ -16,7 +16,8 @@ from sprintlens.synth.truth import truth_angles
 
 def test_segments_are_winter_fractions_of_height():
     b = Body.from_height(2.0)
-    assert (b.thigh_m, b.shank_m, b.trunk_m, b.upper_arm_m, b.forearm_m) == pytest.approx((0.49, 0.492, 0.576, 0.372, 0.292))
+    lengths = (b.thigh_m, b.shank_m, b.trunk_m, b.upper_arm_m, b.forearm_m)
+    assert lengths == pytest.approx((0.49, 0.492, 0.576, 0.372, 0.292))
     assert b.foot_m == pytest.approx(0.304) and b.hip_height_m == pytest.approx(1.06)
     with pytest.raises(ValueError):
         Body.from_height(0.5)

@@ -42,4 +42,4 @@ def test_tracking_camera_offsets():
     p = np.array([2.0, 1.0, 0.0])
     assert cam.project(p, 2)[0] == pytest.approx(500.0)  # the camera has moved to x = 2
     frames = np.array([0, 1, 2])
-    np.testing.assert_allclose(cam.project(np.tile(p, (3, 1)), frames)[:, 0], 500 + cam.px_per_m * (2 - np.array([0, 1, 2])))
+    np.testing.assert_allclose(cam.project(np.tile(p, (3, 1)), frames)[:, 0], 500 + cam.px_per_m * (2 - frames))

@@ -78,7 +78,8 @@ def test_camera_imperfections_change_pixels_not_truth(render):
 def test_second_person_is_drawn_smaller_and_further(tmp_path):
     spec = _spec(second_person=SecondPerson(lanes_further=3, x_m=0.0), camera=CameraSpec(pan=False, x_m=0.0),
                  scenario=FlyingSpec(duration_s=0.1))
-    alone, both = prepare(_spec(camera=CameraSpec(pan=False, x_m=0.0), scenario=FlyingSpec(duration_s=0.1))), prepare(spec)
+    alone = prepare(_spec(camera=CameraSpec(pan=False, x_m=0.0), scenario=FlyingSpec(duration_s=0.1)))
+    both = prepare(spec)
     a, b = next(render_frames(alone)), next(render_frames(both))
     assert np.abs(a.astype(int) - b.astype(int)).max() > 50  # someone else is there
     points, body, *_ = both.other

@@ -16,7 +16,17 @@ from __future__ import annotations
 
 from .body import Body
 from .camera import Camera, CameraSpec
-from .clip import ClipSpec, RenderSpec, SecondPerson, prepare, render_clip, render_frames, truth_path_for
+from .clip import (
+    ClipSpec,
+    RenderSpec,
+    SecondPerson,
+    athlete_coverage,
+    prepare,
+    render_clip,
+    render_frame,
+    render_frames,
+    truth_path_for,
+)
 from .fatigue import Fatigue, session_levels
 from .scenarios import FIRST_STEP, AccelerationSpec, FlyingSpec, Mechanics, Run, StartSpec, build_run
 from .scene import SceneStyle
@@ -39,11 +49,13 @@ __all__ = [
     "SceneStyle",
     "SecondPerson",
     "StartSpec",
+    "athlete_coverage",
     "build_run",
     "build_truth",
     "load_truth",
     "prepare",
     "render_clip",
+    "render_frame",
     "render_frames",
     "session_levels",
     "truth_angles",

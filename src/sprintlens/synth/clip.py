@@ -34,7 +34,7 @@ from .scene import Prop, Scene, SceneStyle
 from .skeleton import forward_kinematics
 
 __all__ = ["ClipSpec", "Rendered", "RenderSpec", "SecondPerson", "athlete_coverage", "prepare", "render_clip",
-           "render_frames", "truth_path_for"]
+           "render_frame", "render_frames", "truth_path_for"]
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +216,10 @@ class ClipSpec:
         return _from_dict(cls, data)
 
 
+Person = tuple[dict[str, np.ndarray], Body, str, str, int]
+"""A drawn person: world points by name, body, near side, outfit, facing (+1 image right)."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A clip ready to draw: motion, camera and everything seen in it (see :func:`prepare`).
@@ -232,7 +236,7 @@ class Rendered:
     times_s: np.ndarray
     points_m: dict[str, np.ndarray]
     scene: Scene
-    other: tuple[dict[str, np.ndarray], Body, str, str, int] | None
+    other: Person | None
 
     @property
     def samples(self) -> int:
@@ -252,7 +256,7 @@ class Rendered:
         return "right" if self.spec.sign == 1 else "left"
 
 
-def _x_start(spec: ClipSpec, fps: float) -> float:
+def _x_start(spec: ClipSpec) -> float:
     """Hip x at the first frame of a flying sprint: a still camera sees the run centred on x = 0."""
     scenario = spec.fatigued_scenario()
     assert isinstance(scenario, FlyingSpec)
@@ -289,7 +293,7 @@ def prepare(spec: ClipSpec) -> Rendered:
     body = Body.from_height(spec.height_m)
     r = spec.render
     scenario = spec.fatigued_scenario()
-    run = build_run(scenario, body, _x_start(spec, r.fps) if isinstance(scenario, FlyingSpec) else 0.0)
+    run = build_run(scenario, body, _x_start(spec) if isinstance(scenario, FlyingSpec) else 0.0)
     n_frames = int(math.floor((run.end_s - run.start_s) * r.fps + 1e-9)) + 1
     k = r.motion_blur_samples
     offsets = (np.arange(k) - k // 2) / max(k - 1, 1) * (r.shutter / r.fps if k > 1 else 0.0)
@@ -312,12 +316,12 @@ def prepare(spec: ClipSpec) -> Rendered:
 
     other = None
     if spec.second_person is not None:
-        other = _second_person(spec, times, camera)
+        other = _second_person(spec, times)
     return Rendered(spec=spec, run=run, body=body, camera=camera, times_s=times, points_m=points, scene=scene,
                     other=other)
 
 
-def _second_person(spec: ClipSpec, times: np.ndarray, camera: Camera) -> tuple[dict[str, np.ndarray], Body, str, str, int]:
+def _second_person(spec: ClipSpec, times: np.ndarray) -> Person:
     p = spec.second_person
     assert p is not None
     body = Body.from_height(p.height_m)
@@ -366,25 +370,30 @@ def _draw_instant(prep: Rendered, j: int) -> np.ndarray:
     return img
 
 
+def render_frame(prep: Rendered, frame: int) -> np.ndarray:
+    """Frame ``frame`` of the clip (H x W x 3 uint8 RGB); any frame, in any order."""
+    r = prep.spec.render
+    k = prep.samples
+    if k == 1:
+        img = _draw_instant(prep, frame)
+    else:
+        acc = np.zeros((r.size[1], r.size[0], 3), dtype=np.float32)
+        for j in range(frame * k, (frame + 1) * k):
+            acc += _draw_instant(prep, j)
+        img = np.clip(acc / k + 0.5, 0, 255).astype(np.uint8)
+    if r.defocus_px > 0:
+        img = cv2.GaussianBlur(img, (0, 0), r.defocus_px)
+    if r.noise_sd > 0:
+        rng = np.random.default_rng([prep.spec.seed, frame])  # the same noise whatever the order
+        noisy = img.astype(np.float32) + rng.normal(0.0, r.noise_sd, img.shape).astype(np.float32)
+        img = np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
+    return img
+
+
 def render_frames(prep: Rendered) -> Iterator[np.ndarray]:
     """Every frame of the clip (H x W x 3 uint8 RGB), in order."""
-    r = prep.spec.render
-    rng = np.random.default_rng(prep.spec.seed)
-    k = prep.samples
     for i in range(prep.n_frames):
-        if k == 1:
-            frame = _draw_instant(prep, i)
-        else:
-            acc = np.zeros((r.size[1], r.size[0], 3), dtype=np.float32)
-            for j in range(i * k, (i + 1) * k):
-                acc += _draw_instant(prep, j)
-            frame = np.clip(acc / k + 0.5, 0, 255).astype(np.uint8)
-        if r.defocus_px > 0:
-            frame = cv2.GaussianBlur(frame, (0, 0), r.defocus_px)
-        if r.noise_sd > 0:
-            noisy = frame.astype(np.float32) + rng.normal(0.0, r.noise_sd, frame.shape).astype(np.float32)
-            frame = np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
-        yield frame
+        yield render_frame(prep, i)
 
 
 def truth_path_for(video: str | os.PathLike[str]) -> Path:

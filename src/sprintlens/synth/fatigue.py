@@ -69,4 +69,4 @@ def session_levels(n_reps: int) -> np.ndarray:
     """Fatigue levels of ``n_reps`` reps going evenly from fresh (0) to fully fatigued (1)."""
     if n_reps < 1:
         raise ValueError("a session has at least one rep")
-    return np.linspace(0.0, 1.0, n_reps) if n_reps > 1 else np.zeros(1)
+    return np.round(np.linspace(0.0, 1.0, n_reps), 12) if n_reps > 1 else np.zeros(1)

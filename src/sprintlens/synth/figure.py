@@ -204,12 +204,8 @@ def _torso(img: np.ndarray, p: Mapping[str, np.ndarray], s: float, style: Figure
     capsule(img, hip, belt, _R["pelvis"] * s * 1.02, _R["pelvis"] * s * 0.99, style.shorts)
 
 
-_HEAD_SCALE = 1.0
-
-
 def _head(img: np.ndarray, p: Mapping[str, np.ndarray], near: str, s: float, facing: int, style: FigureStyle) -> None:
     centre, crown, chin = p["head_centre"], p["crown"], p["chin"]
-    s = s * _HEAD_SCALE
     up = crown - centre
     up = up / max(float(np.hypot(*up)), 1e-9)
     fwd = np.array([-up[1], up[0]]) * facing

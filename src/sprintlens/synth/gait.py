@@ -9,9 +9,10 @@ and the trunk lean.  :class:`Motion` turns the plan into joint angles at any ins
   by two-link inverse kinematics from the hip to the ankle.
 - **Hip height**: while a *driving* contact is down, the hip height is what that leg's geometry
   gives for its knee-flexion curve, ``y = ankle_y + sqrt(reach(knee)^2 - dx^2)`` (or, for the
-  push out of a start, a given path with the knee following); between driving contacts (flight) it follows a cubic
-  joining the two stances' heights and vertical velocities, so the hip path is continuous with
-  continuous velocity.  Only the front foot drives while both feet push in a start.
+  push out of a start, a given path with the knee following).  Between driving contacts
+  (flight) it follows a cubic joining the two stances' heights and vertical velocities, so the
+  hip path is continuous with continuous velocity.  Only the front foot drives while both feet
+  push in a start.
 - **Swing**: thigh, knee and ankle angles follow cubic Hermite curves through keyframes of a
   sprint swing: the thigh keeps extending briefly after toe-off, flexes to its peak (the knee
   drive), then retracts to touchdown; the knee folds to its peak flexion and opens again; the
@@ -19,10 +20,11 @@ and the trunk lean.  :class:`Motion` turns the plan into joint angles at any ins
   angular velocities (the foot leaves the ground smoothly).  At touchdown they reach the next
   stance's angles with knee and ankle momentarily still and the thigh retracting at a given rate
   (the "active" touchdown of sprinting), so the foot strikes the ground moving down; knee and
-  ankle start to yield at the impact.
+  ankle start to yield at the impact.  Where a keyframed swing would bring the foot lower than
+  a few centimetres above the track, the knee folds a little further.
 - **Arms** swing opposite to the legs: each upper arm's angle to the trunk follows the
-  opposite thigh's angle, and the elbow flexes more in front than behind.  Hands planted on the
-  ground (a crouched start) are held by arm inverse kinematics until they lift.
+  opposite leg's hip flexion, and the elbow flexes more in front than behind.  Hands planted on
+  the track (a block start) are held by arm inverse kinematics until they lift.
 
 Sources for the shapes and typical values: Mann & Murphy (2018) *The Mechanics of Sprinting
 and Hurdling*; Bezodis, Kerwin & Salo (2008) *Med Sci Sports Exerc* 40:707-715 (stance
@@ -33,6 +35,7 @@ by step acceleration); Haugen, Seiler, Sandbakk & Tonnessen (2019) *Sports Med O
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -61,14 +64,16 @@ _H = 1e-4
 SWING_CLEARANCE_M = 0.03
 
 
-class Progression:
+class Progression(ABC):
     """The hip midpoint's forward position over time: ``x(t)`` (m) and ``speed(t)`` (m/s)."""
 
-    def __call__(self, t: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def __call__(self, t: np.ndarray) -> np.ndarray:
+        """Hip midpoint x (m) at times ``t`` (s)."""
 
-    def speed(self, t: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def speed(self, t: np.ndarray) -> np.ndarray:
+        """Its forward speed (m/s) at times ``t`` (s)."""
 
 
 @dataclass(frozen=True)
@@ -407,10 +412,11 @@ class Motion:
     def _lowest_foot_point(self, q: np.ndarray, hip: np.ndarray) -> np.ndarray:
         """Height (m) of the lower of heel and toe tip for leg angles ``q`` (T, 3)."""
         shank = q[:, 0] - q[:, 1]
-        ankle_y = hip[:, 1] - self.body.thigh_m * np.cos(np.radians(q[:, 0])) - self.body.shank_m * np.cos(np.radians(shank))
+        b = self.body
+        ankle_y = hip[:, 1] - b.thigh_m * np.cos(np.radians(q[:, 0])) - b.shank_m * np.cos(np.radians(shank))
         foot = np.radians(shank + q[:, 2])
-        sole_y = ankle_y - self.body.ankle_height_m * np.cos(foot)
-        return np.minimum(sole_y + self.body.toe_m * np.sin(foot), sole_y - self.body.heel_m * np.sin(foot))
+        sole_y = ankle_y - b.ankle_height_m * np.cos(foot)
+        return np.minimum(sole_y + b.toe_m * np.sin(foot), sole_y - b.heel_m * np.sin(foot))
 
     def _clearance_fold(self, q: np.ndarray, hip: np.ndarray, t: np.ndarray, t0: float, t1: float) -> np.ndarray:
         """Extra knee flexion (deg) that keeps a swinging foot above the track.
@@ -461,7 +467,8 @@ class Motion:
         return out[0], out[1], out[2]
 
     # -- arms ---------------------------------------------------------------------------------
-    def arms(self, t: np.ndarray, hip: np.ndarray, trunk: np.ndarray, thigh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def arms(self, t: np.ndarray, hip: np.ndarray, trunk: np.ndarray,
+             thigh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Upper-arm angle and elbow flexion (T, 2) (deg)."""
         a = self.plan.arms
         shoulder_flexion = a.offset_deg + a.gain * (thigh[:, ::-1] + trunk[:, None] - a.centre_deg)
@@ -476,7 +483,8 @@ class Motion:
         planted_upper = np.full(t.shape, np.nan)
         planted_elbow = np.full(t.shape, np.nan)
         if down_mask.any():
-            planted_upper[down_mask], planted_elbow[down_mask] = arm_ik(self.body, shoulder[down_mask], wrist[down_mask])
+            planted_upper[down_mask], planted_elbow[down_mask] = arm_ik(self.body, shoulder[down_mask],
+                                                                        wrist[down_mask])
         # after lift-off: the planted pose (held relative to the trunk) fades into the swing
         lift = np.array([hands.lift_s])
         trunk_lift = float(self.plan.trunk_deg(lift)[0])

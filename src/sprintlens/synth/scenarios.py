@@ -461,7 +461,8 @@ def _set_position(s: StartSpec, body: Body) -> tuple[np.ndarray, tuple[float, fl
         # fingers just behind the start line (x = 0), knuckles almost on the track
         wrist = np.array([-0.03 - 0.040 * body.height_m * math.sin(math.radians(s.upper_arm_deg + s.elbow_deg)),
                           0.046 * body.height_m])
-        shoulder = wrist - body.upper_arm_m * down(s.upper_arm_deg) - body.forearm_m * down(s.upper_arm_deg + s.elbow_deg)
+        shoulder = (wrist - body.upper_arm_m * down(s.upper_arm_deg)
+                    - body.forearm_m * down(s.upper_arm_deg + s.elbow_deg))
         hip = shoulder - body.trunk_m * up(s.trunk_lean_deg)
         front_toe = _toe_behind(body, hip, s.front_knee_deg, s.front_pitch_deg, "front")
         wrist_xy: tuple[float, float] | None = (float(wrist[0]), float(wrist[1]))
@@ -499,7 +500,8 @@ def _push_pitch(body: Body, s: StartSpec, move: float, exit_s: float, toe: tuple
     knee = body.thigh_m * down(exit_thigh)
     hip = ankle - knee - body.shank_m * down(exit_thigh - s.exit_knee_deg)
     leg = (hip - ankle) / np.linalg.norm(hip - ankle)
-    d_ankle = body.toe_m * np.array([math.sin(p), math.cos(p)]) + body.ankle_height_m * np.array([math.cos(p), -math.sin(p)])
+    d_ankle = (body.toe_m * np.array([math.sin(p), math.cos(p)])  # d(ankle)/d(pitch), m/rad
+               + body.ankle_height_m * np.array([math.cos(p), -math.sin(p)]))
     rate = math.degrees(float(hip_velocity @ leg) / float(d_ankle @ leg))  # deg/s
     rise = s.exit_pitch_deg - s.front_pitch_deg
     if rate <= 0 or rise <= 0:

@@ -153,6 +153,22 @@ def ankle_from_toe(body: Body, toe_m: np.ndarray, pitch_deg: np.ndarray | float)
     return np.asarray(toe_m) - body.toe_m * along + body.ankle_height_m * normal
 
 
+def _two_link(root: np.ndarray, end: np.ndarray, a: float, b: float,
+              what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two-link chain from ``root`` to ``end`` (..., 2) with link lengths ``a``, ``b`` (m).
+
+    Returns the root->end direction from the downward vertical, the angle between that line
+    and the first link, and the flexion at the middle joint (180 - interior angle), in degrees.
+    """
+    v = np.asarray(end) - np.asarray(root)
+    r = np.hypot(v[..., 0], v[..., 1])
+    if np.any(r > a + b + 1e-9) or np.any(r < abs(a - b)):
+        raise ValueError(f"{what} out of reach: {np.max(r):.3f} m away, links {a + b:.3f} m long")
+    cos_root = np.clip((a * a + r * r - b * b) / (2 * a * r), -1.0, 1.0)
+    cos_mid = np.clip((a * a + b * b - r * r) / (2 * a * b), -1.0, 1.0)
+    return _angle_from_down(v), np.degrees(np.arccos(cos_root)), 180.0 - np.degrees(np.arccos(cos_mid))
+
+
 def leg_ik(body: Body, hip_m: np.ndarray, ankle_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Thigh angle and knee flexion (deg) that put the ankle at ``ankle_m`` (knee in front).
 
@@ -166,17 +182,8 @@ def leg_ik(body: Body, hip_m: np.ndarray, ankle_m: np.ndarray) -> tuple[np.ndarr
     ValueError
         If the ankle is out of the leg's reach.
     """
-    v = np.asarray(ankle_m) - np.asarray(hip_m)
-    r = np.hypot(v[..., 0], v[..., 1])
-    a, b = body.thigh_m, body.shank_m
-    if np.any(r > a + b + 1e-9) or np.any(r < abs(a - b)):
-        raise ValueError(f"ankle out of the leg's reach: hip-ankle distance {np.max(r):.3f} m, "
-                         f"leg {a + b:.3f} m")
-    cos_hip = np.clip((a * a + r * r - b * b) / (2 * a * r), -1.0, 1.0)
-    cos_knee = np.clip((a * a + b * b - r * r) / (2 * a * b), -1.0, 1.0)
-    thigh = _angle_from_down(v) + np.degrees(np.arccos(cos_hip))
-    knee = 180.0 - np.degrees(np.arccos(cos_knee))
-    return thigh, knee
+    line, offset, knee = _two_link(hip_m, ankle_m, body.thigh_m, body.shank_m, "ankle")
+    return line + offset, knee
 
 
 def arm_ik(body: Body, shoulder_m: np.ndarray, wrist_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,17 +191,14 @@ def arm_ik(body: Body, shoulder_m: np.ndarray, wrist_m: np.ndarray) -> tuple[np.
 
     The forearm turns forward of the upper arm (elbow flexion >= 0), so the elbow lies behind
     the shoulder-wrist line.
+
+    Raises
+    ------
+    ValueError
+        If the wrist is out of the arm's reach.
     """
-    v = np.asarray(wrist_m) - np.asarray(shoulder_m)
-    r = np.hypot(v[..., 0], v[..., 1])
-    a, b = body.upper_arm_m, body.forearm_m
-    if np.any(r > a + b + 1e-9) or np.any(r < abs(a - b)):
-        raise ValueError(f"wrist out of the arm's reach: {np.max(r):.3f} m, arm {a + b:.3f} m")
-    cos_sh = np.clip((a * a + r * r - b * b) / (2 * a * r), -1.0, 1.0)
-    cos_el = np.clip((a * a + b * b - r * r) / (2 * a * b), -1.0, 1.0)
-    upper = _angle_from_down(v) - np.degrees(np.arccos(cos_sh))
-    elbow = 180.0 - np.degrees(np.arccos(cos_el))
-    return upper, elbow
+    line, offset, elbow = _two_link(shoulder_m, wrist_m, body.upper_arm_m, body.forearm_m, "wrist")
+    return line - offset, elbow
 
 
 def _with_z(xy: np.ndarray, z: float) -> np.ndarray:

@@ -54,7 +54,7 @@ Top level:
     ``thigh_separation_deg``)
 ``steps``: one record per foot contact overlapping the clip (``complete`` when touchdown and
     toe-off both fall inside it), in time order:
-    ``index`` (1, 2, ...; 1 is the first step after a start), ``side``, ``touchdown_s``,
+    ``index`` (1, 2, ...; 1 is the first step after a start, or the clip's first contact), ``side``, ``touchdown_s``,
     ``toe_off_s``, ``contact_s``, ``flight_s`` (to the next touchdown), ``step_time_s`` and
     ``step_frequency_hz`` (touchdown to the next touchdown), ``step_length_m`` (contact point
     to the previous contact point; for step 1 after a start, from the front block),
@@ -89,6 +89,7 @@ from .. import __version__
 from ..errors import TrackFormatError
 from ..landmarks import NAMES
 from ..track import PoseTrack
+from .scenarios import FlyingSpec
 from .skeleton import SIDES, Pose
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def _steps(prep: Rendered) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     steps = [i for i, c in enumerate(contacts) if c.kind == "step"]
     in_clip = [i for i in steps if contacts[i].toe_off_s >= run.start_s and contacts[i].touchdown_s <= run.end_s]
-    first_step = steps[0]
+    first_step = steps[0] if run.events else in_clip[0]  # step 1: after the start, or the clip's first
     for i in in_clip:
         c = contacts[i]
         nxt = contacts[i + 1] if i + 1 < len(contacts) else None
@@ -213,7 +214,7 @@ def build_truth(prep: Rendered, video_name: str = "", video_sha256: str = "") ->
     for c in run.motion.contacts:
         contact[SIDES[c.side]] |= (t >= c.touchdown_s) & (t <= c.toe_off_s)
     scenario = spec.fatigued_scenario()
-    mechanics = getattr(scenario, "mechanics", None) or getattr(scenario, "top")
+    mechanics = scenario.mechanics if isinstance(scenario, FlyingSpec) else scenario.top
     events = dict(run.events)
     if events:
         events["block_time_s"] = events["front_block_exit_s"] - events["first_movement_s"]
@@ -222,7 +223,8 @@ def build_truth(prep: Rendered, video_name: str = "", video_sha256: str = "") ->
         "schema_version": SCHEMA_VERSION,
         "generator": {"package": "sprintlens", "version": __version__},
         "video": {"file": video_name, "sha256": video_sha256, "width_px": w, "height_px": h,
-                  "fps": spec.render.fps, "n_frames": prep.n_frames, "duration_s": _r(prep.n_frames / spec.render.fps, 9)},
+                  "fps": spec.render.fps, "n_frames": prep.n_frames,
+                  "duration_s": _r(prep.n_frames / spec.render.fps, 9)},
         "scenario": run.scenario,
         "direction": spec.direction,
         "direction_sign": spec.sign,
