@@ -37,7 +37,8 @@ MEDIAPIPE_LEGACY = "mediapipe==0.10.21"
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "models" / "pose_landmarker_full.task"
 
-# Runs inside the throwaway environment: argv = [detector.tflite, landmarks.tflite, out.task]
+# Runs inside the throwaway environment: sys.argv[1] is the bundle to write (out.task); it finds the
+# two legacy .tflite models inside the mediapipe package itself.
 _INNER = r'''
 import os, struct, sys, zipfile
 from pathlib import Path

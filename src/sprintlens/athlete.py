@@ -2,11 +2,17 @@
 
 Pure functions on the per-frame :class:`~sprintlens.pose.Detections`; no video, no model.
 
-Following: each person is a chain of detections.  A detection joins the chain whose last torso
-centre is nearest (measured in that person's torso lengths), within the distance a sprinter
-could cover since (:data:`MAX_SPEED_TORSO_PER_S`); chains survive gaps of up to ``max_gap_s``.
-Assignments are solved jointly per frame (Hungarian method), so two people crossing keep their
-identities.
+Following: each person is a chain of detections.  MediaPipe asked for several people sometimes
+returns the same person twice (two fits whose torsos coincide); such duplicates are dropped
+first, keeping the fit with the higher mean visibility.  A detection then joins the chain whose
+last torso centre is nearest, within the distance a sprinter could cover since
+(:data:`MAX_SPEED_TORSO_PER_S`).  Distances are in the chain's recent median torso length (one
+bad fit does not shrink the scale), and a chain pays :data:`STALE_COST_TORSO_PER_S` for each
+second it has gone unseen, so a chain seen in the previous frame wins a detection over one lost a
+while ago; a fit whose torso is more than :data:`MAX_TORSO_RATIO` times larger or smaller than
+the chain's is not the same person.  Chains survive gaps of up to ``max_gap_s``.  In each frame
+the cheapest chain-detection pairs are linked first (a joint optimum would let a stray fit pull
+a chain off its person to lower the total).
 
 Choosing (default): among the people tracked in at least half as many frames as the most
 tracked person, the one who moves most along the direction of travel (mean horizontal speed of
@@ -22,7 +28,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.ndimage import median_filter
-from scipy.optimize import linear_sum_assignment
 
 from .errors import NoAthleteError
 from .landmarks import Landmark as L
@@ -35,6 +40,15 @@ log = logging.getLogger(__name__)
 MAX_SPEED_TORSO_PER_S = 25.0
 #: Allowance for pose jitter when linking, in torso lengths.
 LINK_SLACK_TORSO = 0.5
+#: Linking cost added per second a chain has gone unseen, in torso lengths.
+STALE_COST_TORSO_PER_S = 3.0
+#: Number of a chain's latest detections whose median torso length sets its distance scale.
+TORSO_SCALE_WINDOW = 10
+#: Largest ratio between a detection's torso length and its chain's for them to be linked.
+MAX_TORSO_RATIO = 2.0
+#: Two detections in one frame whose torso centres lie closer than this (in torso lengths) are
+#: the same person found twice.
+DUPLICATE_TORSO = 0.5
 #: A person tracked in at least this fraction of the most-tracked person's frames may be the athlete.
 MIN_RELATIVE_COVERAGE = 0.5
 
@@ -75,6 +89,11 @@ class Person:
     def n_frames(self) -> int:
         return len(self.frames)
 
+    @property
+    def scale_px(self) -> float:
+        """Median torso length (px) over the latest detections: the unit of linking distances."""
+        return float(np.median(self.torso_px[-TORSO_SCALE_WINDOW:]))
+
 
 def follow_people(detections: Sequence[Detections], t_s: np.ndarray, max_gap_s: float = 1.0) -> list[Person]:
     """Link detections into people through the stream.
@@ -92,31 +111,67 @@ def follow_people(detections: Sequence[Detections], t_s: np.ndarray, max_gap_s: 
     for k, found in enumerate(detections):
         if found.n_people == 0:
             continue
-        stats = [torso_centre_and_length(p) for p in found.positions_px]
+        stats = {j: torso_centre_and_length(found.positions_px[j]) for j in distinct_detections(found)}
+        slots = list(stats)
         active = [p for p in people if t_s[k] - t_s[p.frames[-1]] <= max_gap_s]
         assigned: set[int] = set()
         if active:
-            cost = np.full((len(active), found.n_people), np.inf)
+            cost = np.full((len(active), len(slots)), np.inf)
             for i, person in enumerate(active):
                 dt = t_s[k] - t_s[person.frames[-1]]
                 gate = LINK_SLACK_TORSO + MAX_SPEED_TORSO_PER_S * dt
-                for j, (centre, _) in enumerate(stats):
-                    distance = float(np.hypot(*(centre - person.centres[-1]))) / person.torso_px[-1]
+                scale = person.scale_px
+                for col, j in enumerate(slots):
+                    centre, torso = stats[j]
+                    if not 1 / MAX_TORSO_RATIO <= torso / scale <= MAX_TORSO_RATIO:
+                        continue
+                    distance = float(np.hypot(*(centre - person.centres[-1]))) / scale
                     if np.isfinite(distance) and distance <= gate:
-                        cost[i, j] = distance
-            finite = np.isfinite(cost)
-            if finite.any():
-                rows, cols = linear_sum_assignment(np.where(finite, cost, 1e9))
-                for i, j in zip(rows, cols):
-                    if finite[i, j]:
-                        active[i].add(k, j, *stats[j])
-                        assigned.add(j)
-        for j, (centre, torso) in enumerate(stats):
+                        cost[i, col] = distance + STALE_COST_TORSO_PER_S * dt
+            for i, col in _cheapest_first(cost):
+                active[i].add(k, slots[col], *stats[slots[col]])
+                assigned.add(slots[col])
+        for j in slots:
             if j not in assigned:
                 person = Person(id=len(people))
-                person.add(k, j, centre, torso)
+                person.add(k, j, *stats[j])
                 people.append(person)
     return people
+
+
+def _cheapest_first(cost: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs (row, column) taken in order of increasing finite cost, each row and column once."""
+    rows, cols = np.nonzero(np.isfinite(cost))
+    pairs: list[tuple[int, int]] = []
+    used_rows: set[int] = set()
+    used_cols: set[int] = set()
+    for n in np.argsort(cost[rows, cols], kind="stable"):
+        i, j = int(rows[n]), int(cols[n])
+        if i not in used_rows and j not in used_cols:
+            pairs.append((i, j))
+            used_rows.add(i)
+            used_cols.add(j)
+    return pairs
+
+
+def distinct_detections(found: Detections) -> list[int]:
+    """Indices of the detections in one frame that are distinct people (duplicates dropped).
+
+    Two detections whose torso centres lie within :data:`DUPLICATE_TORSO` torso lengths (the
+    larger of the two) are one person; the one with the higher mean visibility is kept.
+    Detections with no torso position are dropped.
+    """
+    stats = [torso_centre_and_length(p) for p in found.positions_px]
+    score = [float(np.nanmean(v)) if np.isfinite(v).any() else 0.0 for v in found.visibility]
+    kept: list[int] = []
+    for j in sorted(range(found.n_people), key=lambda j: -score[j]):
+        centre, torso = stats[j]
+        if not np.all(np.isfinite(centre)):
+            continue
+        if all(float(np.hypot(*(centre - stats[i][0]))) > DUPLICATE_TORSO * max(torso, stats[i][1])
+               for i in kept):
+            kept.append(j)
+    return sorted(kept)
 
 
 def _horizontal_speed_torso_per_s(person: Person, detections: Sequence[Detections], t_s: np.ndarray) -> float:

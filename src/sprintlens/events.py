@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
+from .kinematics import sprint_angles
 from .landmarks import Landmark as L
 from .signal import (
     central_difference,
@@ -737,8 +738,52 @@ def _departure(displacement: np.ndarray, t: np.ndarray, start: int, noise: float
     return float("nan")
 
 
+#: A foot has left its block once its toes have risen this many leg lengths (and five noise deviations).
+EXIT_LEGS = 0.05
+#: Least position noise assumed in the set position (leg lengths).
+HOLD_NOISE_LEGS = 0.01
 #: In the set position the torso stays within this many leg lengths of where it is held.
 HOLD_RADIUS_LEGS = 0.05
+
+
+#: The front foot leaves its block within this time of first movement (s): 0.3-0.45 s is usual.
+EXIT_SEARCH_S = 0.6
+#: After leaving its block a leg folds: its knee flexes by this much (deg) ...
+EXIT_CLEAR_FOLD_DEG = 25.0
+#: ... or at the very least this much ...
+EXIT_FOLD_DEG = 10.0
+#: ... within this time (s).
+EXIT_FOLD_S = 0.1
+
+
+def _full_extension(knee_flexion_deg: np.ndarray, t: np.ndarray, start: int, stop: int) -> float:
+    """Time a leg leaves its block, between frames ``start`` and ``stop``.
+
+    A leg leaves its block at full extension and then folds into the swing.  Among the minima
+    of its knee flexion followed by a fold (a rise within :data:`EXIT_FOLD_S`), the deepest one
+    followed by at least :data:`EXIT_CLEAR_FOLD_DEG`; failing that, the one with the largest
+    fold of at least :data:`EXIT_FOLD_DEG`.  A hidden leg's knee angle can wobble by 10-20 deg
+    before it moves, and later in the swing a small dip can precede a large fold, but the exit
+    is the deepest extension.  Interpolated by a parabola; NaN when there is none.
+    """
+    n = len(t)
+    candidates = []  # (knee flexion, fold, time)
+    for k in range(max(start, 1), min(stop, n - 1)):
+        here = knee_flexion_deg[k]
+        if not (np.isfinite(here) and here <= knee_flexion_deg[k - 1] and here < knee_flexion_deg[k + 1]):
+            continue
+        later = knee_flexion_deg[k:int(np.searchsorted(t, t[k] + EXIT_FOLD_S)) + 1]
+        fold = float(np.nanmax(later) - here) if np.isfinite(later).any() else -np.inf
+        if fold < EXIT_FOLD_DEG:
+            continue
+        y0, y1, y2 = knee_flexion_deg[k - 1], here, knee_flexion_deg[k + 1]
+        curvature = y0 - 2 * y1 + y2
+        shift = 0.5 * (y0 - y2) / curvature if np.isfinite(curvature) and curvature > 0 else 0.0
+        candidates.append((float(here), fold, float(t[k] + np.clip(shift, -0.5, 0.5) * (t[k + 1] - t[k - 1]) / 2)))
+    clear = [c for c in candidates if c[1] >= EXIT_CLEAR_FOLD_DEG]
+    if clear:
+        return min(clear)[2]
+    return max(candidates, key=lambda c: c[1])[2] if candidates else float("nan")
 
 
 def _still_stretch(centre: np.ndarray, allowed: np.ndarray, t: np.ndarray, min_hold_s: float,
@@ -785,22 +830,39 @@ def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2)
     if hold is None:
         return None
     a, b = hold
-    rest = np.nanmedian(centre[a:b], axis=0)
-    displacement = np.linalg.norm(centre - rest, axis=1)
-    noise = max(1.4826 * float(np.nanmedian(np.abs(displacement[a:b] - np.nanmedian(displacement[a:b])))), 0.002 * leg)
-    first_movement = _departure(displacement, t, a, noise, max(5.0 * noise, 0.02 * leg))
-
-    # a foot leaves the block when its toes do: the heel rises while the toes still push
-    feet = {side: P[:, L[f"{side.upper()}_FOOT_INDEX"]] for side in SIDES}
-    sag_x = {side: direction * float(np.nanmedian(feet[side][a:b, 0])) for side in SIDES}
+    # First movement: the hips and shoulders move away from the hands, which stay planted on the
+    # track until just after it (relative positions: a camera that starts following the
+    # athlete slides the whole image sideways).  Block exits: a leg leaves its
+    # block at full extension, then folds into the swing; the knee angle shows it from hip,
+    # knee and ankle together, even for the foot hidden behind the other leg, whose own
+    # landmarks the pose model invents by following the body (on the rendered block start its
+    # toe moved 0.36 s before the foot did).
+    toes = {side: P[:, L[f"{side.upper()}_FOOT_INDEX"]] for side in SIDES}
+    sag_x = {side: direction * float(np.nanmedian(toes[side][a:b, 0])) for side in SIDES}
     rear, front = sorted(SIDES, key=lambda s: sag_x[s])
-    exits = {}
+
+    def onset(values: np.ndarray, start: int, min_legs: float) -> float:
+        rest = np.nanmedian(values[a:b], axis=0)
+        displacement = np.linalg.norm((values - rest).reshape(len(values), -1), axis=1)
+        quiet = displacement[a:b]
+        # a rendered or very steady hold can read almost frozen: keep a realistic noise floor
+        noise = max(1.4826 * float(np.nanmedian(np.abs(quiet - np.nanmedian(quiet)))), HOLD_NOISE_LEGS * leg)
+        return _departure(displacement, t, start, noise, max(5.0 * noise, min_legs * leg))
+
+    hands = nan_mean(np.moveaxis(P[:, [L.LEFT_WRIST, L.RIGHT_WRIST]], 1, 0))
+    first_movement = onset(centre - hands, a, 0.02)
     start_k = int(np.searchsorted(t, first_movement)) if np.isfinite(first_movement) else a
-    for side in SIDES:
-        rest_foot = np.nanmedian(feet[side][a:b], axis=0)
-        disp = np.linalg.norm(feet[side] - rest_foot, axis=1)
-        foot_noise = max(1.4826 * float(np.nanmedian(np.abs(disp[a:b] - np.nanmedian(disp[a:b])))), 0.002 * leg)
-        exits[side] = _departure(disp, t, max(start_k - 1, a), foot_noise, max(5.0 * foot_noise, 0.05 * leg))
+    from_k = max(start_k - 1, a)
+    knees = sprint_angles(P, direction)
+    window_end = int(np.searchsorted(t, t[from_k] + EXIT_SEARCH_S))
+    front_exit = _full_extension(knees[f"knee_flexion_{front}_deg"], t, from_k, window_end)
+    if not np.isfinite(front_exit):  # no clear extension and fold: the toes rising instead
+        front_exit = onset(toes[front][:, 1:], from_k, EXIT_LEGS)
+    rear_end = int(np.searchsorted(t, front_exit)) if np.isfinite(front_exit) else window_end
+    rear_exit = _full_extension(knees[f"knee_flexion_{rear}_deg"], t, from_k, rear_end)
+    if not np.isfinite(rear_exit):
+        rear_exit = onset(toes[rear][:, 1:], from_k, EXIT_LEGS)
+    exits = {rear: rear_exit, front: front_exit}
     return StartEvents(
         set_position_s=float(t[a]), first_movement_s=first_movement, rear_exit_s=exits[rear],
         front_exit_s=exits[front], rear_foot=rear, front_foot=front, set_frame=int((a + b - 1) // 2),

@@ -32,6 +32,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,7 +161,7 @@ def load_track(path: str | os.PathLike[str]) -> PoseTrack:
     try:
         with np.load(path, allow_pickle=False) as data:
             entries = {name: data[name] for name in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise TrackFormatError(f"{path}: not a SprintLens pose-track file ({exc.__class__.__name__})") from None
     if "format" not in entries or str(entries["format"]) != FORMAT:
         raise TrackFormatError(f"{path}: not a SprintLens pose-track file")

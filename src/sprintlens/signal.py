@@ -107,8 +107,8 @@ def torso_length_px(positions_px: np.ndarray) -> float:
 
 # -- left/right leg swaps ------------------------------------------------------------------------
 
-#: Legs closer than this (mean knee-to-toe distance, torso lengths) are "passing": swaps cost 5x there.
-CLOSE_LEGS_TORSO = 0.4
+#: Window of the running median that stands for each leg's path when looking for swaps (s).
+SWAP_WINDOW_S = 0.1
 
 _LEFT_LEG = [int(i) for i in LEG["left"]]
 _RIGHT_LEG = [int(i) for i in LEG["right"]]
@@ -123,71 +123,56 @@ def swap_legs(positions: np.ndarray, frames: np.ndarray) -> np.ndarray:
     return out
 
 
-def find_leg_swaps(positions_px: np.ndarray, switch_cost: float = 4.0, fps: float = 30.0,
-                   swapped_cost_per_s: float = 3.0) -> np.ndarray:
+def find_leg_swaps(positions_px: np.ndarray, fps: float, window_s: float = SWAP_WINDOW_S,
+                   ratio: float = 0.5, min_gain_torso: float = 0.15, iterations: int = 2) -> np.ndarray:
     """Frames (bool, T) whose left/right leg labels should be exchanged.
 
-    A second-order Viterbi search over the two labellings of each frame.  The cost of a path is
-    the acceleration of the leg landmarks (torso lengths per frame squared; per leg, the mean
-    over the points present times the number of points, so missing points do not make a
-    labelling look cheap), plus ``switch_cost`` for each change of labelling, up to five times
-    that where the legs are passing each other (:data:`CLOSE_LEGS_TORSO`), plus
-    ``swapped_cost_per_s`` for each second spent relabelled (the model's labels are right most
-    of the time, so a stray frame should not flip the rest of the clip).  The default
-    is high on purpose: on a real 30 fps treadmill clip, where both feet blur together as they
-    cross, lower costs relabel whole stretches on noise; swaps that move both legs' points
-    by half a torso length still cost far more than 4 and are repaired (tests).  Legs crossing keep their velocities; a label swap reverses
-    them, which gives it away even when it happens as the legs pass.
+    The pose model's left/right mistakes on a side view are short: on the rendered sample
+    clips, 1-3 frames at 120 fps and at most 6 frames (25 ms) at 240 fps, with the feet well
+    apart.  So each leg's path is estimated by a running median over ``window_s`` (a short
+    excursion cannot move a median), and a frame is relabelled when the swapped labels lie
+    closer to those paths than the given ones: at most ``ratio`` of the distance, and nearer by
+    ``min_gain_torso`` torso lengths per point at least (where the legs pass each other both
+    labellings fit and nothing is changed).  Repeated ``iterations`` times with the paths of the
+    relabelled legs.  Knee, ankle, heel and toe take part; the hips lie too close together.
 
-    Remove one-frame spikes first (:func:`remove_spikes`), but not general outliers (their
-    test also fires at the lasting jump that starts a swap): inside a swapped stretch the
-    accelerations are the same under either labelling, so only its two ends decide, and a
-    stray frame at each end could otherwise pay for a false swap.  Missing points cost nothing.
-    Visibility is no help here: the model keeps it with the label, not with the physical leg.
+    A swap that lasts longer than about half the window is not found: it moves the median.
     """
     n = positions_px.shape[0]
-    if n < 3:
-        return np.zeros(n, dtype=bool)
     scale = torso_length_px(positions_px)
-    if not np.isfinite(scale) or scale <= 0:
+    if n < 5 or not np.isfinite(scale) or scale <= 0:
         return np.zeros(n, dtype=bool)
-    legs = positions_px / scale
-    left, right = legs[:, _LEFT_LEG], legs[:, _RIGHT_LEG]
-    options = np.stack([np.stack([left, right], 1), np.stack([right, left], 1)], 1)  # (T, 2, 2, 5, 2)
+    window = max(5, int(round(window_s * fps)) | 1)
+    left_idx, right_idx = _LEFT_LEG[1:], _RIGHT_LEG[1:]
+    current = np.array(positions_px, dtype=np.float64, copy=True)
+    swapped = np.zeros(n, dtype=bool)
+    for _ in range(iterations):
+        left, right = current[:, left_idx], current[:, right_idx]
+        ref_left, ref_right = _running_median(left, window), _running_median(right, window)
 
-    n_points = len(_LEFT_LEG)
+        def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            norms = np.linalg.norm(a - b, axis=-1)
+            known = np.isfinite(norms)
+            return np.where(known.any(axis=1), np.nansum(norms, axis=1) / np.maximum(known.sum(axis=1), 1), np.nan)
 
-    def accel(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-        norms = np.linalg.norm(c - 2 * b + a, axis=-1)  # (..., 2 legs, points)
-        present = np.isfinite(norms).sum(axis=-1)
-        per_leg = np.where(present > 0, np.nansum(norms, axis=-1) / np.maximum(present, 1) * n_points, 0.0)
-        return per_leg.sum(axis=-1)
+        as_given = distance(left, ref_left) + distance(right, ref_right)
+        exchanged = distance(left, ref_right) + distance(right, ref_left)
+        with np.errstate(invalid="ignore"):
+            flip = (exchanged < ratio * as_given) & (as_given - exchanged > 2 * min_gain_torso * scale)
+        if not flip.any():
+            break
+        current = swap_legs(current, flip)
+        swapped ^= flip
+    return swapped
 
-    # Where the legs pass each other the two labellings look alike, so a switch there is nearly
-    # free and could pair with a stray frame elsewhere to fake a swapped stretch: make it dear.
-    distance = np.linalg.norm(left[:, 1:] - right[:, 1:], axis=-1)
-    known = np.isfinite(distance)
-    separation = np.where(known.any(axis=1), np.nansum(distance, axis=1) / np.maximum(known.sum(axis=1), 1), np.nan)
-    closeness = np.clip(1.0 - np.nan_to_num(separation, nan=1.0) / CLOSE_LEGS_TORSO, 0.0, 1.0)
-    switch_at = switch_cost * (1.0 + 4.0 * closeness)  # (T,)
-    s = np.arange(2)
-    differs = (s[:, None] != s[None, :]).astype(float)
-    in_swap = np.array([0.0, swapped_cost_per_s / fps])  # per frame, by labelling
-    cost = switch_at[1] * differs + in_swap[None, :] + in_swap[:, None]  # cost[s_prev, s] of the best path with labellings (s_prev, s) at (t-1, t)
-    back = np.zeros((n, 2, 2), dtype=np.int8)
-    for t in range(2, n):
-        acc = accel(options[t - 2][:, None, None], options[t - 1][None, :, None], options[t][None, None, :])
-        total = cost[:, :, None] + acc + switch_at[t] * differs[None, :, :] + in_swap[None, None, :]
-        back[t] = np.argmin(total, axis=0)
-        cost = np.min(total, axis=0)
-    s1, s2 = np.unravel_index(int(np.argmin(cost)), cost.shape)
-    states = np.zeros(n, dtype=np.int8)
-    states[n - 2], states[n - 1] = s1, s2
-    for t in range(n - 1, 1, -1):
-        states[t - 2] = back[t, states[t - 1], states[t]]
-    if states.mean() > 0.5:
-        states = 1 - states  # the overall labelling is arbitrary: keep the model's for most frames
-    return states.astype(bool)
+
+def _running_median(values: np.ndarray, window: int) -> np.ndarray:
+    """Running median along axis 0 (odd ``window``), NaN-aware through nearest-value filling."""
+    flat = values.reshape(values.shape[0], -1)
+    filled = _nearest_fill(flat)
+    out = median_filter(filled, size=(window, 1), mode="nearest")
+    out[~np.isfinite(flat)] = np.nan
+    return out.reshape(values.shape)
 
 
 # -- outliers ------------------------------------------------------------------------------------
@@ -505,8 +490,7 @@ def clean_track(track: PoseTrack, config: CleaningConfig | None = None) -> Clean
     config = config or CleaningConfig()
     positions = mask_low_confidence(track.positions_px, track.visibility, config.min_visibility)
     masked = int(np.isnan(positions[..., 0]).sum() - np.isnan(track.positions_px[..., 0]).sum())
-    # one-frame spikes first: they would otherwise pay for false swaps (see find_leg_swaps)
-    positions, n_spikes = remove_spikes(positions)
+    # swaps before spikes: a one-frame swap of both legs looks like a spike in each of them
     if config.repair_swaps:
         swapped = find_leg_swaps(positions, fps=track.fps)
     else:
@@ -515,6 +499,7 @@ def clean_track(track: PoseTrack, config: CleaningConfig | None = None) -> Clean
     if swapped.any():
         positions = swap_legs(positions, swapped)
         extra = {name: swap_legs(getattr(track, name), swapped) for name in ("depth_px", "visibility", "presence")}
+    positions, n_spikes = remove_spikes(positions)
     positions, n_outliers = reject_outliers(positions, config.outlier_torso)
     n_outliers += n_spikes
     positions, n_filled = fill_gaps(positions, track.t_s, config.max_gap_s)

@@ -7,7 +7,7 @@ from enum import Enum
 
 import numpy as np
 
-from .video import VideoInfo
+from .video import TRUNCATION_SLACK_FRAMES, VideoInfo
 
 #: A good sprinter's ground contact at top speed lasts about this long (s).
 TOP_SPEED_CONTACT_S = 0.10
@@ -123,7 +123,16 @@ def _timing(info: VideoInfo, intervals_s: np.ndarray | None) -> Check:
     return Check("timing", Status.OK, "; ".join(parts) if parts else "container timestamps")
 
 
-def assess(info: VideoInfo, intervals_s: np.ndarray | None = None) -> Suitability:
+def _completeness(info: VideoInfo, stored: int) -> Check:
+    if stored < info.n_frames - TRUNCATION_SLACK_FRAMES:
+        return Check("file", Status.BAD,
+                     f"truncated or damaged: only {stored} of the {info.n_frames} frames its header lists are in "
+                     "the file (a recording cut off mid-write?)")
+    return Check("file", Status.OK, f"all {info.n_frames} frames are in the file")
+
+
+def assess(info: VideoInfo, intervals_s: np.ndarray | None = None, frames_in_file: int | None = None
+           ) -> Suitability:
     """Rate a clip for sprint analysis.
 
     Parameters
@@ -132,6 +141,11 @@ def assess(info: VideoInfo, intervals_s: np.ndarray | None = None) -> Suitabilit
         The clip's metadata.
     intervals_s : ndarray, optional
         Playback intervals between frames (s), to report a variable frame rate.
+    frames_in_file : int, optional
+        Frames actually stored in the file (:func:`sprintlens.video.frames_in_file`), to report a
+        truncated file; no such check without it.
     """
-    return Suitability((_frame_rate(info), _resolution(info), _orientation(info), _duration(info),
-                        _timing(info, intervals_s)))
+    checks = [_frame_rate(info), _resolution(info), _orientation(info), _duration(info), _timing(info, intervals_s)]
+    if frames_in_file is not None:
+        checks.append(_completeness(info, frames_in_file))
+    return Suitability(tuple(checks))

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 _CAPTURE_FPS_TAGS = ("com.android.capture.fps",)
 
 #: A decoded clip may end this many frames short of its header's count before it counts as truncated.
-_TRUNCATION_SLACK_FRAMES = 2
+TRUNCATION_SLACK_FRAMES = 2
 
 
 @dataclass(frozen=True)
@@ -383,7 +383,7 @@ def _decode(info: VideoInfo, span: FrameSpan) -> Iterator[Frame]:
             expected = min(info.n_frames, span.end_frame)
         else:
             expected = decoded  # a time-bounded span stops where the times say
-        if decoded < expected - _TRUNCATION_SLACK_FRAMES:
+        if decoded < expected - TRUNCATION_SLACK_FRAMES:
             raise VideoError(
                 f"{info.path}: decoding stopped at frame {decoded} of {info.n_frames} "
                 "(the file is truncated or damaged)"
@@ -571,3 +571,21 @@ def frame_intervals_s(path: str | os.PathLike[str], max_frames: int = 100_000) -
     if len(pts) < 2:
         return np.empty(0)
     return np.diff(np.sort(np.asarray(pts, dtype=np.float64))) * base
+
+
+def frames_in_file(path: str | os.PathLike[str], max_frames: int = 1_000_000) -> int | None:
+    """Number of video frames actually stored in the file (packets counted, not decoded).
+
+    A recording cut off mid-write keeps a header that lists every frame but holds only some of
+    them; comparing this count with :attr:`VideoInfo.n_frames` tells so before any decoding.
+    ``None`` when the container cannot be read.
+    """
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            return sum(1 for packet, _ in zip(container.demux(stream), range(max_frames)) if packet.size)
+    except Exception as exc:  # advisory, like frame_intervals_s
+        log.debug("cannot count the frames of %s: %s", path, exc)
+        return None

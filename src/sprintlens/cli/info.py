@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..suitability import Status, assess
-from ..video import frame_intervals_s, probe
+from ..video import frame_intervals_s, frames_in_file, probe
 from .options import capture_fps_option
 
 _MARK = {Status.OK: "ok  ", Status.WARN: "warn", Status.BAD: "BAD "}
@@ -17,7 +17,7 @@ _MARK = {Status.OK: "ok  ", Status.WARN: "warn", Status.BAD: "BAD "}
 def info(video: str, capture_fps: float | None) -> None:
     """Print a clip's metadata and a verdict on its suitability for sprint analysis."""
     meta = probe(video, capture_fps=capture_fps)
-    verdict = assess(meta, frame_intervals_s(meta.path))
+    verdict = assess(meta, frame_intervals_s(meta.path), frames_in_file(meta.path))
     rows = [
         ("file", str(meta.path)),
         ("size", f"{meta.width} x {meta.height} ({meta.orientation}, upright)"),

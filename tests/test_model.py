@@ -1,0 +1,68 @@
+"""The shipped pose model: found, checked, and clear errors when it is missing, corrupt or unloadable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sprintlens.model as model
+from sprintlens.errors import ModelError
+from sprintlens.model import MODEL_ENV, MODEL_NAME, MODEL_SHA256, model_sha256, resolve_model
+
+
+@pytest.fixture(autouse=True)
+def no_model_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+
+
+def test_the_shipped_model_is_found_and_intact() -> None:
+    path, checksum = resolve_model()
+    assert path.name == MODEL_NAME and path.is_file()
+    assert checksum == MODEL_SHA256
+
+
+def test_model_sha256_known_answer(tmp_path: Path) -> None:
+    (tmp_path / "m").write_bytes(b"")
+    assert model_sha256(tmp_path / "m") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_a_missing_explicit_model(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="pose model file not found"):
+        resolve_model(tmp_path / "missing.task")
+
+
+def test_a_missing_model_named_by_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "missing.task"))
+    with pytest.raises(ModelError, match="missing.task: pose model file not found"):
+        resolve_model()
+
+
+def test_a_folder_as_model(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not a file"):
+        resolve_model(tmp_path)
+
+
+def test_a_model_missing_from_the_installation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model, "_packaged", lambda: None)
+    monkeypatch.setattr(model, "_source_tree", lambda: None)
+    with pytest.raises(ModelError, match="missing from the installation; reinstall"):
+        resolve_model()
+
+
+def test_a_corrupt_model_at_the_default_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped, _ = resolve_model()
+    corrupt = tmp_path / MODEL_NAME
+    data = bytearray(shipped.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte
+    corrupt.write_bytes(bytes(data))
+    monkeypatch.setattr(model, "_packaged", lambda: corrupt)
+    with pytest.raises(ModelError, match="corrupt.*reinstall"):
+        resolve_model()
+
+
+def test_an_explicit_model_is_not_held_to_the_shipped_checksum(tmp_path: Path) -> None:
+    other = tmp_path / "other.task"
+    other.write_bytes(b"some other bundle")
+    path, checksum = resolve_model(other)
+    assert path == other and checksum == model_sha256(other)
