@@ -31,7 +31,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from sprintlens.cli import main as cli
-from sprintlens.synth import CameraSpec, ClipSpec, Fatigue, FlyingSpec, Mechanics, RenderSpec, render_clip, session_levels
+from sprintlens.synth import (
+    CameraSpec,
+    ClipSpec,
+    Fatigue,
+    FlyingSpec,
+    Mechanics,
+    RenderSpec,
+    render_clip,
+    session_levels,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACKING = CameraSpec(distance_m=7.0, hfov_deg=45.0, pan=True)

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 import pytest
-
 from logbook_data import STEP_SD, fatigue_shift, synthetic_rep
+
 from sprintlens.fatigue import (
     FATIGUE_METRICS,
     FatigueConfig,
@@ -120,7 +120,7 @@ def test_a_gradual_session_flags_from_where_the_change_exceeds_the_noise():
     # the rendered session's levels: 0, 0.2, 0.4, 0.6, 0.8, 1.0
     a = assess_session(steps_of(np.linspace(0, 1, 6), seed=2))
     contact = {r: next(c for c in a.changes[r] if c.metric == "contact_s") for r in a.compared}
-    for rep, change in contact.items():  # flagged exactly where the change exceeds its threshold
+    for change in contact.values():  # flagged exactly where the change exceeds its threshold
         assert change.flagged == (change.change > change.threshold)
     assert contact[6].flagged and contact[5].flagged
     assert a.onset_rep is not None and a.onset_rep <= 5

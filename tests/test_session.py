@@ -7,8 +7,8 @@ import multiprocessing
 import sqlite3
 
 import pytest
-
 from logbook_data import fatigue_shift, synthetic_rep
+
 from sprintlens.errors import StoreError, VideoError
 from sprintlens.session import assess_stored_session, athlete_sessions, collect_sources, natural_key, store_session
 from sprintlens.store import Store
@@ -101,6 +101,7 @@ def test_stored_session_assessment_uses_reference_and_history(store):
 
 def _writer(db: str, athlete: str, tag: str, n: int, barrier) -> None:
     from logbook_data import synthetic_rep as make
+
     from sprintlens.session import store_session as save
     from sprintlens.store import Store as S
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import multiprocessing
-import os
 import signal
 import sqlite3
 import subprocess
@@ -16,10 +15,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from logbook_data import synthetic_rep
+
 from sprintlens.errors import StoreError
-from sprintlens.store import APPLICATION_ID, ENV_VAR, MIGRATIONS, SCHEMA_VERSION, Store, default_db_path, resolve_db_path
+from sprintlens.store import (
+    APPLICATION_ID,
+    ENV_VAR,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Store,
+    default_db_path,
+    resolve_db_path,
+)
 
 DAY = dt.date(2024, 5, 1)
 
@@ -221,6 +228,7 @@ def test_a_process_killed_mid_write_leaves_the_database_as_it_was(db):
 
 def _add_reps(db: str, athlete: str, tag: str, n: int, barrier) -> None:
     from logbook_data import synthetic_rep as make
+
     from sprintlens.store import Store as S
 
     barrier.wait()

@@ -7,8 +7,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from sprintlens.io import save_track
-from sprintlens.synth import CameraSpec, ClipSpec, Fatigue, FlyingSpec, Mechanics, RenderSpec, build_truth, prepare
-from sprintlens.synth import session_levels, truth_track
+from sprintlens.synth import (
+    CameraSpec,
+    ClipSpec,
+    Fatigue,
+    FlyingSpec,
+    Mechanics,
+    RenderSpec,
+    build_truth,
+    prepare,
+    session_levels,
+    truth_track,
+)
 
 TRACKING = CameraSpec(distance_m=7.0, hfov_deg=45.0, pan=True)
 #: Week 1: the sample session, evenly from fresh to fully fatigued.

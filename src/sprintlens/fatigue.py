@@ -40,8 +40,8 @@ those of ``tau`` and ``sigma_w``; with less, ``tau`` is treated as known and onl
 *Measured* (``scripts/fatigue_calibration.py``, 240 fps, 12 steps a rep, 2 baseline reps):
 fresh reps get a false flag 2-4 % of the time when the athlete has no true rep-to-rep variation
 (``tau = 0``), about 12 % when ``tau`` equals the sampling SD of a rep value and about 33 % when
-it is twice that; with four earlier sessions pooled, 8 % and 6 % (three baseline reps: 6 % and 5 %).  Few baseline reps cannot
-reveal a large ``tau``: pool the history, or use three baseline reps.
+it is twice that; with four earlier sessions pooled, 8 % and 6 % (three baseline reps: 6 % and 5 %).
+Few baseline reps cannot reveal a large ``tau``: pool the history, or use three baseline reps.
 
 *Smallest worthwhile change (SWC).*  0.2 x the between-athlete SD (Hopkins 2004, *Sportscience*
 8:1-7; Cohen's smallest effect), from approximate between-athlete SDs of trained sprinters at

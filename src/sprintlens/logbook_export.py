@@ -88,7 +88,8 @@ def _change_record(change: object) -> dict[str, object]:
     return {f: getattr(change, f) for f in _CHANGE_FIELDS}
 
 
-def logbook_data(store: Store, athlete: str | None = None, config: FatigueConfig = FatigueConfig()) -> dict[str, object]:
+def logbook_data(store: Store, athlete: str | None = None,
+                 config: FatigueConfig = FatigueConfig()) -> dict[str, object]:
     """Everything in the logbook (or one athlete's part) as JSON-ready data, with flags and progress.
 
     Raises

@@ -150,11 +150,13 @@ def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: Ses
 def progress_lines(athlete: Athlete, results: Sequence[MetricProgress], advice: Sequence[str]) -> list[str]:
     """Progress as text: per metric, the session values with phases, the noise band and the verdict."""
     lines = [f"{athlete.name}: progress over {max((len(r.points) for r in results), default=0)} sessions"]
+    together = f", {len(results)} metrics together" if len(results) > 1 else ""
     for r in results:
         lines.append("")
         unit = "ms" if r.unit == "s" else r.unit
         scale = 1000.0 if r.unit == "s" else 1.0
-        lines.append(f"{r.label} ({unit}; worse when {'higher' if r.worse == 'up' else 'lower' if r.worse == 'down' else 'changed either way'})")
+        worse = {"up": "higher", "down": "lower"}.get(r.worse, "changed either way")
+        lines.append(f"{r.label} ({unit}; worse when {worse})")
         if not r.points:
             lines.append("  no data")
             continue
@@ -166,14 +168,17 @@ def progress_lines(athlete: Athlete, results: Sequence[MetricProgress], advice: 
             beyond = abs(diff) > max(r.mdc, r.swc) if math.isfinite(r.mdc) else False
             rows.append([p.date.isoformat(), p.phase or "-", str(p.session_id), f"{p.value * scale:.3g}",
                          f"±{p.typical_error * scale:.2g}", str(p.n_reps),
-                         "" if p is r.points[0] else format_change(diff, pct, r.unit, r.percent) + (" *" if beyond else "")])
+                         "" if p is r.points[0] else
+                         format_change(diff, pct, r.unit, r.percent) + (" *" if beyond else "")])
         lines.extend(text_table(["date", "phase", "session", "value", "noise", "reps", "vs first"], rows, left=2,
                                 indent="  "))
-        band = f"noise band (MDC95) ±{format_value(r.mdc, r.unit)}, smallest worthwhile {format_value(r.swc, r.unit)}"
+        band = (f"noise band (MDC95{together}) ±{format_value(r.mdc, r.unit)}, smallest worthwhile "
+                f"{format_value(r.swc, r.unit)}")
         lines.append(f"  {band}; * beyond both")
         if math.isfinite(r.slope_per_week):
             sig = "" if slope_significant(r) else " (not different from zero)"
-            lines.append(f"  trend {format_value(r.slope_per_week, r.unit)}/week ± {format_value(r.slope_se, r.unit)}{sig}")
+            lines.append(f"  trend {format_value(r.slope_per_week, r.unit)}/week "
+                         f"± {format_value(r.slope_se, r.unit)}{sig}")
         if len(r.phases) > 1:
             lines.append("  by phase: " + "; ".join(f"{ph.phase} {format_value(ph.mean, r.unit)} ({ph.n_sessions})"
                                                     for ph in r.phases))

@@ -19,9 +19,11 @@ the truth: the result says so.
 *Minimal detectable change.*  ``MDC95 = 1.96 * sqrt(2) * TE_s`` (Weir 2005, *J Strength Cond
 Res* 19:231-240; Haley & Fragala-Pinkham 2006, *Phys Ther* 86:735-743): the smallest
 difference between two session values that noise alone produces less than 5 % of the time.
-A change from the first to the last session is *real* when it exceeds both the MDC and the
-smallest worthwhile change (:mod:`sprintlens.fatigue`); its direction says improved or
-declined.
+When ``m`` metrics are judged together (:func:`athlete_progress`), 1.96 becomes
+``z(1 - 0.05 / (2 m))`` (Bonferroni; 2.77 for the nine default metrics), so that noise alone
+makes *some* metric cross its band less than 5 % of the time, not about a third of it.  A change
+from the first to the last session is *real* when it exceeds both the band and the smallest
+worthwhile change (:mod:`sprintlens.fatigue`); its direction says improved or declined.
 
 *Trend.*  Least-squares slope of session value on time (per week) with its standard error,
 from three sessions on.
@@ -39,9 +41,9 @@ from scipy import stats
 
 from .fatigue import (
     FATIGUE_METRICS,
+    STEP_LENGTH,
     FatigueConfig,
     MetricSpec,
-    STEP_LENGTH,
     RepSteps,
     estimate_noise,
     format_change,
@@ -54,9 +56,6 @@ from .fatigue import (
 PROGRESS_METRICS: tuple[MetricSpec, ...] = (*FATIGUE_METRICS, STEP_LENGTH)
 
 PROGRESS_BY_NAME: dict[str, MetricSpec] = {m.name: m for m in PROGRESS_METRICS}
-
-#: z for a two-sided 95 % interval.
-Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,8 @@ class MetricProgress:
     day_to_day_sd : float
         Day-to-day variation beyond rep noise (NaN until three sessions).
     mdc : float
-        Minimal detectable change between two sessions (95 %).
+        Minimal detectable change between two sessions (95 %, widened for the metrics judged
+        together).
     swc : float
         Smallest worthwhile change.
     change : float
@@ -212,8 +212,13 @@ def _weeks(a: dt.date, b: dt.date) -> float:
     return (b - a).days / 7.0
 
 
+def mdc_z(n_metrics: int = 1, alpha: float = 0.05) -> float:
+    """z of the minimal detectable change for ``n_metrics`` judged together (1.96 for one)."""
+    return float(stats.norm.ppf(1 - alpha / (2 * max(n_metrics, 1))))
+
+
 def metric_progress(sessions: Sequence[SessionData], spec: MetricSpec,
-                    config: FatigueConfig = FatigueConfig()) -> MetricProgress:
+                    config: FatigueConfig = FatigueConfig(), n_metrics: int = 1) -> MetricProgress:
     """One metric's progress over sessions (see the module docstring).
 
     Parameters
@@ -224,7 +229,9 @@ def metric_progress(sessions: Sequence[SessionData], spec: MetricSpec,
     spec : MetricSpec
         The metric.
     config : FatigueConfig
-        ``baseline_reps``: how many first reps make a session value.
+        ``baseline_reps``: how many first reps make a session value; ``min_steps``.
+    n_metrics : int
+        Metrics judged together (widens the band, see the module docstring).
     """
     sessions = sorted(sessions, key=lambda s: (s.date, s.session_id))
     unit = next((s.reps[0].unit for s in reversed(sessions) if s.reps), "m")
@@ -270,7 +277,7 @@ def metric_progress(sessions: Sequence[SessionData], spec: MetricSpec,
         notes.append("fewer than three sessions: day-to-day variation is not known yet, so the noise band covers "
                      "rep-to-rep noise only")
     te = math.sqrt(float(te2.mean()) + (day_sd**2 if math.isfinite(day_sd) else 0.0))
-    mdc = Z95 * math.sqrt(2.0) * te
+    mdc = mdc_z(n_metrics) * math.sqrt(2.0) * te
     swc = spec.swc_for(metric_unit, first_value)
     change = float(values[-1] - values[0])
     pct = 100.0 * change / abs(first_value) if spec.percent and first_value != 0 else None
@@ -301,7 +308,7 @@ def athlete_progress(sessions: Sequence[SessionData], metrics: Sequence[str] | N
     unknown = [n for n in names if n not in PROGRESS_BY_NAME]
     if unknown:
         raise ValueError(f"unknown metric {', '.join(unknown)}; choose from {', '.join(PROGRESS_BY_NAME)}")
-    return tuple(metric_progress(sessions, PROGRESS_BY_NAME[n], config) for n in names)
+    return tuple(metric_progress(sessions, PROGRESS_BY_NAME[n], config, n_metrics=len(names)) for n in names)
 
 
 def slope_significant(mp: MetricProgress, alpha: float = 0.05) -> bool:

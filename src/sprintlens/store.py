@@ -65,7 +65,6 @@ import platformdirs
 
 from .errors import StoreError
 from .records import (
-    REP_VALUES,
     STEP_FLAG_FIELDS,
     STEP_TEXT_FIELDS,
     TREND_FIELDS,
@@ -464,7 +463,8 @@ class Store:
         with self.transaction():
             self.athlete_by_id(athlete_id)
             cur = self._conn.execute(
-                "INSERT INTO sessions (athlete_id, date, location, phase, notes, created_utc) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions (athlete_id, date, location, phase, notes, created_utc) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (athlete_id, date.isoformat(), location.strip(), phase.strip().lower(), notes, _utc_now()))
             session_id = int(cur.lastrowid)  # type: ignore[arg-type]
         return self.session(session_id)
@@ -589,7 +589,8 @@ class Store:
             if existing is not None and existing[1] != session_id:
                 other = self.session(existing[1])
                 raise StoreError(
-                    f"{rep.video_name}: this clip is already rep {existing[2]} of {other.athlete}'s {other.describe()}; "
+                    f"{rep.video_name}: this clip is already rep {existing[2]} of {other.athlete}'s "
+                    f"{other.describe()}; "
                     f"delete it there first (sprintlens delete --rep {existing[0]})")
             if order is None:
                 order = existing[2] if existing is not None else int(self._one(

@@ -15,10 +15,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from truth_sessions import WEEK1_LEVELS, WEEK2_LEVELS, write_week
 
 from sprintlens.cli import main
 from sprintlens.store import ENV_VAR, Store
-from truth_sessions import WEEK1_LEVELS, WEEK2_LEVELS, write_week
 
 #: What full fatigue changes beyond the noise on these tracks, at least.
 FATIGUE_SIGNS = {"step_velocity", "hip_extension_toeoff_deg", "knee_drive_deg", "trunk_lean_touchdown_deg"}

@@ -102,7 +102,7 @@ def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None, *, le
         fig, ax = axes_or_new(ax, 6.0, 3.0)
         k, label = _scale(progress.unit)
         points = progress.points
-        band = f" (MDC95 ±{progress.mdc * k:.3g} {label})" if math.isfinite(progress.mdc) else ""
+        band = f" (band ±{progress.mdc * k:.3g} {label})" if math.isfinite(progress.mdc) else ""
         ax.set_title(f"{progress.label.capitalize()}: {progress.verdict}{band}", fontsize=10)
         ax.set_ylabel(label)
         if not points:
@@ -150,6 +150,6 @@ def plot_progress_panels(results: Sequence[MetricProgress]) -> tuple[Figure, lis
         for ax in axes[len(results):]:
             ax.set_visible(False)
         fig.suptitle("Session values (fresh reps) ± noise, coloured by training phase; shaded: the first session\n"
-                     "± the minimal detectable change (MDC95): a change is real only outside it", fontsize=9, x=0.01,
-                     ha="left", color="#444")
+                     "± the minimal detectable change (95 %, for the metrics together): a change is real only outside it",
+                     fontsize=9, x=0.01, ha="left", color="#444")
         return fig, axes[:len(results)]

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import __version__
 import numpy as np
 
+from .. import __version__
 from ..fatigue import (
     FATIGUE_METRICS,
     FatigueConfig,
