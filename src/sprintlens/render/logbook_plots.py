@@ -149,7 +149,7 @@ def plot_progress_panels(results: Sequence[MetricProgress]) -> tuple[Figure, lis
             plot_progress_metric(r, ax=ax, legend=i == 0)
         for ax in axes[len(results):]:
             ax.set_visible(False)
-        fig.suptitle("Session values (fresh reps) ± noise, coloured by training phase; shaded: the first session\n"
-                     "± the minimal detectable change (95 %, for the metrics together): a change is real only outside it",
+        fig.suptitle("Session values (fresh reps) ± noise, coloured by training phase; shaded: the first session ±\n"
+                     "the minimal detectable change (95 %, for the metrics together): a change is real only outside it",
                      fontsize=9, x=0.01, ha="left", color="#444")
         return fig, axes[:len(results)]
