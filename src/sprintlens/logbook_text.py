@@ -216,9 +216,10 @@ def rep_rows(reps: Sequence[Rep]) -> list[str]:
         return ["no reps"]
     rows = []
     for r in reps:
-        speed = r.value("step_velocity")
-        contact = r.value("contact_s")
-        rows.append([str(r.id), str(r.order), r.video_name[:30], f"{r.fps:.4g}", str(r.n_steps),
+        steps = RepSteps.from_rep(r)
+        speed = rep_value(steps.values["step_velocity"], steps.feet)[0]
+        contact = rep_value(steps.values["contact_s"], steps.feet)[0]
+        rows.append([str(r.id), str(r.order), r.video_name[:30], f"{r.fps:.4g}", str(r.n_steps - len(steps.dropped)),
                      f"{contact * 1000:.0f}" if math.isfinite(contact) else "-",
                      f"{speed:.2f} {r.unit}/s" if math.isfinite(speed) else "-",
                      str(r.rpe) if r.rpe is not None else "-", r.notes.replace("\n", " ")[:30]])

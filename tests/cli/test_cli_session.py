@@ -155,6 +155,25 @@ def test_bad_input_is_a_clear_error_and_leaves_the_database_intact(weeks, db, tm
     assert snapshot(db) == before
 
 
+def test_a_clip_failing_in_a_worker_process_stores_nothing(weeks, db, tmp_path):
+    from sprintlens.io import load_track, save_track
+    from sprintlens.track import PoseTrack
+
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    shutil.copy(weeks / "week1" / "rep1.npz", folder / "rep1.npz")
+    whole = load_track(weeks / "week1" / "rep2.npz")
+    fields = {name: getattr(whole, name)[:5] for name in ("positions_px", "depth_px", "visibility", "presence",
+                                                          "t_s", "frame_index")}
+    save_track(PoseTrack(**fields, fps=whole.fps, frame_size=whole.frame_size, video_sha256="f" * 64),
+               folder / "rep2.npz")  # loads fine, but 5 frames cannot be analysed
+    before = snapshot(db)
+    result = run("session", folder, "--athlete", "Sam", "--workers", "2")
+    assert result.exit_code == 1 and "rep2.npz: the athlete is seen in only 5 frames" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(db) == before
+
+
 def test_ctrl_c_during_the_analysis_stores_nothing(weeks, db, monkeypatch):
     import sprintlens.cli.session as command
 
