@@ -115,7 +115,7 @@ def test_progress_table_and_plot(logbook, tmp_path):
     assert result.exit_code == 0, out
     assert "Ann: progress over 2 sessions" in out
     speed = out[out.index("\nspeed ("):].split("\n\n")[0]
-    assert "verdict: improved" in speed and "noise band (MDC95)" in speed
+    assert "verdict: improved" in speed and "noise band (MDC95, 9 metrics together)" in speed
     contact = out[out.index("\ncontact time ("):].split("\n\n")[0]
     assert "verdict: improved" in contact
     hip = out[out.index("\nhip extension at toe-off ("):].split("\n\n")[0]
