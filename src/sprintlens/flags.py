@@ -7,6 +7,7 @@ much, against what reference, beyond what noise, and with what confidence.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 
@@ -42,6 +43,12 @@ class Flag:
         ``"warning"`` (technique breaking down) or ``"info"`` (a notable change, e.g. an improvement).
     message : str
         One sentence for the coach.
+    probability : float
+        The probability behind ``confidence`` (0-1): that the true change is worse (or, for
+        ``severity="info"``, better) by more than ``smallest_worthwhile``; NaN where not computed.
+    threshold : float
+        The smallest change that would have been flagged (the larger of ``smallest_worthwhile``
+        and the change the noise alone makes unlikely), same unit; NaN where not computed.
     """
 
     metric: str
@@ -57,6 +64,8 @@ class Flag:
     confidence: str
     severity: str
     message: str
+    probability: float = math.nan
+    threshold: float = math.nan
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

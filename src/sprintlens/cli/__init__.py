@@ -64,13 +64,22 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
 
 
 from . import analyse as _analyse  # noqa: E402
+from . import athlete_progress as _progress  # noqa: E402
 from . import compare as _compare  # noqa: E402
 from . import info as _info  # noqa: E402
+from . import logbook as _logbook  # noqa: E402
 from . import pose as _pose  # noqa: E402
 from . import render as _render  # noqa: E402
+from . import session as _session  # noqa: E402
 
 main.add_command(_analyse.analyse)
 main.add_command(_compare.compare)
 main.add_command(_info.info)
 main.add_command(_pose.pose)
 main.add_command(_render.render)
+main.add_command(_session.session)
+main.add_command(_session.review)
+main.add_command(_progress.progress)
+for _command in (_logbook.athlete, _logbook.athletes, _logbook.sessions, _logbook.reps, _logbook.rpe, _logbook.note,
+                 _logbook.delete, _logbook.export):
+    main.add_command(_command)

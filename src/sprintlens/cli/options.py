@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..store import Store
 from ..video import FrameSpan
 
 
@@ -38,3 +39,35 @@ def parse_point(text: str | None) -> tuple[float, float] | None:
     except ValueError:
         raise click.BadParameter(f"{text!r}: give the athlete's position as X,Y in pixels, e.g. 640,360") from None
     return x, y
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db PATH``: the logbook database (default: $SPRINTLENS_DB, else the user's data directory)."""
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="PATH",
+        help="Logbook database (default: $SPRINTLENS_DB, else sprintlens.db in your data directory).",
+    )(f)
+
+
+def open_store(db: str | None, *, create: bool = False) -> Store:
+    """The logbook named by ``--db`` (or the default); with ``create=False`` a missing one is an error."""
+    return Store(db, create=create)
+
+
+def date_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        metavar="YYYY-MM-DD", help="Day of the session (default: today for a new session).")(f)
+
+
+def fatigue_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the fatigue statistics shared by ``session``, ``review`` and ``export``."""
+    f = click.option("--no-history", "no_history", is_flag=True,
+                     help="Noise from this session's baseline reps only, not pooled with the athlete's "
+                          "earlier sessions.")(f)
+    f = click.option("--reference", "reference", type=int, default=None, metavar="SESSION_ID",
+                     help="Baseline from the first reps of this session instead of this session's first reps "
+                          "(default: the athlete's chosen reference session, if any).")(f)
+    f = click.option("--no-reference", "no_reference", is_flag=True,
+                     help="Ignore the athlete's chosen reference session: baseline from this session's first reps.")(f)
+    return click.option("--baseline-reps", "baseline_reps", type=click.IntRange(1, 20), default=2, show_default=True,
+                        help="First reps that form the baseline (fresh reps).")(f)
