@@ -19,8 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from . import __version__
-from .analysis import Analysis
+
+if TYPE_CHECKING:  # only for annotations: a logbook command need not load the analysis stages
+    from .analysis import Analysis
 
 #: Training phases a coach commonly names; any other short text is accepted too.
 KNOWN_PHASES = ("general", "strength", "eccentric", "power", "speed", "speed endurance", "technique",

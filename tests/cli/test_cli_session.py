@@ -175,7 +175,7 @@ def test_a_clip_failing_in_a_worker_process_stores_nothing(weeks, db, tmp_path):
 
 
 def test_ctrl_c_during_the_analysis_stores_nothing(weeks, db, monkeypatch):
-    import sprintlens.cli.session as command
+    import sprintlens.session as command  # the command imports analyse_reps from here when it runs
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

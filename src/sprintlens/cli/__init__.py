@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from importlib import import_module
+
 import click
 
 from .. import __version__
@@ -26,8 +28,47 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 
+#: Every command: name -> (module in sprintlens.cli, attribute, one line for `sprintlens --help`).
+#: A command's module is imported only when the command runs, so quick commands and --help stay
+#: quick (the analysis stages, SciPy, MediaPipe and matplotlib load only where they are used).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "info": ("info", "info", "A clip's metadata and whether it suits sprint analysis."),
+    "pose": ("pose", "pose", "Track the athlete's joints in every frame and save the pose track."),
+    "analyse": ("analyse", "analyse", "Analyse a sprint: angles, contacts, steps, metrics (and pictures)."),
+    "render": ("render", "render", "Draw an analysed rep: annotated clip, plots, kinogram, report."),
+    "compare": ("compare", "compare", "Compare two to four reps side by side, synchronised on an event."),
+    "session": ("session", "session", "Analyse a session's reps, store them, flag fatigue, give advice."),
+    "review": ("session", "review", "Show a stored session again, with its flags and advice."),
+    "progress": ("athlete_progress", "progress", "An athlete's key metrics over sessions and weeks."),
+    "athlete": ("logbook", "athlete", "Add, change or delete an athlete."),
+    "athletes": ("logbook", "athletes", "List the athletes in the logbook."),
+    "sessions": ("logbook", "sessions", "List sessions."),
+    "reps": ("logbook", "reps", "List a session's reps."),
+    "rpe": ("logbook", "rpe", "Set a rep's rating of perceived exertion (1-10)."),
+    "note": ("logbook", "note", "Write notes on a rep or a session."),
+    "delete": ("logbook", "delete", "Delete a rep or a whole session."),
+    "export": ("logbook", "export", "Export the logbook to CSV and JSON."),
+}
+
+
 class _Group(click.Group):
-    """A click group whose commands report errors in one line, never with a traceback."""
+    """The command group: commands loaded on use; errors reported in one line, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        entry = COMMANDS.get(name)
+        if entry is None:
+            return None
+        module, attribute, summary = entry
+        command = getattr(import_module(f"{__name__}.{module}"), attribute)
+        command.short_help = summary
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -61,25 +102,3 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
     ctx.obj["debug"] = debug
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="sprintlens: %(message)s", stream=sys.stderr)
-
-
-from . import analyse as _analyse  # noqa: E402
-from . import athlete_progress as _progress  # noqa: E402
-from . import compare as _compare  # noqa: E402
-from . import info as _info  # noqa: E402
-from . import logbook as _logbook  # noqa: E402
-from . import pose as _pose  # noqa: E402
-from . import render as _render  # noqa: E402
-from . import session as _session  # noqa: E402
-
-main.add_command(_analyse.analyse)
-main.add_command(_compare.compare)
-main.add_command(_info.info)
-main.add_command(_pose.pose)
-main.add_command(_render.render)
-main.add_command(_session.session)
-main.add_command(_session.review)
-main.add_command(_progress.progress)
-for _command in (_logbook.athlete, _logbook.athletes, _logbook.sessions, _logbook.reps, _logbook.rpe, _logbook.note,
-                 _logbook.delete, _logbook.export):
-    main.add_command(_command)

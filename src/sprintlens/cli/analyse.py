@@ -7,15 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..analysis import AnalysisConfig
-from ..export import write_analysis
-from ..errors import VideoError
-from ..io import ensure_writable_folder, load_track
-from ..pipeline import PoseConfig, analyse_track, track_video
-from ..scale import parse_calibration
-from ..summary import summary_lines
-from ..video import probe
-from .options import capture_fps_option, parse_point, parse_span, span_options
+from .options import pose_config, pose_options
 from .progress import frame_progress
 from .render import build_render_options, render_options, run_render
 
@@ -32,21 +24,24 @@ TRACK_SUFFIXES = (".npz",)
               help="Two pixels on the running line a known distance apart (static camera).")
 @click.option("--direction", type=click.Choice(["auto", "ltr", "rtl"]), default="auto", show_default=True,
               help="Direction of travel in the image (auto: from the clip).")
-@capture_fps_option
-@span_options
-@click.option("--athlete", "athlete", default=None, metavar="X,Y",
-              help="Pick the person nearest this pixel on the first frame where someone is seen.")
-@click.option("--max-people", type=click.IntRange(1, 10), default=3, show_default=True,
-              help="Most people to look for per frame.")
-@click.option("--model", type=click.Path(path_type=Path), default=None, help="Another MediaPipe pose .task bundle.")
+@pose_options()
 @click.option("--render", "draw", is_flag=True,
               help="Also draw the annotated clip, plots, kinogram and HTML report into the results folder.")
 @render_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
 def analyse(source: Path, out: Path | None, height_m: float | None, calib: str | None, direction: str,
-            capture_fps: float | None, start: str | None, end: str | None, athlete: str | None,
+            capture_fps: float | None, start: str | None, end: str | None, athlete_point: str | None,
             max_people: int, model: Path | None, draw: bool, quiet: bool, **render_kwargs: object) -> None:
     """Analyse a sprint: SOURCE is a video, or a pose track saved by `sprintlens pose` or an earlier analyse."""
+    from ..analysis import AnalysisConfig
+    from ..errors import VideoError
+    from ..export import write_analysis
+    from ..io import ensure_writable_folder, load_track
+    from ..pipeline import analyse_track, track_video
+    from ..scale import parse_calibration
+    from ..summary import summary_lines
+    from ..video import probe
+
     drawing = build_render_options(**render_kwargs) if draw else None  # type: ignore[arg-type]
     config = AnalysisConfig(
         height_m=height_m,
@@ -68,11 +63,10 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
                                  "analyse the video itself, or use `sprintlens render --video`")
             check_video_matches(track, video)
     else:
-        pose_config = PoseConfig(capture_fps=capture_fps, span=parse_span(start, end),
-                                 athlete_point=parse_point(athlete), max_people=max_people, model_path=model)
+        config_pose = pose_config(capture_fps, max_people, model, start, end, athlete_point)
         meta = probe(source, capture_fps=capture_fps)
         with frame_progress(quiet) as progress:
-            track = track_video(meta.path, pose_config, progress=progress, info=meta)
+            track = track_video(meta.path, config_pose, progress=progress, info=meta)
         video = meta.path
     analysis = analyse_track(track, config)
     written = write_analysis(analysis, target)

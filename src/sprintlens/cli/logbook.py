@@ -12,8 +12,6 @@ from pathlib import Path
 import click
 
 from ..errors import StoreError
-from ..fatigue import FatigueConfig
-from ..logbook_export import export_logbook
 from ..logbook_text import athlete_rows, rep_rows, session_rows
 from .options import db_option, open_store
 
@@ -199,6 +197,9 @@ def export(out: Path, athlete_name: str | None, baseline_reps: int, db: str | No
     with open_store(db) as store:
         if athlete_name:
             store.athlete(athlete_name)
+        from ..fatigue import FatigueConfig
+        from ..logbook_export import export_logbook
+
         written = export_logbook(store, out, athlete_name, FatigueConfig(baseline_reps=baseline_reps))
     if not written:
         raise StoreError("nothing exported")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..store import Store
-from ..video import FrameSpan
+if TYPE_CHECKING:  # heavy modules load when a command runs, not for --help
+    from ..pipeline import PoseConfig
+    from ..store import Store
+    from ..video import FrameSpan
 
 
 def capture_fps_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -26,7 +29,37 @@ def span_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def parse_span(start: str | None, end: str | None) -> FrameSpan:
+    from ..video import FrameSpan
+
     return FrameSpan.parse(start, end)
+
+
+def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The pose stage's options: ``--capture-fps``, ``--max-people``, ``--model``; with ``per_clip``
+    also ``--start``/``--end`` and ``--athlete X,Y`` (which make sense for one clip, not a folder)."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--model", type=click.Path(path_type=Path), default=None,
+                         help="Another MediaPipe pose .task bundle instead of the shipped one.")(f)
+        f = click.option("--max-people", type=click.IntRange(1, 10), default=3, show_default=True,
+                         help="Most people to look for per frame (1 is fastest when only the athlete is in view; "
+                              "more lets SprintLens pick the athlete among them).")(f)
+        if per_clip:
+            f = click.option("--athlete", "athlete_point", default=None, metavar="X,Y",
+                             help="Pick the person nearest this pixel on the first frame where someone is seen.")(f)
+            f = span_options(f)
+        return capture_fps_option(f)
+
+    return decorate
+
+
+def pose_config(capture_fps: float | None = None, max_people: int = 3, model: Path | None = None,
+                start: str | None = None, end: str | None = None, athlete_point: str | None = None) -> PoseConfig:
+    """The :class:`~sprintlens.pipeline.PoseConfig` the pose options describe."""
+    from ..pipeline import PoseConfig
+
+    return PoseConfig(capture_fps=capture_fps, span=parse_span(start, end), athlete_point=parse_point(athlete_point),
+                      max_people=max_people, model_path=model)
 
 
 def parse_point(text: str | None) -> tuple[float, float] | None:
@@ -51,6 +84,8 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def open_store(db: str | None, *, create: bool = False) -> Store:
     """The logbook named by ``--db`` (or the default); with ``create=False`` a missing one is an error."""
+    from ..store import Store
+
     return Store(db, create=create)
 
 

@@ -10,17 +10,16 @@ import logging
 import time
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..analysis import AnalysisConfig
-from ..errors import OutputError
-from ..fatigue import FatigueConfig
-from ..io import ensure_writable_folder
-from ..logbook_text import session_lines
-from ..pipeline import PoseConfig
-from ..records import KNOWN_PHASES, Rep
-from ..session import analyse_reps, assess_stored_session, check_sources, collect_sources, store_session
-from .options import capture_fps_option, date_option, db_option, fatigue_options, open_store
+from ..records import KNOWN_PHASES
+from .options import date_option, db_option, fatigue_options, open_store, pose_config, pose_options
+
+if TYPE_CHECKING:  # the analysis and statistics load when a command runs, not for --help
+    from ..fatigue import FatigueConfig
+    from ..records import Rep
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,8 @@ SESSION_REPORT = "session_report.html"
 
 
 def _fatigue_config(baseline_reps: int) -> FatigueConfig:
+    from ..fatigue import FatigueConfig
+
     return FatigueConfig(baseline_reps=baseline_reps)
 
 
@@ -72,10 +73,7 @@ def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
               help="Start a new session even if the athlete already has one on that day at that place.")
 @click.option("--height", "height_m", type=float, default=None, metavar="METRES",
               help="Standing height for metric distances (default: the athlete's height in the logbook).")
-@capture_fps_option
-@click.option("--max-people", type=click.IntRange(1, 10), default=3, show_default=True,
-              help="Most people to look for per frame.")
-@click.option("--model", type=click.Path(path_type=Path), default=None, help="Another MediaPipe pose .task bundle.")
+@pose_options(per_clip=False)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Clips analysed at once (default: one per available core).")
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None,
@@ -90,6 +88,12 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
     """Analyse the reps of a training session (a folder of clips, or the clips in order), store them in the
     logbook, and report each rep's key metrics and its change from the athlete's baseline, with fatigue
     flags and advice.  A clip analysed again updates its rep."""
+    from ..analysis import AnalysisConfig
+    from ..errors import OutputError
+    from ..io import ensure_writable_folder
+    from ..logbook_text import session_lines
+    from ..session import analyse_reps, assess_stored_session, check_sources, collect_sources, store_session
+
     started = time.perf_counter()
     with open_store(db) as store:
         who = store.athlete(athlete)  # an unknown athlete fails before any analysis
@@ -106,7 +110,7 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
     if height is None:
         click.echo(f"note: no height for {who.name}: distances in leg lengths "
                    f"(set it with: sprintlens athlete edit {who.name!r} --height METRES)", err=True)
-    pose_config = PoseConfig(capture_fps=capture_fps, max_people=max_people, model_path=model)
+    pose = pose_config(capture_fps, max_people, model)
     config = AnalysisConfig(height_m=height)
     out_dirs = [_rep_folder(out, s, i) for i, s in enumerate(clips, start=1)] if out is not None else None
 
@@ -116,7 +120,7 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
 
     if not quiet:
         click.echo(f"analysing {len(clips)} clip{'s' if len(clips) != 1 else ''} for {who.name} ...", err=True)
-    reps = analyse_reps(clips, pose_config, config, workers=workers, out_dirs=out_dirs, kinograms=out is not None,
+    reps = analyse_reps(clips, pose, config, workers=workers, out_dirs=out_dirs, kinograms=out is not None,
                         on_done=done)
     with open_store(db) as store:
         stored = store_session(store, who.name, reps, date=date.date() if date else None, phase=phase,
@@ -153,6 +157,9 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
 def review(session_id: int, baseline_reps: int, reference: int | None, no_reference: bool, no_history: bool,
            html_path: Path | None, db: str | None) -> None:
     """Show a stored session again: reps, changes from the baseline, flags and advice (nothing is re-analysed)."""
+    from ..logbook_text import session_lines
+    from ..session import assess_stored_session
+
     with open_store(db) as store:
         session_ = store.session(session_id)
         reps = store.reps(session_id)
