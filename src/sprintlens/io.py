@@ -28,6 +28,7 @@ Float64 throughout, so a save/load round trip is exact.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -45,6 +46,15 @@ from .track import PoseTrack
 FORMAT = "sprintlens.pose_track"
 FORMAT_VERSION = 1
 _ARRAYS = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index")
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes, as hex (identifies a clip however it is renamed)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def ensure_writable_folder(folder: Path) -> None:

@@ -6,12 +6,12 @@ inside the package; nothing is downloaded at run time.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from importlib import resources
 from pathlib import Path
 
 from .errors import ModelError
+from .io import file_sha256
 
 MODEL_NAME = "pose_landmarker_full.task"
 #: SHA-256 of the shipped bundle; a different file at the default place is reported as corrupt.
@@ -52,11 +52,7 @@ def default_model_path() -> Path:
 
 def model_sha256(path: Path) -> str:
     """SHA-256 of a model file, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def resolve_model(path: str | os.PathLike[str] | None = None) -> tuple[Path, str]:

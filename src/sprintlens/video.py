@@ -15,7 +15,6 @@ shows, is ``t_s * slow_motion_factor``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import os
@@ -36,7 +35,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .errors import OutputError, VideoError  # noqa: E402
-from .io import ensure_writable_folder  # noqa: E402
+from .io import ensure_writable_folder, file_sha256  # noqa: E402,F401  (file_sha256 re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -415,15 +414,6 @@ def read_frames(info: VideoInfo, span: FrameSpan | None = None, prefetch: int = 
     if prefetch <= 0:
         return _decode(info, span)
     return iter(_Reader(info, span, prefetch))
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file's bytes, as hex (identifies a clip however it is renamed)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class VideoWriter:
