@@ -7,9 +7,7 @@ both stages, the library versions, the video's SHA-256 and the pose model.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io as _io
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +16,7 @@ import numpy as np
 
 from . import __version__
 from .analysis import Analysis
-from .io import ensure_writable_folder, save_track, write_json, write_text
+from .io import csv_text, ensure_writable_folder, save_track, write_json, write_text
 from .kinematics import ANGLE_COLUMNS, ANGLES, DERIVED
 from .metrics import Step
 
@@ -28,21 +26,6 @@ OUTPUT_FILES = {
     "summary": "summary.json",
     "track": "track.npz",
 }
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, (float, np.floating)):
-        return "" if not np.isfinite(value) else round(float(value), 6)
-    return value
-
-
-def _csv(header: list[str], rows: list[list[object]]) -> str:
-    buffer = _io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue()
 
 
 def angles_table(analysis: Analysis) -> tuple[list[str], list[list[object]]]:
@@ -126,10 +109,10 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, include_track: bool 
         out.mkdir()
     written: dict[str, Path] = {}
     header, rows = angles_table(analysis)
-    write_text(out / OUTPUT_FILES["angles"], _csv(header, rows))
+    write_text(out / OUTPUT_FILES["angles"], csv_text(header, rows))
     written["angles"] = out / OUTPUT_FILES["angles"]
     header, rows = steps_table(analysis)
-    write_text(out / OUTPUT_FILES["steps"], _csv(header, rows))
+    write_text(out / OUTPUT_FILES["steps"], csv_text(header, rows))
     written["steps"] = out / OUTPUT_FILES["steps"]
     write_json(out / OUTPUT_FILES["summary"], summary_record(analysis))
     written["summary"] = out / OUTPUT_FILES["summary"]

@@ -22,11 +22,8 @@ each rep's ``unit``.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io as _io
 import json
-import math
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -36,7 +33,7 @@ from . import __version__
 from .errors import StoreError
 from .fatigue import FatigueConfig, SessionAssessment
 from .flags import Flag
-from .io import ensure_writable_folder, write_json, write_text
+from .io import csv_text, ensure_writable_folder, write_json, write_text
 from .progress import athlete_progress, progress_advice, progress_summary, progress_table
 from .records import REP_VALUES, Athlete, Rep, TrainingSession
 from .session import assess_stored_session, athlete_sessions
@@ -47,26 +44,6 @@ FILES = ("athletes.csv", "sessions.csv", "reps.csv", "steps.csv", "changes.csv",
 
 _CHANGE_FIELDS = ("scope", "metric", "label", "unit", "value", "reference", "change", "change_pct", "noise", "se",
                   "df", "swc", "threshold", "probability", "verdict", "reference_label")
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, float):
-        return "" if not math.isfinite(value) else round(value, 6)
-    return value
-
-
-def csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """CSV with a header; missing values (None, NaN) as empty cells, booleans as 0/1."""
-    buffer = _io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue()
 
 
 def _athlete_record(a: Athlete) -> dict[str, object]:
