@@ -15,6 +15,7 @@ Usage::
 
     python scripts/analysis_accuracy.py [CLIP.mp4 ...] [--cache DIR] [--markdown]
     python scripts/analysis_accuracy.py --no-video   # a perfect pose model: the truth's own landmarks
+    python scripts/analysis_accuracy.py --no-video --jitter 2   # ... with 2 px of noise on every landmark
 
 Prints a table; the figures in the issue notes come from it.
 """
@@ -114,12 +115,20 @@ def evaluate(analysis, truth: dict) -> ClipAccuracy:
     )
 
 
-def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict):
+def jittered(track, sd_px: float, seed: int = 0):
+    """The track with independent Gaussian noise (SD ``sd_px`` per coordinate, seeded) on every landmark."""
+    if sd_px <= 0:
+        return track
+    rng = np.random.default_rng(seed)
+    return track.replace(positions_px=track.positions_px + rng.normal(0.0, sd_px, track.positions_px.shape))
+
+
+def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jitter_px: float = 0.0):
     from sprintlens import load_track, save_track, track_video
     from sprintlens.synth import truth_track
 
     if not use_video:
-        return truth_track(truth)
+        return jittered(truth_track(truth), jitter_px)
     if cache is not None:
         cached = cache / f"{clip.stem}.pose.npz"
         if cached.exists():
@@ -136,6 +145,8 @@ def main() -> int:
     parser.add_argument("clips", nargs="*", type=Path, help="clips with .truth.json beside them")
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep pose tracks in between runs")
     parser.add_argument("--no-video", action="store_true", help="use the truth's landmarks (perfect pose model)")
+    parser.add_argument("--jitter", type=float, default=0.0, metavar="PX",
+                        help="with --no-video: add Gaussian noise of this SD (px) to the truth's landmarks")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
@@ -151,7 +162,7 @@ def main() -> int:
             print(f"{clip}: no truth file, skipped", file=sys.stderr)
             continue
         truth = load_truth(truth_file)
-        track = _track_for(clip, args.cache, not args.no_video, truth)
+        track = _track_for(clip, args.cache, not args.no_video, truth, args.jitter)
         analysis = analyse_track(track, AnalysisConfig(height_m=float(truth["athlete"]["height_m"])))
         results.append(evaluate(analysis, truth))
 
