@@ -469,9 +469,13 @@ def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_sli
     travel = np.broadcast_to(np.asarray(direction), (n,))
     speed = _ground_speed(times, smooth, t_s, min_slip_px_s, travel)
     true_speed = _ground_speed(times, sharp, t_s, min_slip_px_s, travel)
+    factor = {}
+    for k, side in enumerate(SIDES):
+        own = sides == k
+        side_speed = (_ground_speed(times[own], smooth[own], t_s, min_slip_px_s, travel) if own.sum() >= 3
+                      else np.full(n, np.nan))
+        factor[side] = parallax_factor(side_speed, speed, min_slip_px_s)
     at_samples = np.interp(times, t_s, speed)
-    factor = {side: parallax_factor(smooth[sides == k], at_samples[sides == k], min_slip_px_s)
-              for k, side in enumerate(SIDES)}
     deviation = smooth - at_samples * np.where(sides == 0, factor["left"], factor["right"])
     near = np.abs(deviation) < 2 * min_slip_px_s
     sigma = 1.4826 * float(np.median(np.abs(deviation[near]))) if near.sum() >= 5 else 0.0
@@ -484,22 +488,24 @@ def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_sli
 MAX_PARALLAX = 0.15
 
 
-def parallax_factor(planted_px_s: np.ndarray, ground_px_s: np.ndarray, slip_px_s: float) -> float:
+def parallax_factor(side_px_s: np.ndarray, ground_px_s: np.ndarray, slip_px_s: float) -> float:
     """How much faster (> 1) or slower the ground moves in the image under one foot than ``ground_px_s``.
 
     A camera that pans with the athlete (or a treadmill belt) moves the ground across the image
     at a speed inversely proportional to its depth, so the near foot, planted closer to the
     camera, is carried faster than the far one: on the rendered sample clips (camera 7 m from
-    the running line, feet 0.17 m either side of it) by 5 %, about 100 px/s.  The factor is the
-    least-squares ratio of one foot's planted sample speeds (those within ``slip_px_s`` of the
-    reference) to the reference, within 1 +/- :data:`MAX_PARALLAX`; 1 when the ground hardly
-    moves (a still camera overground), where a ratio means nothing.
+    the running line, feet 0.17 m either side of it) by 5 %, about 100 px/s.  ``side_px_s`` is
+    the ground's speed (T,) found from one foot's planted samples alone, ``ground_px_s`` (T,)
+    from both feet's, the same way (:func:`_ground_speed`); the factor is the median of their
+    ratio over the frames where the ground moves faster than twice ``slip_px_s``, within
+    1 +/- :data:`MAX_PARALLAX`; 1 when it never does (a still camera overground), where a ratio
+    means nothing.
     """
-    v, g = np.asarray(planted_px_s, dtype=np.float64), np.asarray(ground_px_s, dtype=np.float64)
-    close = np.isfinite(v) & np.isfinite(g) & (np.abs(v - g) < slip_px_s)
-    if close.sum() < 5 or np.sqrt(np.mean(g[close] ** 2)) < 2.0 * slip_px_s:
+    side, ground = np.asarray(side_px_s, dtype=np.float64), np.asarray(ground_px_s, dtype=np.float64)
+    moving = np.isfinite(side) & np.isfinite(ground) & (np.abs(ground) > 2.0 * slip_px_s)
+    if moving.sum() < 5:
         return 1.0
-    ratio = float(np.sum(v[close] * g[close]) / np.sum(g[close] ** 2))
+    ratio = float(np.median(side[moving] / ground[moving]))
     return float(np.clip(ratio, 1.0 - MAX_PARALLAX, 1.0 + MAX_PARALLAX))
 
 
