@@ -87,9 +87,12 @@ def evaluate(analysis, truth: dict) -> ClipAccuracy:
     n_true = 2 * len(steps)
     within = float(np.sum(errors_arr <= period + 1e-9)) / n_true if n_true else float("nan")
 
+    # a found step runs from its contact to the next one; the truth gives each contact's step
+    # length from the previous contact, so the found step matches the truth of its *next* contact
     length_errors = []
     for found in analysis.steps:
-        true = [s for s in steps if s["side"] == found.foot and abs(s["touchdown_s"] - found.touchdown_s) < 0.5 * step_time]
+        true = [s for s in truth["steps"] if s["side"] != found.foot and s.get("step_length_m") is not None
+                and abs(s["touchdown_s"] - found.next_touchdown_s) < 0.5 * step_time]
         if true and np.isfinite(found.step_length):
             length_errors.append(abs(found.step_length / true[0]["step_length_m"] - 1.0))
 
