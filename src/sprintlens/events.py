@@ -307,6 +307,9 @@ class ContactConfig:
         Shorter contacts are noise (also at least two frames).
     merge_gap_s : float
         Two contacts of one foot this close are one (also at most one frame apart).
+    low_gap_s : float
+        ... and so are two this close between which the foot stays low: a pose model that
+        slides a planted foot sideways for a few frames does not end its contact.
     """
 
     height_band_legs: float | None = None
@@ -315,6 +318,7 @@ class ContactConfig:
     slip_legs_per_s: float = 1.5
     min_contact_s: float = 0.04
     merge_gap_s: float = 0.02
+    low_gap_s: float = 0.04
 
 
 @dataclass(frozen=True)
@@ -667,6 +671,7 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     slip = motion.slip_px_s
     min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
     merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))
+    low_frames = max(merge_frames, int(np.floor(config.low_gap_s * fps)))
     contacts: list[Contact] = []
     for side in SIDES:
         ground_v = motion.speed_under(side)
@@ -674,9 +679,12 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
         for point in signals.points[side].values():
             with np.errstate(invalid="ignore"):
                 core |= (point.height_px < band) & (np.abs(point.vx_px_s - ground_v) < slip)
+        with np.errstate(invalid="ignore"):
+            low = signals.height_px(side) < band
         merged: list[tuple[int, int]] = []
         for a, b in nan_runs(~core):  # runs of True in core
-            if merged and a - merged[-1][1] <= merge_frames:
+            gap = a - merged[-1][1] if merged else n
+            if gap <= merge_frames or (gap <= low_frames and low[merged[-1][1]:a].all()):
                 merged[-1] = (merged[-1][0], b)
             else:
                 merged.append((a, b))
