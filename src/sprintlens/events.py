@@ -1,7 +1,7 @@
 """Events: direction of travel, foot contacts (touchdown, toe-off), gait, block-start events.
 
 Pure functions on pose tracks (pixels).  Contacts are timed on the *timing* version of a cleaned
-track (not low-pass filtered): smoothing spreads a touchdown over several frames.
+track (only lightly low-pass filtered): smoothing spreads a touchdown over several frames.
 
 Foot contacts (../shared/DESIGN.md section 5)
 ---------------------------------------------
@@ -9,8 +9,10 @@ Foot contacts (../shared/DESIGN.md section 5)
    foot: the ground as seen at that foot's depth, tilted if the camera is.
 2. A foot's height is its lowest point's height above that line; its speed is compared with the
    ground's own image speed, which is 0 for a static camera overground, the belt's speed on a
-   treadmill, or the pan speed of a following camera (estimated from the feet that are down).
-3. Contact: low *and* moving with the ground.  Each stretch of contact is extended to the
+   treadmill, or the pan speed of a following camera (estimated from the feet that are down,
+   for each foot at its own depth: :func:`parallax_factor`).
+3. Contact: low *and* moving with the ground (a few frames in which a low foot reads as sliding
+   do not end it).  Each stretch of contact is extended to the
    frames where the foot is still within the height band, and its ends are timed between frames
    where the interpolated height crosses the stance level (sub-frame timing).  A discrete
    reading counts a contact from the first to the last frame that shows it, which reads long by

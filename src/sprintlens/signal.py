@@ -4,8 +4,9 @@ Every function here is array in, array out.  :func:`clean_track` chains them and
 versions of the landmarks, because event timing wants less smoothing than angles:
 
 - ``raw``: as the pose model gave them;
-- ``timing``: low-confidence points removed, leg swaps repaired, outliers removed, short gaps
-  filled, lightly low-pass filtered (cut-off :data:`TIMING_CUTOFF_FACTOR` times that of the
+- ``timing``: low-confidence points removed, leg swaps repaired, outliers removed (one-frame
+  spikes, points off their neighbours' path: :func:`remove_spikes`, :func:`reject_outliers`,
+  :func:`reject_path_outliers`), short gaps filled, lightly low-pass filtered (cut-off :data:`TIMING_CUTOFF_FACTOR` times that of the
   angles, at most :data:`TIMING_MAX_FRACTION` of the frame rate): foot contacts are timed on this;
 - ``smooth``: ``timing`` low-pass filtered with a zero-lag Butterworth filter whose cut-off is
   chosen per landmark by residual analysis (Winter 2009, ch. 3), for angles.
