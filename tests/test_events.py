@@ -98,3 +98,16 @@ def test_direction_from_hip_travel(sign):
 def test_direction_from_facing_when_hips_stay_put(sign):
     d = direction_of_travel(_body(50, np.full(50, 500.0), nose_dx=sign * 20, toe_dx=sign * 30))
     assert d.sign == sign and d.method == "facing"
+
+
+def test_parallax_factor_reads_the_near_foots_faster_ground():
+    from sprintlens.events import parallax_factor
+
+    ground = np.linspace(-2100.0, -1900.0, 200)  # a panning camera, px/s
+    near = 1.05 * ground
+    near[:20] = np.nan  # frames without planted samples of this foot
+    assert parallax_factor(near, ground, 300.0) == pytest.approx(1.05)
+    assert parallax_factor(0.5 * ground, ground, 300.0) == pytest.approx(0.85)  # bounded
+    still = np.random.default_rng(0).normal(0, 30, 200)
+    assert parallax_factor(still, still + 5.0, 300.0) == 1.0  # a still ground: no ratio
+    assert parallax_factor(np.array([]), np.array([]), 300.0) == 1.0

@@ -16,7 +16,9 @@ from sprintlens.signal import (
     leave_one_out_residual,
     mask_low_confidence,
     nan_runs,
+    local_quadratic_residuals,
     reject_outliers,
+    reject_path_outliers,
     remove_spikes,
     residual_cutoff,
     stride_frequency_hz,
@@ -132,6 +134,40 @@ def test_single_frame_glitches_are_rejected_and_nothing_else():
     assert n == 2
     assert np.isnan(out[100, L.LEFT_ANKLE]).all() and np.isnan(out[200, L.RIGHT_FOOT_INDEX]).all()
     assert np.isfinite(out[99:102, L.LEFT_KNEE]).all()
+
+
+def test_glitches_of_a_few_frames_are_rejected_and_nothing_else():
+    fps = 120
+    xy = running_legs(fps, seconds=3.0, noise_torso=0.01)
+    glitched = xy.copy()
+    glitched[100:103, L.LEFT_ANKLE] += [0.0, -90.0]  # three frames of a foot pulled up to the knee
+    glitched[200:204, [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]] -= [70.0, 40.0]  # four frames of a foot elsewhere
+    out, n = reject_path_outliers(glitched, fps)
+    assert n == 3 + 4 * 2
+    assert np.isnan(out[100:103, L.LEFT_ANKLE]).all()
+    assert np.isnan(out[200:204, [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]]).all()
+    kept = np.delete(out, [100, 101, 102, 200, 201, 202, 203], axis=0)
+    assert np.array_equal(kept, np.delete(xy, [100, 101, 102, 200, 201, 202, 203], axis=0), equal_nan=True)
+
+
+def test_a_foot_that_lands_is_not_an_outlier():
+    # a foot swinging back at 15 torso lengths a second that stops dead on the ground at 120 fps
+    fps, n = 120, 60
+    t = np.arange(n) / fps
+    xy = running_legs(fps, seconds=n / fps, noise_torso=0.0)
+    landing = 0.25
+    x = np.where(t < landing, -15 * TORSO_PX * (t - landing), 0.0) + 300.0
+    y = np.where(t < landing, 700.0 - 8 * TORSO_PX * (t - landing) ** 2 * 10, 700.0)
+    xy[:, L.LEFT_FOOT_INDEX] = np.stack([x, y], 1)
+    out, n_out = reject_path_outliers(xy, fps)
+    assert n_out == 0
+
+
+def test_local_quadratic_predicts_a_parabola_exactly():
+    x = 3.0 + 2.0 * np.arange(20) - 0.5 * np.arange(20) ** 2
+    r = local_quadratic_residuals(x, np.ones(20), 4)
+    assert np.isnan(r[0]) and np.isnan(r[-1])  # fewer than 5 neighbours at the very ends
+    assert np.allclose(r[1:-1], 0.0, atol=1e-6)
 
 
 def test_leave_one_out_residual_of_a_smooth_curve_is_small():

@@ -1,7 +1,7 @@
 """Events: direction of travel, foot contacts (touchdown, toe-off), gait, block-start events.
 
 Pure functions on pose tracks (pixels).  Contacts are timed on the *timing* version of a cleaned
-track (not low-pass filtered): smoothing spreads a touchdown over several frames.
+track (only lightly low-pass filtered): smoothing spreads a touchdown over several frames.
 
 Foot contacts (../shared/DESIGN.md section 5)
 ---------------------------------------------
@@ -9,8 +9,10 @@ Foot contacts (../shared/DESIGN.md section 5)
    foot: the ground as seen at that foot's depth, tilted if the camera is.
 2. A foot's height is its lowest point's height above that line; its speed is compared with the
    ground's own image speed, which is 0 for a static camera overground, the belt's speed on a
-   treadmill, or the pan speed of a following camera (estimated from the feet that are down).
-3. Contact: low *and* moving with the ground.  Each stretch of contact is extended to the
+   treadmill, or the pan speed of a following camera (estimated from the feet that are down,
+   for each foot at its own depth: :func:`parallax_factor`).
+3. Contact: low *and* moving with the ground (a few frames in which a low foot reads as sliding
+   do not end it).  Each stretch of contact is extended to the
    frames where the foot is still within the height band, and its ends are timed between frames
    where the interpolated height crosses the stance level (sub-frame timing).  A discrete
    reading counts a contact from the first to the last frame that shows it, which reads long by
@@ -307,6 +309,9 @@ class ContactConfig:
         Shorter contacts are noise (also at least two frames).
     merge_gap_s : float
         Two contacts of one foot this close are one (also at most one frame apart).
+    low_gap_s : float
+        ... and so are two this close between which the foot stays low: a pose model that
+        slides a planted foot sideways for a few frames does not end its contact.
     """
 
     height_band_legs: float | None = None
@@ -315,6 +320,7 @@ class ContactConfig:
     slip_legs_per_s: float = 1.5
     min_contact_s: float = 0.04
     merge_gap_s: float = 0.02
+    low_gap_s: float = 0.04
 
 
 @dataclass(frozen=True)
@@ -373,17 +379,28 @@ class GroundMotion:
         Image speed of the ground from unsmoothed speeds: for distances and the athlete's speed.
     slip_px_s : float
         A planted foot point moves with the ground to within this (smoothed) speed.
+    side_factor : dict of str to float
+        Image speed of the ground under each foot relative to ``speed_px_s`` (:func:`parallax_factor`):
+        the near foot is planted closer to the camera, so a moving ground (a panning camera, a
+        treadmill belt) crosses the image faster under it.  1 for a still ground.
     """
 
     speed_px_s: np.ndarray
     true_speed_px_s: np.ndarray
     slip_px_s: float
+    side_factor: dict[str, float] = field(default_factory=lambda: {side: 1.0 for side in SIDES})
+
+    def speed_under(self, side: str) -> np.ndarray:
+        """Image speed of the ground under one foot (T,), for contact decisions (px/s)."""
+        return self.side_factor.get(side, 1.0) * self.speed_px_s
 
 
 def _ground_speed(times: np.ndarray, speeds: np.ndarray, t_s: np.ndarray, width: float,
                   direction: np.ndarray) -> np.ndarray:
     """Running speed of the planted cluster of sample speeds within :data:`GROUND_WINDOW_S` of
-    each frame (a stride or more: planted feet of both sides in every window).
+    each frame (a step or more: a planted foot in every window at any running speed; short
+    enough to follow a camera that starts panning, which in a longer window reads the ground
+    at the speed of the next contact's).
 
     A foot is never carried backwards faster than the ground: planted points are the rearmost
     cluster of speeds in the direction of travel; low feet still swinging in or just lifting
@@ -421,8 +438,10 @@ def _planted_centre(signed: np.ndarray, width: float) -> float:
     return seed
 
 
-#: Half-width of the time window for the ground's speed (s).
-GROUND_WINDOW_S = 0.4
+#: Half-width of the time window for the ground's speed (s).  On the rendered block start, whose
+#: camera starts to follow the athlete after the first movement, 0.4 s read step lengths 5 %
+#: long (truth landmarks), 0.2 s 3 %.
+GROUND_WINDOW_S = 0.2
 
 
 def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_slip_px_s: float,
@@ -451,18 +470,53 @@ def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_sli
             sample_t.append(t_s[low])
             sample_smooth.append(point.vx_px_s[low])
             sample_sharp.append(point.vx_sharp_px_s[low])
+    sides = np.concatenate([np.full(len(v), k) for k, v in enumerate(sample_t)]) // len(_POINTS)
     times, smooth, sharp = np.concatenate(sample_t), np.concatenate(sample_smooth), np.concatenate(sample_sharp)
     order = np.argsort(times, kind="stable")
-    times, smooth, sharp = times[order], smooth[order], sharp[order]
+    times, smooth, sharp, sides = times[order], smooth[order], sharp[order], sides[order]
     if smooth.size < 3:
         return GroundMotion(np.zeros(n), np.zeros(n), float(min_slip_px_s))
     travel = np.broadcast_to(np.asarray(direction), (n,))
     speed = _ground_speed(times, smooth, t_s, min_slip_px_s, travel)
     true_speed = _ground_speed(times, sharp, t_s, min_slip_px_s, travel)
-    deviation = smooth - np.interp(times, t_s, speed)
+    factor = {}
+    for k, side in enumerate(SIDES):
+        own = sides == k
+        side_speed = (_ground_speed(times[own], smooth[own], t_s, min_slip_px_s, travel) if own.sum() >= 3
+                      else np.full(n, np.nan))
+        factor[side] = parallax_factor(side_speed, speed, min_slip_px_s)
+    at_samples = np.interp(times, t_s, speed)
+    deviation = smooth - at_samples * np.where(sides == 0, factor["left"], factor["right"])
     near = np.abs(deviation) < 2 * min_slip_px_s
     sigma = 1.4826 * float(np.median(np.abs(deviation[near]))) if near.sum() >= 5 else 0.0
-    return GroundMotion(speed, true_speed, float(max(min_slip_px_s, 3.0 * sigma)))
+    # the running line lies midway between the feet: its ground speed is the mean of theirs
+    true_speed = true_speed * (factor["left"] + factor["right"]) / 2.0
+    return GroundMotion(speed, true_speed, float(max(min_slip_px_s, 3.0 * sigma)), factor)
+
+
+#: Bounds of :func:`parallax_factor`: feet at depths within about 15 % of each other.
+MAX_PARALLAX = 0.15
+
+
+def parallax_factor(side_px_s: np.ndarray, ground_px_s: np.ndarray, slip_px_s: float) -> float:
+    """How much faster (> 1) or slower the ground moves in the image under one foot than ``ground_px_s``.
+
+    A camera that pans with the athlete (or a treadmill belt) moves the ground across the image
+    at a speed inversely proportional to its depth, so the near foot, planted closer to the
+    camera, is carried faster than the far one: on the rendered sample clips (camera 7 m from
+    the running line, feet 0.17 m either side of it) by 5 %, about 100 px/s.  ``side_px_s`` is
+    the ground's speed (T,) found from one foot's planted samples alone, ``ground_px_s`` (T,)
+    from both feet's, the same way (:func:`_ground_speed`); the factor is the median of their
+    ratio over the frames where the ground moves faster than twice ``slip_px_s``, within
+    1 +/- :data:`MAX_PARALLAX`; 1 when it never does (a still camera overground), where a ratio
+    means nothing.
+    """
+    side, ground = np.asarray(side_px_s, dtype=np.float64), np.asarray(ground_px_s, dtype=np.float64)
+    moving = np.isfinite(side) & np.isfinite(ground) & (np.abs(ground) > 2.0 * slip_px_s)
+    if moving.sum() < 5:
+        return 1.0
+    ratio = float(np.median(side[moving] / ground[moving]))
+    return float(np.clip(ratio, 1.0 - MAX_PARALLAX, 1.0 + MAX_PARALLAX))
 
 
 def height_band_px(signals: FootSignals, config: ContactConfig) -> float:
@@ -616,18 +670,23 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     band = height_band_px(signals, config)
     motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg,
                            travel_by_frame(track.positions_px, t, direction))
-    ground_v, slip = motion.speed_px_s, motion.slip_px_s
+    slip = motion.slip_px_s
     min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
     merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))
+    low_frames = max(merge_frames, int(np.floor(config.low_gap_s * fps)))
     contacts: list[Contact] = []
     for side in SIDES:
+        ground_v = motion.speed_under(side)
         core = np.zeros(n, dtype=bool)
         for point in signals.points[side].values():
             with np.errstate(invalid="ignore"):
                 core |= (point.height_px < band) & (np.abs(point.vx_px_s - ground_v) < slip)
+        with np.errstate(invalid="ignore"):
+            low = signals.height_px(side) < band
         merged: list[tuple[int, int]] = []
         for a, b in nan_runs(~core):  # runs of True in core
-            if merged and a - merged[-1][1] <= merge_frames:
+            gap = a - merged[-1][1] if merged else n
+            if gap <= merge_frames or (gap <= low_frames and low[merged[-1][1]:a].all()):
                 merged[-1] = (merged[-1][0], b)
             else:
                 merged.append((a, b))

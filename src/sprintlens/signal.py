@@ -4,8 +4,9 @@ Every function here is array in, array out.  :func:`clean_track` chains them and
 versions of the landmarks, because event timing wants less smoothing than angles:
 
 - ``raw``: as the pose model gave them;
-- ``timing``: low-confidence points removed, leg swaps repaired, outliers removed, short gaps
-  filled, lightly low-pass filtered (cut-off :data:`TIMING_CUTOFF_FACTOR` times that of the
+- ``timing``: low-confidence points removed, leg swaps repaired, outliers removed (one-frame
+  spikes, points off their neighbours' path: :func:`remove_spikes`, :func:`reject_outliers`,
+  :func:`reject_path_outliers`), short gaps filled, lightly low-pass filtered (cut-off :data:`TIMING_CUTOFF_FACTOR` times that of the
   angles, at most :data:`TIMING_MAX_FRACTION` of the frame rate): foot contacts are timed on this;
 - ``smooth``: ``timing`` low-pass filtered with a zero-lag Butterworth filter whose cut-off is
   chosen per landmark by residual analysis (Winter 2009, ch. 3), for angles.
@@ -58,6 +59,10 @@ class CleaningConfig:
         Bounds of the chosen cut-off: at least ``min_cutoff_hz``, at most this fraction of the frame rate.
     repair_swaps : bool
         Repair frames where the model swapped the left and right legs.
+    path_outlier_torso : float
+        A point further than this many torso lengths from the path its neighbours take over
+        :data:`PATH_WINDOW_S` either side (and beyond 5 robust standard deviations) is an
+        outlier (:func:`reject_path_outliers`).
     """
 
     min_visibility: float = 0.2
@@ -67,6 +72,7 @@ class CleaningConfig:
     min_cutoff_hz: float = 4.0
     max_cutoff_fraction: float = 0.4
     repair_swaps: bool = True
+    path_outlier_torso: float = 0.25
 
 
 # -- NaN-aware reductions --------------------------------------------------------------------------
@@ -256,6 +262,84 @@ def reject_outliers(positions_px: np.ndarray, outlier_torso: float = 0.35, n_sig
         if not found:
             break
     return out, rejected
+
+
+#: Half-width of the window of :func:`reject_path_outliers` (s): 8 frames at 120 fps, at least 3.
+PATH_WINDOW_S = 0.065
+
+
+def local_quadratic_residuals(values: np.ndarray, weights: np.ndarray, half: int) -> np.ndarray:
+    """Leave-one-out residuals against a local quadratic (T,) -> (T,).
+
+    Each sample is predicted by a quadratic fitted by weighted least squares to the samples
+    within ``half`` frames either side of it, itself excluded; the weights are the given
+    per-sample ``weights`` (robustness weights, 0 for a sample to ignore) times a tricube in
+    time.  NaN where the sample is missing or fewer than 5 neighbours are usable.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    n = len(x)
+    offsets = np.arange(-half, half + 1)
+    idx = np.clip(np.arange(n)[:, None] + offsets[None, :], 0, n - 1)
+    inside = (np.arange(n)[:, None] + offsets[None, :] >= 0) & (np.arange(n)[:, None] + offsets[None, :] < n)
+    window = x[idx]
+    w = np.where(inside & np.isfinite(window), np.asarray(weights, dtype=np.float64)[idx], 0.0)
+    w = w * (1.0 - (np.abs(offsets) / (half + 1.0)) ** 3) ** 3
+    w[:, half] = 0.0  # leave the sample itself out
+    window = np.where(w > 0, window, 0.0)
+    o = offsets.astype(np.float64)
+    basis = np.stack([np.ones_like(o), o, o * o])  # (3, W)
+    normal = np.einsum("iw,tw,jw->tij", basis, w, basis)
+    rhs = np.einsum("iw,tw->ti", basis, w * window)
+    usable = ((w > 0).sum(axis=1) >= 5) & np.isfinite(x)
+    out = np.full(n, np.nan)
+    if usable.any():
+        normal_u = normal[usable] + 1e-9 * np.eye(3)
+        coef = np.linalg.solve(normal_u, rhs[usable][..., None])[..., 0]
+        out[usable] = x[usable] - coef[:, 0]
+    return out
+
+
+def reject_path_outliers(positions_px: np.ndarray, fps: float, window_s: float = PATH_WINDOW_S,
+                         n_sigma: float = 5.0, min_torso: float = 0.25, iterations: int = 2) -> tuple[np.ndarray, int]:
+    """NaN where a point leaves the path of its neighbours for a few frames.
+
+    The pose model's worst mistakes on a side view last a few frames: at 120 fps it puts a
+    lower leg, or both, in a wrong place for 1-4 frames (on the rendered clips, at every
+    touchdown; the far foot onto the near one, feet pulled up towards the knees), too long for
+    :func:`remove_spikes` and :func:`reject_outliers`, whose predictions use the neighbouring
+    frames that are wrong too.  Here each point is predicted by a robust local quadratic
+    (LOWESS: Cleveland 1979) over ``window_s`` either side, itself left out; ``iterations``
+    rounds of bisquare weights let the wrong frames drop out of each other's predictions.  A
+    point is rejected when its residual exceeds ``n_sigma`` robust standard deviations of that
+    landmark's residuals over the clip and ``min_torso`` torso lengths.  A foot landing (a kink
+    in its path) leaves residuals of a few pixels, far below that.  Returns the copy and the
+    number of points rejected.
+    """
+    out = np.array(positions_px, dtype=np.float64, copy=True)
+    scale = torso_length_px(out)
+    n = out.shape[0]
+    half = max(3, int(round(window_s * fps)))
+    if not np.isfinite(scale) or n < 2 * 3 + 1:
+        return out, 0
+    rejected = np.zeros(out.shape[:2], dtype=bool)
+    for j in range(out.shape[1]):
+        if not np.isfinite(out[:, j, 0]).any():
+            continue
+        weights = np.ones(n)
+        residual = np.full(n, np.nan)
+        sigma = 0.0
+        for _ in range(iterations + 1):
+            residual = np.hypot(local_quadratic_residuals(out[:, j, 0], weights, half),
+                                local_quadratic_residuals(out[:, j, 1], weights, half))
+            if not np.isfinite(residual).any():
+                break
+            sigma = 1.4826 * float(np.nanmedian(np.abs(residual)))
+            u = np.nan_to_num(residual / (6.0 * max(sigma, 1e-6)), nan=1.0)
+            weights = np.where(np.abs(u) < 1.0, (1.0 - u * u) ** 2, 0.0)
+        with np.errstate(invalid="ignore"):
+            rejected[:, j] = residual > max(n_sigma * sigma, min_torso * scale)
+    out[rejected] = np.nan
+    return out, int(rejected.sum())
 
 
 def _nearest_fill(flat: np.ndarray) -> np.ndarray:
@@ -501,7 +585,8 @@ def clean_track(track: PoseTrack, config: CleaningConfig | None = None) -> Clean
         extra = {name: swap_legs(getattr(track, name), swapped) for name in ("depth_px", "visibility", "presence")}
     positions, n_spikes = remove_spikes(positions)
     positions, n_outliers = reject_outliers(positions, config.outlier_torso)
-    n_outliers += n_spikes
+    positions, n_path = reject_path_outliers(positions, track.fps, min_torso=config.path_outlier_torso)
+    n_outliers += n_spikes + n_path
     positions, n_filled = fill_gaps(positions, track.t_s, config.max_gap_s)
     cleaned = track.replace(positions_px=positions, **extra)
     cutoffs = choose_cutoffs(positions, track.fps, config)

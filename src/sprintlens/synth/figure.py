@@ -4,7 +4,9 @@ The figure is built from tapered capsules (limbs, torso, neck) and ellipses (hea
 rasterised with signed distances so edges are anti-aliased to a fraction of a pixel, and shaded
 as rounded solids lit from the upper front.  Far-side limbs are drawn first and darker, then the
 torso and head, then the near-side limbs.  The head has hair, an ear, an eye with a brow, a nose
-and a mouth; the athlete wears a singlet, shorts and spikes.
+and a mouth; the calves bulge behind the shin bones and the ankle bones show; the athlete wears a
+singlet, shorts and low-cut spikes with a rounded toe box, whose collar stays below the ankle bone
+(a pose model places its ankle landmark on the ankle bone and its foot landmarks inside the shoe).
 
 No physics here: everything comes from the projected points (:mod:`sprintlens.synth.skeleton`
 names) and sizes in units of body height.
@@ -149,16 +151,63 @@ def _leg(img: np.ndarray, p: Mapping[str, np.ndarray], side: str, s: float, styl
     hip, knee, ankle = p[f"{side}_hip"], p[f"{side}_knee"], p[f"{side}_ankle"]
     heel, toe = p[f"{side}_heel"], p[f"{side}_foot_index"]
     calf = knee + 0.3 * (ankle - knee)
+    shank = (ankle - knee) / max(float(np.hypot(*(ankle - knee))), 1e-9)
+    back = np.array([shank[1], -shank[0]])
+    if float(back @ (toe - heel)) > 0:
+        back = -back
+    # the calf muscle bulges behind the shin bone, whose front is nearly straight
+    ellipse(img, knee + 0.33 * (ankle - knee) + 0.014 * s * back, (0.085 * s, 0.031 * s),
+            float(np.arctan2(shank[1], shank[0])), style.skin)
     capsule(img, knee, calf, _R["calf"][0] * s, _R["calf"][1] * s, style.skin)
     capsule(img, calf, ankle, _R["shin"][0] * s, _R["shin"][1] * s, style.skin)
     capsule(img, hip, knee, _R["thigh"][0] * s, _R["thigh"][1] * s, style.skin)
     shorts_end = hip + 0.40 * (knee - hip)
     capsule(img, hip, shorts_end, _R["thigh"][0] * s * 1.04, (_R["thigh"][0] * 0.6 + _R["thigh"][1] * 0.4) * s * 1.04,
             style.shorts)
+    ellipse(img, ankle, (0.012 * s, 0.010 * s), 0.0, _dim(style.skin, 0.92))  # the ankle bone
     _shoe(img, ankle, heel, toe, s, style)
 
 
+#: Outline of the shoe's side in the foot frame: (along the sole from the heel landmark, up from
+#: the sole), in units of body height, with ``"L"`` standing for the foot length (heel to toe
+#: tip).  A low-cut spike: a rounded toe box 3-5 cm tall near the tip, rising over the ball of
+#: the foot and the instep to the tongue in front of the shin; the collar dips below the ankle
+#: bone (the joint centre is 3.9 % of the height above the sole) and the heel counter is rounded.
+_SHOE_OUTLINE: tuple[tuple[float | str, float, float], ...] = (
+    # (anchor, offset along, up): anchor 0 = heel landmark, "L" = toe tip
+    (0, -0.005, 0.001), (0, 0.012, -0.003), ("L", -0.030, -0.003), ("L", 0.001, -0.0025),
+    ("L", 0.008, 0.006), ("L", 0.007, 0.018), ("L", -0.004, 0.027), ("L", -0.030, 0.031),
+    ("L", -0.070, 0.039), (0, 0.058, 0.052), (0, 0.046, 0.060), (0, 0.036, 0.046),
+    (0, 0.026, 0.032), (0, 0.006, 0.031), (0, -0.003, 0.036), (0, -0.008, 0.022),
+)
+#: Thickness of the sole (units of body height).
+_SOLE = 0.008
+
+
+def _chaikin(points: np.ndarray, iterations: int = 3) -> np.ndarray:
+    """Smooth a closed polygon (N, 2) by Chaikin corner cutting."""
+    out = np.asarray(points, dtype=np.float64)
+    for _ in range(iterations):
+        nxt = np.roll(out, -1, axis=0)
+        out = np.stack([0.75 * out + 0.25 * nxt, 0.25 * out + 0.75 * nxt], axis=1).reshape(-1, 2)
+    return out
+
+
+def _below(points: np.ndarray, level: float) -> np.ndarray:
+    """The part of a closed polygon (N, 2) in (along, up) coordinates with ``up <= level``
+    (Sutherland-Hodgman clipping against one half-plane)."""
+    out = []
+    for a, b in zip(points, np.roll(points, -1, axis=0)):
+        a_in, b_in = a[1] <= level, b[1] <= level
+        if a_in:
+            out.append(a)
+        if a_in != b_in:
+            out.append(a + (level - a[1]) / (b[1] - a[1]) * (b - a))
+    return np.asarray(out)
+
+
 def _shoe(img: np.ndarray, ankle: np.ndarray, heel: np.ndarray, toe: np.ndarray, s: float, style: FigureStyle) -> None:
+    """A low-cut sprint spike around the heel and toe-tip landmarks (on its sole), in place."""
     along = toe - heel
     length = float(np.hypot(*along))
     if length < 1e-6:
@@ -167,20 +216,17 @@ def _shoe(img: np.ndarray, ankle: np.ndarray, heel: np.ndarray, toe: np.ndarray,
     n = np.array([u[1], -u[0]])  # towards the ankle side of the sole
     if float(n @ (ankle - heel)) < 0:
         n = -n
-    pad = 0.004 * s  # the sole extends a little beyond the heel and toe landmarks
-    pts = np.array([
-        heel - pad * u - pad * n,
-        toe + pad * u - pad * n,
-        toe + 0.012 * s * n - 0.004 * s * u,
-        toe + 0.030 * s * n - 0.060 * s * u,
-        ankle + 0.022 * s * n + 0.018 * s * u,
-        ankle + 0.030 * s * n - 0.012 * s * u,
-        heel + 0.050 * s * n - 0.006 * s * u,
-        heel + 0.012 * s * n - pad * u,
-    ])
-    polygon(img, pts, style.shoes)
-    capsule(img, heel + 0.004 * s * n, toe + 0.004 * s * n - 0.004 * s * u, 0.006 * s, 0.005 * s, style.sole,
-            shaded=False)
+    foot = length / s
+    local = np.array([[(foot if anchor == "L" else 0.0) + du, dn] for anchor, du, dn in _SHOE_OUTLINE])
+    outline = _chaikin(local)
+
+    def to_image(pts: np.ndarray) -> np.ndarray:
+        return heel + s * (pts[:, :1] * u + pts[:, 1:] * n)
+
+    polygon(img, to_image(outline), style.shoes)
+    stripe = np.array([[0.064, _SOLE], [0.080, _SOLE], [0.058, 0.034], [0.049, 0.034]])
+    polygon(img, to_image(stripe), style.sole)
+    polygon(img, to_image(_below(outline, _SOLE)), style.sole)
 
 
 def _arm(img: np.ndarray, p: Mapping[str, np.ndarray], side: str, s: float, style: FigureStyle) -> None:

@@ -1,0 +1,173 @@
+"""How well an analysis reads a rendered clip: SprintLens's results against the clip's ground truth.
+
+:func:`evaluate_analysis` compares an :class:`~sprintlens.analysis.Analysis` of a rendered clip
+(from its video through the pose model, or from :func:`~sprintlens.synth.truth.truth_track`, a
+perfect pose model) with the clip's truth (:mod:`sprintlens.synth.truth`) and returns a
+:class:`ClipAccuracy`: angle errors, event timing, contact times, step lengths and start events.
+The targets of issue 4 are the module's constants (``*_TARGET*``).
+
+Matching: each complete true contact is paired with the found contact of the same foot whose
+touchdown is nearest, within half the clip's median step time; a true contact with no partner
+counts as a miss in the share of events within one frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "ANGLE_RMSE_TARGET_DEG",
+    "CONTACT_ERROR_TARGET_FRAMES",
+    "EVENTS_WITHIN_FRAME_TARGET",
+    "STEP_LENGTH_TARGET_PCT",
+    "ClipAccuracy",
+    "evaluate_analysis",
+    "match_contacts",
+]
+
+#: Issue 4: each angle's RMSE over stance and swing, at most this (deg).
+ANGLE_RMSE_TARGET_DEG = 4.0
+#: Issue 4: touchdowns and toe-offs within one frame period of the truth, at least this share.
+EVENTS_WITHIN_FRAME_TARGET = 0.95
+#: Issue 4: mean contact-time error, at most this many frame periods.
+CONTACT_ERROR_TARGET_FRAMES = 1.0
+#: Issue 4: step length with the height scale within this (%).
+STEP_LENGTH_TARGET_PCT = 5.0
+
+
+@dataclass(frozen=True)
+class ClipAccuracy:
+    """An analysis of one rendered clip against its truth.
+
+    Attributes
+    ----------
+    clip : str
+        The clip's file name.
+    fps : float
+        Its frame rate (frames/s); one frame period is ``1 / fps``.
+    near_side : str
+        The athlete's side facing the camera (``"left"`` or ``"right"``).
+    angles_rmse_deg, angles_bias_deg : dict of str to float
+        Per angle column (:func:`sprintlens.kinematics.sprint_angles` names, left/right), the RMSE
+        and the mean error (found - true) over every frame with the athlete in view (deg).
+    events_within_frame : float
+        Share (0-1) of the true touchdowns and toe-offs (complete contacts) found within one
+        frame period; missed events count as outside.
+    event_mae_ms, touchdown_bias_ms, toeoff_bias_ms : float
+        Mean absolute error of the matched events, and the mean signed error of touchdowns and
+        of toe-offs (ms, + late).
+    contact_error_ms, contact_error_frames : float
+        Mean signed contact-time error of the matched contacts (ms and frame periods).
+    step_length_error_pct : float
+        Mean absolute step-length error (%), each found step against the truth of the step it
+        measures (from its contact to the next).
+    n_true_events, n_matched_events : int
+        Touchdowns and toe-offs of complete true contacts, and how many were matched.
+    start_errors_ms : dict of str to float
+        Error of each block-start event (ms, + late); empty without start events.
+    """
+
+    clip: str
+    fps: float
+    near_side: str
+    angles_rmse_deg: dict[str, float]
+    angles_bias_deg: dict[str, float]
+    events_within_frame: float
+    event_mae_ms: float
+    touchdown_bias_ms: float
+    toeoff_bias_ms: float
+    contact_error_ms: float
+    contact_error_frames: float
+    step_length_error_pct: float
+    n_true_events: int
+    n_matched_events: int
+    start_errors_ms: dict[str, float] = field(default_factory=dict)
+
+    def angle_column(self, angle: str, view: str | None = None) -> str:
+        """The column of ``angle`` (``"knee_flexion"``) for the ``"near"`` or ``"far"`` leg or arm."""
+        if view is None:
+            return f"{angle}_deg"
+        far = "left" if self.near_side == "right" else "right"
+        return f"{angle}_{self.near_side if view == 'near' else far}_deg"
+
+
+def match_contacts(truth_steps: list[dict[str, Any]], contacts: list[Any], tolerance_s: float) -> list[tuple[dict, Any]]:
+    """Pair each complete true contact with the found contact of the same foot nearest its touchdown."""
+    pairs = []
+    for step in truth_steps:
+        if not step["complete"]:
+            continue
+        near = [c for c in contacts if c.foot == step["side"] and abs(c.touchdown_s - step["touchdown_s"]) < tolerance_s]
+        if near:
+            pairs.append((step, min(near, key=lambda c: abs(c.touchdown_s - step["touchdown_s"]))))
+    return pairs
+
+
+def _angle_errors(analysis: Any, truth: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
+    frames = truth["frames"]
+    in_view = np.asarray(frames["in_frame"], dtype=bool) & np.asarray(analysis.track.detected, dtype=bool)
+    rmse, bias = {}, {}
+    for name, values in frames["angles"].items():
+        if name not in analysis.angles or not name.endswith("_deg"):
+            continue
+        true = np.asarray(values, dtype=np.float64)
+        found = np.asarray(analysis.angles[name], dtype=np.float64)
+        ok = in_view & np.isfinite(true) & np.isfinite(found)
+        if ok.any():
+            error = found[ok] - true[ok]
+            rmse[name] = float(np.sqrt(np.mean(error**2)))
+            bias[name] = float(np.mean(error))
+    return rmse, bias
+
+
+def evaluate_analysis(analysis: Any, truth: dict[str, Any]) -> ClipAccuracy:
+    """Compare an analysis of a rendered clip with the clip's truth (see the module docstring)."""
+    fps = float(truth["video"]["fps"])
+    period = 1.0 / fps
+    rmse, bias = _angle_errors(analysis, truth)
+
+    complete = [s for s in truth["steps"] if s["complete"]]
+    step_time = float(np.median([s["step_time_s"] for s in complete])) if complete else 0.2
+    pairs = match_contacts(truth["steps"], analysis.contacts, 0.5 * step_time)
+    td = np.array([c.touchdown_s - s["touchdown_s"] for s, c in pairs])
+    to = np.array([c.toeoff_s - s["toe_off_s"] for s, c in pairs])
+    contact = np.array([c.contact_s - s["contact_s"] for s, c in pairs])
+    errors = np.abs(np.concatenate([td, to]))
+    n_true = 2 * len(complete)
+    within = float(np.sum(errors <= period + 1e-9)) / n_true if n_true else float("nan")
+
+    # a found step runs from its contact to the next; the truth gives each contact's step length
+    # from the previous contact, so a found step is compared with the truth of its next contact
+    length_errors = []
+    for found in analysis.steps:
+        true = [s for s in truth["steps"] if s["side"] != found.foot and s.get("step_length_m") is not None
+                and abs(s["touchdown_s"] - found.next_touchdown_s) < 0.5 * step_time]
+        if true and np.isfinite(found.step_length):
+            length_errors.append(abs(found.step_length / true[0]["step_length_m"] - 1.0))
+
+    start_errors: dict[str, float] = {}
+    events = truth.get("events") or {}
+    if events and analysis.start is not None:
+        start = analysis.start
+        for name, mine in (("first_movement_s", start.first_movement_s), ("rear_block_exit_s", start.rear_exit_s),
+                           ("front_block_exit_s", start.front_exit_s), ("block_time_s", start.block_time_s)):
+            if name in events:
+                start_errors[name.removesuffix("_s")] = 1000.0 * (mine - events[name])
+    elif events:
+        start_errors["found"] = float("nan")
+
+    def mean_ms(values: np.ndarray) -> float:
+        return 1000.0 * float(np.mean(values)) if values.size else float("nan")
+
+    return ClipAccuracy(
+        clip=str(truth["video"].get("file", "")), fps=fps, near_side=str(truth["near_side"]),
+        angles_rmse_deg=rmse, angles_bias_deg=bias, events_within_frame=within,
+        event_mae_ms=mean_ms(errors), touchdown_bias_ms=mean_ms(td), toeoff_bias_ms=mean_ms(to),
+        contact_error_ms=mean_ms(contact),
+        contact_error_frames=float(np.mean(contact)) / period if contact.size else float("nan"),
+        step_length_error_pct=100.0 * float(np.mean(length_errors)) if length_errors else float("nan"),
+        n_true_events=n_true, n_matched_events=2 * len(pairs), start_errors_ms=start_errors,
+    )

@@ -1,0 +1,205 @@
+"""End-to-end accuracy on the shipped sample clips: MediaPipe pose, then the analysis, against the truth.
+
+Issue 4's targets, on the rendered clips with ground truth (``sample_videos/``): each angle's
+RMSE <= 4 deg over stance and swing; touchdowns and toe-offs within one frame period in >= 95 %
+of events; mean contact-time error <= 1 frame period; step length within 5 % with the height
+scale.  Block-start events are held to the tolerances stated below.
+
+Where the pose model keeps a target out of reach, the target's test is marked ``xfail`` with
+the figures measured when it was written (scripts/analysis_accuracy.py prints them all), and a
+regression guard holds today's level: today's worst figure plus 25 %, so that a change that
+makes things worse fails even where the target itself is not met.  Measured with MediaPipe
+1.2.2 (pose landmarker "full", the model in ``models/``) on x86-64; the pose model's landmarks
+can differ slightly on other machines.
+
+The pose tracks are computed once per session (about 1900 frames, 20-60 s).  The same targets
+are also checked with the truth's own landmarks (a perfect pose model) and with 2 px of noise on
+them: there the analysis meets every one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sprintlens import AnalysisConfig, analyse_track, track_video
+from sprintlens.synth import load_truth, truth_path_for, truth_track
+from sprintlens.synth.accuracy import (
+    ANGLE_RMSE_TARGET_DEG,
+    CONTACT_ERROR_TARGET_FRAMES,
+    EVENTS_WITHIN_FRAME_TARGET,
+    STEP_LENGTH_TARGET_PCT,
+    ClipAccuracy,
+    evaluate_analysis,
+)
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+CLIPS = sorted(p.stem for p in SAMPLES.glob("*.mp4") if truth_path_for(p).exists())
+
+#: (angle, limb) pairs of DESIGN section 4 that the analysis reports per frame.
+ANGLES = [("trunk_lean", None), ("thigh", "near"), ("thigh", "far"), ("hip_extension", "near"),
+          ("hip_extension", "far"), ("knee_flexion", "near"), ("knee_flexion", "far"), ("shin", "near"),
+          ("shin", "far"), ("ankle", "near"), ("ankle", "far"), ("thigh_separation", None),
+          ("upper_arm", "near"), ("upper_arm", "far"), ("elbow_flexion", "near"), ("elbow_flexion", "far")]
+
+#: Worst RMSE over the sample clips (deg) measured when this was written, for the angles that miss
+#: the target: what MediaPipe makes of the figure (mostly biases: hip extension +4..+7, knee
+#: flexion -4..-6, elbow flexion -3..-8 deg; the far limbs worst, and the crouched block start).
+MISSED_ANGLES_DEG = {
+    ("thigh", "near"): 6.3, ("thigh", "far"): 9.9, ("hip_extension", "near"): 7.7, ("hip_extension", "far"): 10.0,
+    ("knee_flexion", "near"): 11.2, ("knee_flexion", "far"): 9.3, ("shin", "near"): 5.9, ("shin", "far"): 7.4,
+    ("ankle", "near"): 15.9, ("ankle", "far"): 14.3, ("thigh_separation", None): 7.5, ("upper_arm", "far"): 10.3,
+    ("elbow_flexion", "near"): 5.9, ("elbow_flexion", "far"): 15.8,
+}
+#: Clips whose mean contact-time error (frame periods) or step-length error (%) missed the target.
+MISSED_CONTACT_FRAMES = {"session_rep1_120fps": -1.35}
+MISSED_STEP_LENGTH_PCT = {"flying_240fps": 7.1, "block_start_120fps": 6.7}
+#: Share of all touchdowns and toe-offs within one frame period when this was written.
+EVENTS_WITHIN_FRAME_MEASURED = 0.30
+#: Regression guards are today's figures with this much room.
+GUARD = 1.25
+
+#: Block-start events: first movement within this of the truth (ms; with perfect landmarks the
+#: movement reads +46 ms: the torso's first 40 ms of movement are below a pixel) ...
+FIRST_MOVEMENT_TOLERANCE_MS = 60.0
+#: ... and each foot's block exit within this (ms; 3 frame periods at 120 fps).
+BLOCK_EXIT_TOLERANCE_MS = 25.0
+
+
+def _jittered(track, sd_px: float):
+    rng = np.random.default_rng(0)
+    return track.replace(positions_px=track.positions_px + rng.normal(0.0, sd_px, track.positions_px.shape))
+
+
+@pytest.fixture(scope="module", params=[0.0, 2.0], ids=["exact", "2px-noise"])
+def truth_accuracy(request) -> dict[str, ClipAccuracy]:
+    """Every sample clip analysed from the truth's own landmarks (with noise of the given SD, px)."""
+    out = {}
+    for name in CLIPS:
+        truth = load_truth(SAMPLES / f"{name}.truth.json")
+        track = truth_track(truth)
+        if request.param:
+            track = _jittered(track, request.param)
+        out[name] = evaluate_analysis(analyse_track(track, AnalysisConfig(height_m=float(truth["athlete"]["height_m"]))),
+                                      truth)
+    return out
+
+
+def test_with_the_truths_landmarks_the_analysis_meets_every_target(truth_accuracy):
+    for name, r in truth_accuracy.items():
+        assert max(r.angles_rmse_deg.values()) <= ANGLE_RMSE_TARGET_DEG, name
+        assert r.n_matched_events == r.n_true_events, name
+        assert abs(r.contact_error_frames) <= CONTACT_ERROR_TARGET_FRAMES, name
+        assert r.step_length_error_pct <= STEP_LENGTH_TARGET_PCT, name
+    events = sum(r.n_true_events for r in truth_accuracy.values())
+    within = sum(r.events_within_frame * r.n_true_events for r in truth_accuracy.values()) / events
+    assert within >= EVENTS_WITHIN_FRAME_TARGET
+
+
+@pytest.fixture(scope="session")
+def accuracy() -> dict[str, ClipAccuracy]:
+    """Every sample clip through MediaPipe and the analysis (height scale), against its truth."""
+    out = {}
+    for name in CLIPS:
+        video = SAMPLES / f"{name}.mp4"
+        truth = load_truth(truth_path_for(video))
+        analysis = analyse_track(track_video(video), AnalysisConfig(height_m=float(truth["athlete"]["height_m"])))
+        out[name] = evaluate_analysis(analysis, truth)
+    return out
+
+
+def _worst_angle(accuracy: dict[str, ClipAccuracy], angle: str, view: str | None) -> tuple[float, str]:
+    values = {name: r.angles_rmse_deg[r.angle_column(angle, view)] for name, r in accuracy.items()}
+    worst = max(values, key=values.get)
+    return values[worst], worst
+
+
+def _angle_id(angle: str, view: str | None) -> str:
+    return f"{angle}-{view}" if view else angle
+
+
+def _xfail_missed(missed: dict, key: object, what: str) -> list:
+    if key not in missed:
+        return []
+    return [pytest.mark.xfail(reason=f"{what}: {missed[key]} when written (MediaPipe on the rendered figure)",
+                              strict=False)]
+
+
+def test_the_sample_clips_are_all_there():
+    assert len(CLIPS) == 8 and "block_start_120fps" in CLIPS and "flying_240fps" in CLIPS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("angle", "view"), [
+    pytest.param(a, v, id=_angle_id(a, v), marks=_xfail_missed(MISSED_ANGLES_DEG, (a, v), "worst RMSE, deg"))
+    for a, v in ANGLES])
+def test_angle_rmse_meets_the_target(accuracy, angle, view):
+    worst, clip = _worst_angle(accuracy, angle, view)
+    assert worst <= ANGLE_RMSE_TARGET_DEG, f"{_angle_id(angle, view)}: RMSE {worst:.1f} deg on {clip}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("angle", "view"), [
+    pytest.param(a, v, id=_angle_id(a, v)) for a, v in ANGLES if (a, v) in MISSED_ANGLES_DEG])
+def test_angle_rmse_does_not_regress(accuracy, angle, view):
+    worst, clip = _worst_angle(accuracy, angle, view)
+    assert worst <= GUARD * MISSED_ANGLES_DEG[(angle, view)], f"RMSE {worst:.1f} deg on {clip}"
+
+
+@pytest.mark.slow
+def test_every_true_contact_is_found(accuracy):
+    missing = {name: r.n_true_events - r.n_matched_events for name, r in accuracy.items()
+               if r.n_matched_events < r.n_true_events}
+    assert not missing, f"touchdowns/toe-offs not found: {missing}"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason=f"{100 * EVENTS_WITHIN_FRAME_MEASURED:.0f} % within one frame when written: MediaPipe "
+                          "reads the feet 1-2 frames early at 120 fps (its foot index sits inside the shoe and "
+                          "rises before the toe tip leaves; the approaching foot reads low)", strict=False)
+def test_events_within_one_frame_meet_the_target(accuracy):
+    events = sum(r.n_true_events for r in accuracy.values())
+    within = sum(r.events_within_frame * r.n_true_events for r in accuracy.values()) / events
+    assert within >= EVENTS_WITHIN_FRAME_TARGET, f"{100 * within:.0f} % of {events} within one frame"
+
+
+@pytest.mark.slow
+def test_events_within_one_frame_do_not_regress(accuracy):
+    events = sum(r.n_true_events for r in accuracy.values())
+    within = sum(r.events_within_frame * r.n_true_events for r in accuracy.values()) / events
+    assert within >= EVENTS_WITHIN_FRAME_MEASURED / GUARD
+    assert all(r.event_mae_ms <= GUARD * 15.4 for r in accuracy.values())  # worst clip 15.4 ms when written
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", [
+    pytest.param(c, marks=_xfail_missed(MISSED_CONTACT_FRAMES, c, "mean contact-time error, frame periods"))
+    for c in CLIPS])
+def test_mean_contact_time_error_is_within_one_frame(accuracy, clip):
+    assert abs(accuracy[clip].contact_error_frames) <= CONTACT_ERROR_TARGET_FRAMES
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", [
+    pytest.param(c, marks=_xfail_missed(MISSED_STEP_LENGTH_PCT, c, "step-length error, %")) for c in CLIPS])
+def test_step_length_is_within_five_percent_with_the_height_scale(accuracy, clip):
+    assert accuracy[clip].step_length_error_pct <= STEP_LENGTH_TARGET_PCT
+
+
+@pytest.mark.slow
+def test_contact_times_and_step_lengths_do_not_regress(accuracy):
+    for name, r in accuracy.items():
+        contact_limit = GUARD * max(abs(MISSED_CONTACT_FRAMES.get(name, 0.0)), CONTACT_ERROR_TARGET_FRAMES)
+        assert abs(r.contact_error_frames) <= contact_limit, name
+        assert r.step_length_error_pct <= GUARD * MISSED_STEP_LENGTH_PCT.get(name, STEP_LENGTH_TARGET_PCT), name
+
+
+@pytest.mark.slow
+def test_block_start_events_are_found_within_the_stated_tolerance(accuracy):
+    errors = accuracy["block_start_120fps"].start_errors_ms
+    assert abs(errors["first_movement"]) <= FIRST_MOVEMENT_TOLERANCE_MS, errors
+    assert abs(errors["rear_block_exit"]) <= BLOCK_EXIT_TOLERANCE_MS, errors
+    assert abs(errors["front_block_exit"]) <= BLOCK_EXIT_TOLERANCE_MS, errors
+    assert np.isfinite(errors["block_time"])
