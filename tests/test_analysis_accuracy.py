@@ -5,10 +5,11 @@ RMSE <= 4 deg over stance and swing; touchdowns and toe-offs within one frame pe
 of events; mean contact-time error <= 1 frame period; step length within 5 % with the height
 scale.  Block-start events are held to the tolerances stated below.
 
-Where the pose model keeps a target out of reach, the target's test is marked ``xfail`` with
-the figures measured when it was written (scripts/analysis_accuracy.py prints them all), and a
-regression guard holds today's level: today's worst figure plus 25 %, so that a change that
-makes things worse fails even where the target itself is not met.  Measured with MediaPipe
+Each target is asserted wherever it is met today.  Where the pose model keeps it out of reach
+(the ``MISSED_*`` tables hold the figures measured when this was written; the issue note and
+scripts/analysis_accuracy.py give them all), a regression guard asserts today's level instead:
+today's worst figure plus 25 %, so that a change that makes things worse fails.  No test here is
+an expected failure: a test that cannot fail checks nothing.  Measured with MediaPipe
 1.2.2 (pose landmarker "full", the model in ``models/``) on x86-64; the pose model's landmarks
 can differ slightly on other machines.
 
@@ -120,21 +121,13 @@ def _angle_id(angle: str, view: str | None) -> str:
     return f"{angle}-{view}" if view else angle
 
 
-def _xfail_missed(missed: dict, key: object, what: str) -> list:
-    if key not in missed:
-        return []
-    return [pytest.mark.xfail(reason=f"{what}: {missed[key]} when written (MediaPipe on the rendered figure)",
-                              strict=False)]
-
-
 def test_the_sample_clips_are_all_there():
     assert len(CLIPS) == 8 and "block_start_120fps" in CLIPS and "flying_240fps" in CLIPS
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("angle", "view"), [
-    pytest.param(a, v, id=_angle_id(a, v), marks=_xfail_missed(MISSED_ANGLES_DEG, (a, v), "worst RMSE, deg"))
-    for a, v in ANGLES])
+    pytest.param(a, v, id=_angle_id(a, v)) for a, v in ANGLES if (a, v) not in MISSED_ANGLES_DEG])
 def test_angle_rmse_meets_the_target(accuracy, angle, view):
     worst, clip = _worst_angle(accuracy, angle, view)
     assert worst <= ANGLE_RMSE_TARGET_DEG, f"{_angle_id(angle, view)}: RMSE {worst:.1f} deg on {clip}"
@@ -156,16 +149,6 @@ def test_every_true_contact_is_found(accuracy):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason=f"{100 * EVENTS_WITHIN_FRAME_MEASURED:.0f} % within one frame when written: MediaPipe "
-                          "reads the feet 1-2 frames early at 120 fps (its foot index sits inside the shoe and "
-                          "rises before the toe tip leaves; the approaching foot reads low)", strict=False)
-def test_events_within_one_frame_meet_the_target(accuracy):
-    events = sum(r.n_true_events for r in accuracy.values())
-    within = sum(r.events_within_frame * r.n_true_events for r in accuracy.values()) / events
-    assert within >= EVENTS_WITHIN_FRAME_TARGET, f"{100 * within:.0f} % of {events} within one frame"
-
-
-@pytest.mark.slow
 def test_events_within_one_frame_do_not_regress(accuracy):
     events = sum(r.n_true_events for r in accuracy.values())
     within = sum(r.events_within_frame * r.n_true_events for r in accuracy.values()) / events
@@ -175,15 +158,14 @@ def test_events_within_one_frame_do_not_regress(accuracy):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", [
-    pytest.param(c, marks=_xfail_missed(MISSED_CONTACT_FRAMES, c, "mean contact-time error, frame periods"))
-    for c in CLIPS])
+    c for c in CLIPS if c not in MISSED_CONTACT_FRAMES])
 def test_mean_contact_time_error_is_within_one_frame(accuracy, clip):
     assert abs(accuracy[clip].contact_error_frames) <= CONTACT_ERROR_TARGET_FRAMES
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", [
-    pytest.param(c, marks=_xfail_missed(MISSED_STEP_LENGTH_PCT, c, "step-length error, %")) for c in CLIPS])
+    c for c in CLIPS if c not in MISSED_STEP_LENGTH_PCT])
 def test_step_length_is_within_five_percent_with_the_height_scale(accuracy, clip):
     assert accuracy[clip].step_length_error_pct <= STEP_LENGTH_TARGET_PCT
 
