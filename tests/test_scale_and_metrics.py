@@ -59,3 +59,34 @@ def test_value_at_interpolates_and_refuses_outside():
     v = np.array([0.0, 10.0, 30.0])
     assert value_at(t, v, 1.5) == pytest.approx(20.0)
     assert np.isnan(value_at(t, v, 3.0))
+
+
+def _step(index, touchdown, step_time, length):
+    from sprintlens.metrics import Step
+
+    return Step(index=index, foot="left", foot_view="", touchdown_s=touchdown, toeoff_s=touchdown + 0.1,
+                next_touchdown_s=touchdown + step_time, contact_s=0.1, flight_s=step_time - 0.1,
+                step_time_s=step_time, step_frequency_hz=1 / step_time, timing_unc_s=0.01,
+                step_frequency_unc_hz=0.1, step_length=length, step_length_unc=0.05,
+                step_velocity=length / step_time, touchdown_distance=0.3, hip_extension_toeoff_deg=20.0,
+                thigh_toeoff_deg=-20.0, shin_touchdown_deg=0.0, trunk_lean_touchdown_deg=5.0, knee_drive_deg=70.0,
+                knee_height_thighs=-0.2, max_thigh_separation_deg=100.0, touchdown_frame=0, full_support_frame=0,
+                toeoff_frame=0, max_separation_frame=0, low_confidence_timing=False)
+
+
+def test_top_speed_is_a_stride_average_of_the_hips_not_a_single_step():
+    from sprintlens.metrics import top_speed
+
+    fps = 200.0
+    t, steps = 0.0, []
+    for i, (step_time, length) in enumerate([(0.22, 2.1), (0.22, 2.1), (0.16, 2.1), (0.28, 2.1), (0.22, 2.1)]):
+        steps.append(_step(i + 1, t, step_time, length))
+        t += step_time
+    times = np.arange(int(t * fps)) / fps
+    velocity = 9.5 + 0.3 * np.sin(2 * np.pi * times / 0.22)  # steady 9.5 m/s with a bounce each step
+    velocity[times > 0.9] += 0.5  # a tenth of a second faster towards the end ...
+    speed, step = top_speed(velocity, times, fps, steps)
+    assert max(s.step_velocity for s in steps) == pytest.approx(2.1 / 0.16)  # a short step alone: 13.1 m/s
+    assert 9.5 < speed < 10.1 and step in (4, 5)
+    velocity[:] = np.nan
+    assert np.isnan(top_speed(velocity, times, fps, steps)[0])

@@ -324,14 +324,40 @@ def cadence_spm(contacts: list[Contact]) -> float:
     return 60.0 / slope if slope > 0 else float("nan")
 
 
+def top_speed(velocity: np.ndarray, t_s: np.ndarray, fps: float, steps: list[Step]) -> tuple[float, int]:
+    """Fastest average speed of the hips over the ground through one stride, and its step.
+
+    The per-frame speed (:func:`velocity_curve`) averaged over a window of one stride (twice the
+    median step time; 0.5 s without steps), at least 90 % of the window seen; the maximum over
+    the rep.  It does not rest on the event times: one touchdown read early makes one step short
+    and the next long, and a single step's speed (``Step.step_velocity``) then reads too fast.
+    Returns (speed in the rep's unit per second, index of the step whose span holds the
+    window's centre; 0 when none does), NaN when too little of the athlete was seen.
+    """
+    window_s = 2.0 * float(np.median([st.step_time_s for st in steps])) if steps else 0.5
+    width = max(3, int(round(window_s * fps)))
+    seen = np.isfinite(velocity)
+    if len(velocity) < width or not seen.any():
+        return float("nan"), 0
+    kernel = np.ones(width) / width
+    total = np.convolve(np.where(seen, velocity, 0.0), kernel, mode="valid")
+    share = np.convolve(seen.astype(float), kernel, mode="valid")
+    mean = np.where(share >= 0.9, total / np.maximum(share, 1e-12), np.nan)
+    if not np.isfinite(mean).any():
+        return float("nan"), 0
+    k = int(np.nanargmax(mean))
+    centre = float(t_s[k + width // 2])
+    step = next((st.index for st in steps if st.touchdown_s <= centre < st.next_touchdown_s), 0)
+    return float(mean[k]), step
+
+
 def rep_summary(steps: list[Step], contacts: list[Contact], gait: GaitVerdict, scale: Scale, fps: float,
-                start: StartEvents | None) -> RepSummary:
+                start: StartEvents | None, velocity: np.ndarray | None = None,
+                t_s: np.ndarray | None = None) -> RepSummary:
     """Per-rep averages, trends, cadence, top velocity and block times."""
     trends = {name: trend([getattr(s, name) for s in steps]) for name in STEP_METRICS}
-    velocities = [s.step_velocity for s in steps]
-    if velocities and np.isfinite(velocities).any():
-        top_index = int(np.nanargmax(velocities))
-        top, top_step = float(velocities[top_index]), steps[top_index].index
+    if velocity is not None and t_s is not None:
+        top, top_step = top_speed(velocity, t_s, fps, steps)
     else:
         top, top_step = float("nan"), 0
     after = start.front_exit_s if start else -np.inf

@@ -226,9 +226,9 @@ def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Ana
         scale = no_scale(leg)
     steps = step_metrics(contacts, angles, smooth.positions_px, track.t_s, track.frame_index, track.fps,
                          direction.sign, scale, gait, motion.true_speed_px_s, after_s=after, near=near_leg(track))
-    summary = rep_summary(steps, contacts, gait, scale, track.fps, start)
     velocity = velocity_curve(smooth.positions_px, track.t_s, track.fps, direction.sign, scale,
                               motion.true_speed_px_s)
+    summary = rep_summary(steps, contacts, gait, scale, track.fps, start, velocity, track.t_s)
     return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
                     start=start, steps=steps, summary=summary, scale=scale, velocity=velocity,
                     ground_speed_px_s=motion.true_speed_px_s, config=config)
