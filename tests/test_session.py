@@ -10,7 +10,14 @@ import pytest
 from logbook_data import fatigue_shift, synthetic_rep
 
 from sprintlens.errors import StoreError, VideoError
-from sprintlens.session import assess_stored_session, athlete_sessions, collect_sources, natural_key, store_session
+from sprintlens.session import (
+    assess_stored_session,
+    athlete_sessions,
+    check_sources,
+    collect_sources,
+    natural_key,
+    store_session,
+)
 from sprintlens.store import Store
 
 DAY = dt.date(2024, 5, 1)
@@ -62,6 +69,27 @@ def test_new_session_then_same_day_appends_and_reruns_update(store):
     assert other_day.created and other_day.session.id != first.session.id
     separate = store_session(store, "Ann", [synthetic_rep("r6.mp4", seed=6)], date=DAY, new_session=True)
     assert separate.created and len(store.sessions(store.athlete("Ann").id)) == 3
+
+
+def test_a_new_session_takes_the_filming_day_unless_a_date_is_given(store):
+    filmed = dt.date(2024, 3, 9)
+    made = store_session(store, "Ann", [synthetic_rep("f1.mp4", seed=1)], filmed=filmed)
+    assert made.created and made.session.date == filmed
+    given = store_session(store, "Ann", [synthetic_rep("f2.mp4", seed=2)], date=DAY, filmed=filmed)
+    assert given.created and given.session.date == DAY
+    # a session analysed again keeps its day: the filming day only dates new sessions
+    again = store_session(store, "Ann", [synthetic_rep("f2.mp4", seed=2)], filmed=filmed)
+    assert again.session.id == given.session.id and again.session.date == DAY
+    today = store_session(store, "Bob", [synthetic_rep("f3.mp4", seed=3)])
+    assert today.session.date == dt.date.today()
+
+
+def test_check_sources_gives_the_day_of_the_earliest_clip(make_clip):
+    late = make_clip("late.mp4", n=3, metadata={"com.apple.quicktime.creationdate": "2024-05-07T09:00:00+0200"})
+    early = make_clip("early.mp4", n=3, metadata={"com.apple.quicktime.creationdate": "2024-05-06T18:00:00+0200"})
+    untagged = make_clip("untagged.mp4", n=3)
+    assert check_sources([late, untagged, early]) == dt.date(2024, 5, 6)
+    assert check_sources([untagged]) is None
 
 
 def test_clips_of_another_athlete_or_two_sessions_are_refused_untouched(store):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from fractions import Fraction
@@ -98,6 +99,41 @@ def test_the_user_capture_fps_wins_over_the_tag(make_clip) -> None:
 def test_an_impossible_capture_fps_is_refused(make_clip, bad: float) -> None:
     with pytest.raises(VideoError, match="capture fps"):
         probe(make_clip(n=2), capture_fps=bad)
+
+
+def test_the_recording_time_comes_from_the_containers_creation_time(make_clip) -> None:
+    info = probe(make_clip(n=4, fps=30, metadata={"creation_time": "2024-05-06T08:12:33.000000Z"}))
+    assert info.recorded_at == dt.datetime(2024, 5, 6, 8, 12, 33, tzinfo=dt.timezone.utc)
+
+
+def test_a_clip_without_a_creation_time_has_no_recording_time(make_clip) -> None:
+    assert probe(make_clip(n=4, fps=30)).recorded_at is None
+
+
+@pytest.mark.parametrize(("tags", "expected"), [
+    # an iPhone's local time with its offset wins over the UTC creation_time
+    ({"com.apple.quicktime.creationdate": "2024-05-06T23:30:00+0200", "creation_time": "2024-05-06T21:30:00Z"},
+     dt.datetime(2024, 5, 6, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
+    ({"creation_time": "2024-05-06 08:12:33"}, dt.datetime(2024, 5, 6, 8, 12, 33, tzinfo=dt.timezone.utc)),
+    ({"creation_time": "1970-01-01T00:00:00Z"}, None),  # an encoder's placeholder
+    ({"creation_time": "1904-01-01T00:00:00Z"}, None),
+    ({"creation_time": "yesterday"}, None),
+    ({}, None),
+])
+def test_recorded_at_reads_the_tags_phones_write(tags: dict, expected) -> None:
+    assert video.recorded_at(tags) == expected
+
+
+def test_the_filming_day_is_the_local_day_of_the_tag_or_of_this_computer(monkeypatch) -> None:
+    late_in_paris = dt.datetime(2024, 5, 6, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert video.filming_day(late_in_paris) == dt.date(2024, 5, 6)
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert video.filming_day(dt.datetime(2024, 5, 6, 21, 30, tzinfo=dt.timezone.utc)) == dt.date(2024, 5, 7)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 # -- bad input ------------------------------------------------------------------------------------

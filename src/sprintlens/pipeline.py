@@ -174,6 +174,7 @@ def track_video(
                 "rotation_deg": info.rotation_deg,
                 "n_frames": info.n_frames,
                 "codec": info.codec,
+                "recorded_at": info.recorded_at.isoformat() if info.recorded_at else None,
             },
             "pose": config.as_provenance(),
             "athlete": choice.as_provenance(),

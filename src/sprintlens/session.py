@@ -34,7 +34,7 @@ from .pipeline import PoseConfig, analyse_track, track_video
 from .progress import SessionData
 from .records import Rep, TrainingSession, rep_record
 from .store import Store
-from .video import file_sha256, probe
+from .video import file_sha256, filming_day, probe
 
 log = logging.getLogger(__name__)
 
@@ -87,19 +87,34 @@ def collect_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return sources
 
 
-def check_sources(sources: Sequence[Path], capture_fps: float | None = None) -> None:
+def check_sources(sources: Sequence[Path], capture_fps: float | None = None) -> dt.date | None:
     """Check that every clip can be read before any long analysis (pose tracks: that they load).
+
+    Returns the day the clips were filmed (the earliest recording time their containers give,
+    :func:`sprintlens.video.filming_day`), or None when none says.
 
     Raises
     ------
     VideoError, TrackFormatError
         Naming the first clip that is not a readable video (or track).
     """
+    filmed: list[dt.datetime] = []
     for source in sources:
         if source.suffix.lower() in TRACK_SUFFIXES:
-            load_track(source)
+            text = (load_track(source).provenance.get("video") or {}).get("recorded_at")
+            when = _parse_time(text)
         else:
-            probe(source, capture_fps=capture_fps)
+            when = probe(source, capture_fps=capture_fps).recorded_at
+        if when is not None:
+            filmed.append(when)
+    return filming_day(min(filmed)) if filmed else None
+
+
+def _parse_time(text: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def default_workers() -> int:
@@ -238,13 +253,15 @@ class StoredSession:
 
 def store_session(store: Store, athlete: str, reps: Sequence[Rep], *, date: dt.date | None = None,
                   phase: str | None = None, location: str | None = None, notes: str | None = None,
-                  new_session: bool = False) -> StoredSession:
+                  new_session: bool = False, filmed: dt.date | None = None) -> StoredSession:
     """Store a session's analysed reps in one transaction.
 
     Which session: the one already holding any of these clips (they are re-analysed and updated,
     keeping their order, RPE and notes); else, unless ``new_session``, the athlete's session on
     ``date`` at ``location``; else a new one.  New clips go after the session's last rep, in
     the order given.  Options given (date, phase, location, notes) update an existing session.
+    A new session's day is ``date``, else ``filmed`` (the day the clips were filmed:
+    :func:`check_sources`), else today.
 
     Raises
     ------
@@ -275,7 +292,7 @@ def store_session(store: Store, athlete: str, reps: Sequence[Rep], *, date: dt.d
             if new_session:
                 raise StoreError(f"these clips are already stored in {session.describe()}; delete them there "
                                  "first to start a new session with them")
-        day = date or dt.date.today()
+        day = date or filmed or dt.date.today()
         created = False
         if session is None and not new_session:
             same_day = store.find_sessions(who.id, day, location or "")

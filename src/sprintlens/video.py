@@ -15,6 +15,7 @@ shows, is ``t_s * slow_motion_factor``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import os
@@ -70,6 +71,9 @@ class VideoInfo:
         Clockwise rotation the container asks for (0, 90, 180, 270); already applied to frames.
     codec : str
         Codec four-character code as OpenCV reports it (``"h264"``, ``"hevc"``, ``"VP90"`` ...).
+    recorded_at : datetime, optional
+        When the clip was filmed, from the container's tags (timezone-aware), or None when
+        it does not say (see :func:`recorded_at`).
     """
 
     path: Path
@@ -82,6 +86,7 @@ class VideoInfo:
     duration_s: float
     rotation_deg: int
     codec: str
+    recorded_at: dt.datetime | None = None
 
     @property
     def slow_motion_factor(self) -> float:
@@ -215,6 +220,46 @@ def _tagged_capture_fps(tags: dict[str, str], fps: float) -> tuple[float, str] |
     return None
 
 
+#: Tags with the time a clip was filmed, most telling first: iPhones write the local time with its
+#: UTC offset; every MP4/MOV writer may write ``creation_time`` (UTC).
+_RECORDED_TAGS = ("com.apple.quicktime.creationdate", "creation_time")
+
+#: Before this year a creation time is an encoder's placeholder (MP4's epoch is 1904, Unix's 1970).
+_FIRST_PLAUSIBLE_YEAR = 2000
+
+
+def recorded_at(tags: dict[str, str]) -> dt.datetime | None:
+    """When a clip was filmed, from its container tags (timezone-aware), or None.
+
+    ``com.apple.quicktime.creationdate`` (``2024-05-06T10:12:33+0200``) keeps the local time of
+    filming; ``creation_time`` (``2024-05-06T08:12:33.000000Z``) is UTC.  Placeholder dates of
+    encoders (1904, 1970) and unparsable values are ignored.
+    """
+    for tag in _RECORDED_TAGS:
+        text = tags.get(tag, "").strip()
+        if not text:
+            continue
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            when = dt.datetime.fromisoformat(text)
+        except ValueError:
+            continue
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)  # MP4 times are UTC
+        if when.year >= _FIRST_PLAUSIBLE_YEAR:
+            return when
+    return None
+
+
+def filming_day(when: dt.datetime) -> dt.date:
+    """The calendar day a clip was filmed: in the time zone its tag gives, or (for a UTC time,
+    which is what most phones write) in this computer's time zone."""
+    if when.utcoffset() in (None, dt.timedelta(0)):
+        return when.astimezone().date()
+    return when.date()
+
+
 def _why_unreadable(path: Path) -> str:
     """Name what is wrong with a file OpenCV cannot open (PyAV looks at the container)."""
     try:
@@ -284,8 +329,9 @@ def probe(path: str | os.PathLike[str], capture_fps: float | None = None) -> Vid
             fps = real_fps  # no playback rate to scale from: the user's rate is the time axis
     elif not fps_valid:
         raise VideoError(f"{path}: the header gives no frame rate ({fps}); pass --capture-fps")
-    else:
-        tagged = _tagged_capture_fps(_container_tags(path), fps)
+    tags = _container_tags(path)
+    if capture_fps is None and fps_valid:
+        tagged = _tagged_capture_fps(tags, fps)
         real_fps, source = tagged if tagged else (fps, "header")
 
     return VideoInfo(
@@ -299,6 +345,7 @@ def probe(path: str | os.PathLike[str], capture_fps: float | None = None) -> Vid
         duration_s=n_frames / fps,
         rotation_deg=rotation,
         codec=codec,
+        recorded_at=recorded_at(tags),
     )
 
 

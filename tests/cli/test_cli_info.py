@@ -27,8 +27,16 @@ def test_info_on_a_made_clip(sprintlens, make_clip) -> None:
     assert table["frames"] == "45"
     assert table["duration"] == "1.502 s playback"
     assert table["codec"] == "h264"
+    assert "filmed" not in table  # the clip does not say when it was filmed
     assert "[BAD ] resolution: 96x64" in result.stdout
     assert result.stdout.rstrip().endswith("verdict: not suitable for sprint analysis")
+
+
+def test_info_says_when_a_clip_was_filmed(sprintlens, make_clip) -> None:
+    path = make_clip(n=4, metadata={"com.apple.quicktime.creationdate": "2024-05-06T18:30:05+0200"})
+    result = sprintlens("info", path)
+    assert result.returncode == 0, result.stderr
+    assert rows(result.stdout)["filmed"] == "2024-05-06 18:30:05 +0200"
 
 
 def test_info_on_a_rotated_slow_motion_clip(sprintlens, make_clip, clips) -> None:

@@ -8,6 +8,7 @@ the known answers are the injected fatigue levels: week 1 goes evenly from fresh
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 import sqlite3
 import subprocess
@@ -74,7 +75,7 @@ def two_weeks(weeks, tmp_path_factory):
 def test_week1_flags_grow_with_the_injected_fatigue(two_weeks):
     first, _, db = two_weeks
     assert first.exit_code == 0, first.output + first.stderr
-    assert "new session 1, 6 rep(s) added, 0 updated" in first.output
+    assert "new session 1 (2024-05-06), 6 rep(s) added, 0 updated" in first.output
     assert "baseline: reps 1-2 of this session" in first.output
     a, flagged = warnings_by_rep(db, 1, use_history=False)  # as judged when it was stored (no history yet)
     assert a.compared == (3, 4, 5, 6)
@@ -121,18 +122,21 @@ def test_progress_and_export_show_the_faster_week(two_weeks, tmp_path):
 
 
 def test_a_session_analysed_again_is_updated_not_duplicated(weeks, db):
-    assert run("session", weeks / "week1", "--athlete", "Sam", "--date", "2024-05-06", "--workers", "1").exit_code == 0
+    first = run("session", weeks / "week1", "--athlete", "Sam", "--date", "2024-05-06", "--workers", "1")
+    assert first.exit_code == 0 and "new session 1 (2024-05-06), 6 rep(s) added" in first.output
     with Store(db) as store:
         store.set_rpe(store.reps(1)[2].id, 7)
     again = run("session", weeks / "week1", "--athlete", "Sam", "--workers", "1")
-    assert "existing session 1, 0 rep(s) added, 6 updated" in again.output
+    assert "existing session 1 (2024-05-06), 0 rep(s) added, 6 updated" in again.output
     with Store(db) as store:
         assert store.counts()["reps"] == 6 and len(store.sessions()) == 1
         assert store.reps(1)[2].rpe == 7
 
 
 def test_bad_input_is_a_clear_error_and_leaves_the_database_intact(weeks, db, tmp_path):
-    assert run("session", weeks / "week1", "--athlete", "Sam", "--workers", "1").exit_code == 0
+    undated = run("session", weeks / "week1", "--athlete", "Sam", "--workers", "1")
+    assert undated.exit_code == 0
+    assert f"({dt.date.today().isoformat()}, today (the clips do not say when they were filmed))" in undated.output
     before = snapshot(db)
     mixed = tmp_path / "mixed"
     mixed.mkdir()

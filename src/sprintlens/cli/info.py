@@ -29,6 +29,8 @@ def info(video: str, capture_fps: float | None) -> None:
         ("duration", f"{meta.duration_s:.3f} s playback"
          + (f", {meta.real_duration_s:.3f} s real" if meta.slow_motion_factor != 1 else "")),
     ]
+    if meta.recorded_at is not None:
+        rows.append(("filmed", meta.recorded_at.strftime("%Y-%m-%d %H:%M:%S %z")))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         click.echo(f"{key:<{width}}  {value}")

@@ -91,7 +91,9 @@ def open_store(db: str | None, *, create: bool = False) -> Store:
 
 def date_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                        metavar="YYYY-MM-DD", help="Day of the session (default: today for a new session).")(f)
+                        metavar="YYYY-MM-DD",
+                        help="Day of the session (default for a new session: the day the clips were filmed, "
+                             "from their recording time, else today).")(f)
 
 
 def fatigue_options(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -100,7 +100,7 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
         if reference is not None:
             store.session(reference)
     clips = collect_sources(list(sources))
-    check_sources(clips, capture_fps)  # a clip that is not a video fails before any analysis
+    filmed = check_sources(clips, capture_fps)  # a clip that is not a video fails before any analysis
     if out is not None:
         ensure_writable_folder(out if out.exists() else (out.parent if str(out.parent) else Path(".")))
         if out.exists() and not out.is_dir():
@@ -124,12 +124,15 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
                         on_done=done)
     with open_store(db) as store:
         stored = store_session(store, who.name, reps, date=date.date() if date else None, phase=phase,
-                               location=location, notes=notes, new_session=new_session)
+                               location=location, notes=notes, new_session=new_session, filmed=filmed)
         fatigue = _fatigue_config(baseline_reps)
         assessment = assess_stored_session(store, stored.session.id, fatigue, reference_session_id=reference,
                                            use_reference=not no_reference, use_history=not no_history)
         what = "new session" if stored.created else "existing session"
-        click.echo(f"stored in the logbook ({store.path}): {what} {stored.session.id}, "
+        day = stored.session.date.isoformat()
+        if stored.created and date is None:
+            day += ", the day the clips were filmed" if filmed else ", today (the clips do not say when they were filmed)"
+        click.echo(f"stored in the logbook ({store.path}): {what} {stored.session.id} ({day}), "
                    f"{len(stored.added)} rep(s) added, {len(stored.updated)} updated")
         click.echo("")
         for line in session_lines(stored.session, list(stored.reps), assessment):
