@@ -16,7 +16,13 @@ Python API (the command line ``sprintlens`` uses the same functions)::
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import PackageNotFoundError, version
+
+# FFmpeg's and OpenCV's own log lines are not for users.  Set here, before any module of the
+# package (video, render, synth ...) first imports cv2: OpenCV reads them once, on import.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
 try:
     __version__ = version("sprintlens")

@@ -28,15 +28,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
 
-# FFmpeg's and OpenCV's own log lines are not for users (set before cv2 is first imported).
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+import cv2  # quiet: the package's __init__ sets OpenCV's log level first
+import numpy as np
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .errors import OutputError, VideoError  # noqa: E402
-from .io import ensure_writable_folder, file_sha256  # noqa: E402,F401  (file_sha256 re-exported)
+from .errors import OutputError, VideoError
+from .io import ensure_writable_folder, file_sha256  # noqa: F401  (file_sha256 re-exported)
 
 log = logging.getLogger(__name__)
 

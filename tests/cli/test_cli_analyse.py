@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pytest
 from click.testing import CliRunner
+from conftest import _command
 
 from sprintlens.cli import main
 from sprintlens.io import save_track
@@ -66,3 +69,29 @@ def test_a_file_that_is_not_a_track_is_refused(tmp_path):
     bad.write_text("not a track")
     result = run("analyse", bad, "-o", tmp_path / "out")
     assert result.exit_code == 1 and "not a SprintLens pose-track file" in result.output
+
+
+@pytest.mark.parametrize("command", [["info"], ["pose"], ["analyse"], ["render", "--video"], ["compare", "GOOD"]])
+def test_a_text_file_named_mp4_is_one_line_on_stderr_for_every_command(one_line_error, tmp_path, track_file,
+                                                                        command):
+    """In a fresh process (without the log levels this test process has set): no OpenCV or FFmpeg
+    log line may come before the error, whichever module of the package imports OpenCV first."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCV_")}
+
+    def sprintlens(*args):
+        return subprocess.run([*_command(), *map(str, args)], capture_output=True, text=True, env=env,
+                              timeout=300, stdin=subprocess.DEVNULL)
+
+    bad = tmp_path / "rep.mp4"
+    bad.write_text("not a video")
+    if command[0] == "render":
+        folder = tmp_path / "rep.sprintlens"
+        assert run("analyse", track_file, "-o", folder).exit_code == 0
+        args = ["render", folder, "--video", bad, "-o", tmp_path / "out"]
+    elif command[0] == "compare":
+        args = ["compare", bad, bad, "-o", tmp_path / "out"]
+    else:
+        args = [command[0], bad]
+    line = one_line_error(sprintlens(*args), "rep.mp4")
+    assert "cannot be read as a video" in line or "SHA-256" in line
+    assert not (tmp_path / "out").exists()
