@@ -24,45 +24,37 @@ from pathlib import Path
 
 from sprintlens.synth import (
     AccelerationSpec,
-    CameraSpec,
     ClipSpec,
-    Fatigue,
     FlyingSpec,
     RenderSpec,
     SecondPerson,
     StartSpec,
     render_clip,
-    session_levels,
     truth_path_for,
 )
+from sprintlens.synth.samples import TRACKING_CAMERA, WEEK1_LEVELS, session_rep_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "sample_videos"
 SUMS = "SHA256SUMS"
 
-#: A tracking camera 7 m from the running line, athlete about 55 % of the frame height.
-TRACKING = CameraSpec(distance_m=7.0, hfov_deg=45.0, pan=True)
 #: 1280 x 720, x264 quality 23.
 HD = {"size": (1280, 720), "crf": 23}
-N_REPS = 6
 
 
 def samples() -> dict[str, ClipSpec]:
     """The sample clips by file stem."""
     clips = {
         "block_start_120fps": ClipSpec(
-            AccelerationSpec(start=StartSpec.blocks(), n_steps=7), camera=TRACKING,
+            AccelerationSpec(start=StartSpec.blocks(), n_steps=7), camera=TRACKING_CAMERA,
             render=RenderSpec(fps=120.0, **HD), direction="left_to_right", style="red",
             second_person=SecondPerson(lanes_further=4, speed_mps=2.5, same_direction=False, x_m=7.0), seed=1),
         "flying_240fps": ClipSpec(
-            FlyingSpec(duration_s=1.5, phase=0.2, first_side="right"), camera=TRACKING,
+            FlyingSpec(duration_s=1.5, phase=0.2, first_side="right"), camera=TRACKING_CAMERA,
             render=RenderSpec(fps=240.0, **HD), direction="right_to_left", style="blue", seed=2),
     }
-    fatigue = Fatigue()
-    for rep, level in enumerate(session_levels(N_REPS), start=1):
-        clips[f"session_rep{rep}_120fps"] = ClipSpec(
-            FlyingSpec(duration_s=1.4, phase=0.5), camera=TRACKING, render=RenderSpec(fps=120.0, **HD),
-            direction="left_to_right", style="green", fatigue=fatigue, fatigue_level=float(level), seed=10 + rep)
+    for rep, level in enumerate(WEEK1_LEVELS, start=1):
+        clips[f"session_rep{rep}_120fps"] = session_rep_spec(1, rep, level, render=RenderSpec(fps=120.0, **HD))
     return clips
 
 

@@ -27,38 +27,13 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from sprintlens.cli import main as cli
-from sprintlens.synth import (
-    CameraSpec,
-    ClipSpec,
-    Fatigue,
-    FlyingSpec,
-    Mechanics,
-    RenderSpec,
-    render_clip,
-    session_levels,
-)
+from sprintlens.synth import ClipSpec, render_clip
+from sprintlens.synth.samples import WEEK1_LEVELS, WEEK2_LEVELS, session_rep_spec
 
 ROOT = Path(__file__).resolve().parents[1]
-TRACKING = CameraSpec(distance_m=7.0, hfov_deg=45.0, pan=True)
-WEEK2_MECHANICS = replace(Mechanics(), speed_mps=9.8, contact_s=0.096, step_length_m=2.14)
-WEEK2_LEVELS = (0.0, 0.0, 0.0, 0.0, 0.6, 1.0)
-
-
-def week1_spec(rep: int, level: float, seed: int | None = None) -> ClipSpec:
-    """The sample session's rep (same spec as scripts/make_sample_videos.py)."""
-    return ClipSpec(FlyingSpec(duration_s=1.4, phase=0.5), camera=TRACKING, render=RenderSpec(fps=120.0),
-                    direction="left_to_right", style="green", fatigue=Fatigue(), fatigue_level=float(level),
-                    seed=10 + rep if seed is None else seed)
-
-
-def week2_spec(rep: int, level: float) -> ClipSpec:
-    return ClipSpec(FlyingSpec(mechanics=WEEK2_MECHANICS, duration_s=1.4, phase=0.5), camera=TRACKING,
-                    render=RenderSpec(fps=120.0), direction="left_to_right", style="green", fatigue=Fatigue(),
-                    fatigue_level=float(level), seed=20 + rep)
 
 
 def render(spec: ClipSpec, path: Path, sample: Path | None = None) -> None:
@@ -99,13 +74,13 @@ def main() -> int:
     args = parser.parse_args()
     work = args.work.resolve()
     samples = ROOT / "sample_videos"
-    levels1 = [float(v) for v in session_levels(6)]
+    levels1 = list(WEEK1_LEVELS)
     for rep, level in enumerate(levels1, start=1):
-        render(week1_spec(rep, level), work / "week1" / f"rep{rep}.mp4", samples / f"session_rep{rep}_120fps.mp4")
+        render(session_rep_spec(1, rep, level), work / "week1" / f"rep{rep}.mp4", samples / f"session_rep{rep}_120fps.mp4")
     for rep, level in enumerate(WEEK2_LEVELS, start=1):
-        render(week2_spec(rep, level), work / "week2" / f"rep{rep}.mp4")
+        render(session_rep_spec(2, rep, level), work / "week2" / f"rep{rep}.mp4")
     for seed in (101, 102, 103, 104, 105):
-        render(week1_spec(1, 0.0, seed=seed), work / "repeats" / f"fresh_seed{seed}.mp4")
+        render(session_rep_spec(1, 1, 0.0, seed=seed), work / "repeats" / f"fresh_seed{seed}.mp4")
 
     db = work / "logbook.db"
     for path in work.glob("logbook.db*"):

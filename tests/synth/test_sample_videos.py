@@ -8,6 +8,7 @@ must lie on the figure drawn in them.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -15,7 +16,16 @@ import numpy as np
 import pytest
 
 from sprintlens.landmarks import NAMES
-from sprintlens.synth import ClipSpec, athlete_coverage, load_truth, prepare, render_frame, truth_path_for
+from sprintlens.synth import (
+    ClipSpec,
+    RenderSpec,
+    athlete_coverage,
+    load_truth,
+    prepare,
+    render_frame,
+    truth_path_for,
+)
+from sprintlens.synth.samples import WEEK1_LEVELS, session_rep_spec
 from sprintlens.video import probe, read_frames
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
@@ -35,6 +45,14 @@ def test_the_sample_set_is_complete_and_small():
     assert all(p.stat().st_size <= 3 * MB for p in CLIPS)
     assert sum(p.stat().st_size for p in CLIPS) <= 15 * MB
     assert (SAMPLES / "README.md").is_file()
+
+
+def test_the_shipped_session_is_the_one_the_tests_and_the_validation_use():
+    """tests/truth_sessions.py and scripts/session_validation.py stand in for these clips."""
+    for rep, level in enumerate(WEEK1_LEVELS, start=1):
+        shipped = ClipSpec.from_record(load_truth(SAMPLES / f"session_rep{rep}_120fps.truth.json")["spec"])
+        assert shipped.render.fps == 120.0
+        assert replace(shipped, render=RenderSpec(fps=120.0)) == session_rep_spec(1, rep, level)
 
 
 @pytest.mark.parametrize("video", CLIPS, ids=[p.stem for p in CLIPS])
