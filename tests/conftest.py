@@ -118,11 +118,23 @@ def truncate(path: Path, fraction: float = 0.5) -> Path:
     return path
 
 
+def zero_frame_mp4(path: Path) -> Path:
+    """An MP4 with an H.264 video stream and not one frame in it."""
+    import av
+
+    container = av.open(str(path), "w", format="mp4")
+    stream = container.add_stream("libx264", rate=30)
+    stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+    container.start_encoding()
+    container.close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def clips() -> types.SimpleNamespace:
     """The clip helpers above, for test modules (``clips.write_mp4(...)``, ``clips.set_rotation(...)``)."""
     return types.SimpleNamespace(gray_frames=gray_frames, frame_number_of=frame_number_of, write_mp4=write_mp4,
-                                 set_rotation=set_rotation, truncate=truncate)
+                                 set_rotation=set_rotation, truncate=truncate, zero_frame_mp4=zero_frame_mp4)
 
 
 @pytest.fixture

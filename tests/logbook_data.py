@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -89,3 +91,16 @@ def fatigue_shift(level: float) -> dict[str, float]:
         "trunk_lean_touchdown_deg": 5.0 * level,
         "knee_drive_deg": -8.0 * level,
     }
+
+
+def run_at_once(target: Callable[..., None], args: Sequence[tuple], timeout_s: float = 120.0) -> list[int | None]:
+    """Run ``target(*a, barrier)`` for each ``a`` in ``args``, each in its own (spawned) process, all
+    released by one barrier at the same moment; their exit codes (None if one is still running)."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(args))
+    procs = [ctx.Process(target=target, args=(*a, barrier)) for a in args]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=timeout_s)
+    return [p.exitcode for p in procs]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import sqlite3
 
 import pytest
-from logbook_data import fatigue_shift, synthetic_rep
+from logbook_data import fatigue_shift, run_at_once, synthetic_rep
 
 from sprintlens.errors import StoreError, VideoError
 from sprintlens.session import (
@@ -143,14 +142,7 @@ def test_two_sessions_stored_at_once_for_the_same_athlete_and_day_make_one_sessi
     db = tmp_path / "logbook.db"
     with Store(db) as s:
         s.add_athlete("Ann")
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    procs = [ctx.Process(target=_writer, args=(str(db), "Ann", tag, 8, barrier)) for tag in ("a", "b")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-    assert [p.exitcode for p in procs] == [0, 0]
+    assert run_at_once(_writer, [(str(db), "Ann", tag, 8) for tag in ("a", "b")]) == [0, 0]
     with Store(db) as s:
         sessions = s.sessions(s.athlete("Ann").id)
         assert len(sessions) == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import multiprocessing
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from logbook_data import synthetic_rep
+from logbook_data import run_at_once, synthetic_rep
 
 from sprintlens.errors import StoreError
 from sprintlens.store import (
@@ -245,14 +244,7 @@ def test_two_writers_at_once_both_land_in_full(db):
     with Store(db) as s:
         s.add_athlete("Ann")
         s.add_athlete("Bob")
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    procs = [ctx.Process(target=_add_reps, args=(str(db), who, who, 12, barrier)) for who in ("Ann", "Bob")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-    assert [p.exitcode for p in procs] == [0, 0]
+    assert run_at_once(_add_reps, [(str(db), who, who, 12) for who in ("Ann", "Bob")]) == [0, 0]
     with Store(db) as s:
         assert s.integrity_ok()
         for who in ("Ann", "Bob"):

@@ -162,15 +162,8 @@ def test_a_text_file_named_mp4(tmp_path: Path) -> None:
         probe(path)
 
 
-def test_a_file_with_no_video_frames(tmp_path: Path) -> None:
-    import av
-
-    path = tmp_path / "zero.mp4"
-    container = av.open(str(path), "w", format="mp4")
-    stream = container.add_stream("libx264", rate=30)
-    stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-    container.start_encoding()
-    container.close()
+def test_a_file_with_no_video_frames(clips, tmp_path: Path) -> None:
+    path = clips.zero_frame_mp4(tmp_path / "zero.mp4")
     assert path.stat().st_size > 0
     with pytest.raises(VideoError, match="no video"):
         probe(path)

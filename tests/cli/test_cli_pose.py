@@ -73,15 +73,8 @@ def test_a_video_cut_off_before_its_index(sprintlens, one_line_error, tmp_path: 
     assert _left_behind(out_dir) == []
 
 
-def test_a_video_with_zero_frames(sprintlens, one_line_error, tmp_path: Path, out_dir: Path) -> None:
-    import av
-
-    path = tmp_path / "zero.mp4"
-    container = av.open(str(path), "w", format="mp4")
-    stream = container.add_stream("libx264", rate=30)
-    stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-    container.start_encoding()
-    container.close()
+def test_a_video_with_zero_frames(sprintlens, one_line_error, clips, tmp_path: Path, out_dir: Path) -> None:
+    path = clips.zero_frame_mp4(tmp_path / "zero.mp4")
     one_line_error(sprintlens("pose", path, "-o", out_dir / "t.npz"), "zero.mp4", "no video")
     assert _left_behind(out_dir) == []
 
