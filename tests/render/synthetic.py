@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from sprintlens.landmarks import SKELETON, Landmark as L
+from sprintlens.render import style
 from sprintlens.track import PoseTrack, empty_landmarks
 from sprintlens.video import VideoWriter
 
@@ -105,3 +106,21 @@ def puppet_track(points: np.ndarray, fps: float, size: tuple[int, int], first_fr
     return PoseTrack(**arrays, t_s=(first_frame + np.arange(n)) / fps,
                      frame_index=first_frame + np.arange(n), fps=fps, frame_size=size, video_sha256="",
                      model_id="synthetic", model_version="test", provenance={"video": {"file": "puppet.mp4"}})
+
+
+def dilated(mask: np.ndarray, px: int) -> np.ndarray:
+    """``mask`` grown by ``px`` pixels in every direction (a square neighbourhood)."""
+    grown = mask.copy()
+    for dy in range(-px, px + 1):
+        for dx in range(-px, px + 1):
+            grown |= np.roll(np.roll(mask, dy, axis=0), dx, axis=1)
+    return grown
+
+
+def drawn_legs(rgb: np.ndarray, tolerance: int) -> np.ndarray:
+    """Pixels of an annotated frame (H x W x 3, RGB) in the renderer's near or far leg colour."""
+    drawn = rgb.astype(int)
+    legs = np.zeros(rgb.shape[:2], dtype=bool)
+    for colour in (style.NEAR_LEG, style.FAR_LEG):
+        legs |= np.all(np.abs(drawn - np.array(colour)) < tolerance, axis=2)
+    return legs

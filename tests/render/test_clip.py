@@ -10,12 +10,11 @@ import numpy as np
 import pytest
 
 from sprintlens.errors import OutputError
-from sprintlens.render import style
 from sprintlens.render.annotate import Layers
 from sprintlens.render.clip import ClipOptions, key_rows, output_fps, playback_plan, render_clip, resolve_slow_motion
 from sprintlens.video import VideoWriter
 
-from .synthetic import puppet_mask
+from .synthetic import dilated, drawn_legs, puppet_mask
 
 
 def decode(path: Path) -> tuple[list[np.ndarray], dict[str, object]]:
@@ -100,14 +99,8 @@ def test_skeleton_pixels_land_on_the_athlete_in_the_right_frame(puppet, tmp_path
     for j in (0, n_rows // 2, n_rows - 1):
         video_frame = 5 + j  # the analysis starts at video frame 5
         figure = puppet_mask(source[video_frame])
-        grown = np.zeros_like(figure)
-        for dy in range(-4, 5):  # dilate by 4 px: anti-aliased edges and joint dots
-            for dx in range(-4, 5):
-                grown |= np.roll(np.roll(figure, dy, axis=0), dx, axis=1)
-        drawn = frames[j].astype(int)
-        legs = np.zeros(figure.shape, dtype=bool)
-        for colour in (style.NEAR_LEG, style.FAR_LEG):
-            legs |= np.all(np.abs(drawn - np.array(colour)) < 45, axis=2)
+        grown = dilated(figure, 4)  # anti-aliased edges and joint dots
+        legs = drawn_legs(frames[j], tolerance=45)
         assert legs.sum() > 300, j
         assert (legs & grown).sum() / legs.sum() > 0.97, j
         # and against the figure of another frame it does not fit as well (the figure moves)

@@ -11,15 +11,15 @@ import math
 from pathlib import Path
 
 import av
-import numpy as np
 import pytest
 
 from sprintlens.analysis import AnalysisConfig
 from sprintlens.pipeline import analyse_track
-from sprintlens.render import style
 from sprintlens.render.annotate import Layers
 from sprintlens.render.clip import ClipOptions, render_clip
 from sprintlens.render.compare import CompareOptions, SyncEvent, compare_plan, event_row
+
+from .synthetic import dilated, drawn_legs
 
 synth = pytest.importorskip("sprintlens.synth")
 
@@ -48,14 +48,8 @@ def test_skeleton_lands_on_the_rendered_sprinter(tmp_path):
     for j in (5, len(frames) // 2, len(frames) - 5):
         row = int(result.plan.rows[j])
         figure = synth.athlete_coverage(prep, row) > 0.5
-        grown = figure.copy()
-        for dy in range(-5, 6):
-            for dx in range(-5, 6):
-                grown |= np.roll(np.roll(figure, dy, axis=0), dx, axis=1)
-        drawn = frames[j].astype(int)
-        legs = np.zeros(figure.shape, dtype=bool)
-        for colour in (style.NEAR_LEG, style.FAR_LEG):
-            legs |= np.all(np.abs(drawn - np.array(colour)) < 40, axis=2)
+        grown = dilated(figure, 5)
+        legs = drawn_legs(frames[j], tolerance=40)
         assert legs.sum() > 500, j
         assert (legs & grown).sum() / legs.sum() > 0.95, (j, (legs & grown).sum() / legs.sum())
 
