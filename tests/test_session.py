@@ -91,6 +91,17 @@ def test_check_sources_gives_the_day_of_the_earliest_clip(make_clip):
     assert check_sources([untagged]) is None
 
 
+def test_check_sources_reads_the_filming_time_a_pose_track_kept(tmp_path):
+    from sprintlens.io import save_track
+    from sprintlens.synth import ClipSpec, FlyingSpec, build_truth, prepare, truth_track
+
+    track = truth_track(build_truth(prepare(ClipSpec(FlyingSpec(duration_s=0.3)))))
+    kept = track.replace(provenance={"video": {"recorded_at": "2024-05-06T18:00:00+02:00"}})
+    none = track.replace(provenance={"video": {"recorded_at": None}})
+    assert check_sources([save_track(kept, tmp_path / "kept.npz")]) == dt.date(2024, 5, 6)
+    assert check_sources([save_track(none, tmp_path / "none.npz")]) is None
+
+
 def test_clips_of_another_athlete_or_two_sessions_are_refused_untouched(store):
     store_session(store, "Ann", [synthetic_rep("a.mp4", seed=1)], date=DAY)
     store_session(store, "Ann", [synthetic_rep("b.mp4", seed=2)], date=DAY + dt.timedelta(days=1))

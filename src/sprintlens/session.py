@@ -34,7 +34,7 @@ from .pipeline import PoseConfig, analyse_track, track_video
 from .progress import SessionData
 from .records import Rep, TrainingSession, rep_record
 from .store import Store
-from .video import file_sha256, filming_day, probe
+from .video import file_sha256, filming_day, parse_recording_time, probe
 
 log = logging.getLogger(__name__)
 
@@ -101,20 +101,12 @@ def check_sources(sources: Sequence[Path], capture_fps: float | None = None) -> 
     filmed: list[dt.datetime] = []
     for source in sources:
         if source.suffix.lower() in TRACK_SUFFIXES:
-            text = (load_track(source).provenance.get("video") or {}).get("recorded_at")
-            when = _parse_time(text)
+            when = parse_recording_time((load_track(source).provenance.get("video") or {}).get("recorded_at"))
         else:
             when = probe(source, capture_fps=capture_fps).recorded_at
         if when is not None:
             filmed.append(when)
     return filming_day(min(filmed)) if filmed else None
-
-
-def _parse_time(text: object) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
 
 
 def default_workers() -> int:

@@ -232,20 +232,27 @@ def recorded_at(tags: dict[str, str]) -> dt.datetime | None:
     encoders (1904, 1970) and unparsable values are ignored.
     """
     for tag in _RECORDED_TAGS:
-        text = tags.get(tag, "").strip()
-        if not text:
-            continue
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            when = dt.datetime.fromisoformat(text)
-        except ValueError:
-            continue
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)  # MP4 times are UTC
-        if when.year >= _FIRST_PLAUSIBLE_YEAR:
+        when = parse_recording_time(tags.get(tag))
+        if when is not None:
             return when
     return None
+
+
+def parse_recording_time(text: object) -> dt.datetime | None:
+    """An ISO 8601 recording time (``Z`` or an offset; none means UTC, as in MP4), timezone-aware;
+    None for anything else, and for an encoder's placeholder date."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when if when.year >= _FIRST_PLAUSIBLE_YEAR else None
 
 
 def filming_day(when: dt.datetime) -> dt.date:

@@ -131,7 +131,8 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
         what = "new session" if stored.created else "existing session"
         day = stored.session.date.isoformat()
         if stored.created and date is None:
-            day += ", the day the clips were filmed" if filmed else ", today (the clips do not say when they were filmed)"
+            day += (", the day the clips were filmed" if filmed
+                    else ", today (the clips do not say when they were filmed)")
         click.echo(f"stored in the logbook ({store.path}): {what} {stored.session.id} ({day}), "
                    f"{len(stored.added)} rep(s) added, {len(stored.updated)} updated")
         click.echo("")
