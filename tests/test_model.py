@@ -1,4 +1,4 @@
-"""The shipped pose model: found, checked, and clear errors when it is missing, corrupt or unloadable."""
+"""The shipped pose models: found, checked, and clear errors when one is missing, corrupt or unloadable."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 import sprintlens.model as model
 from sprintlens.errors import ModelError
-from sprintlens.model import MODEL_ENV, MODEL_NAME, MODEL_SHA256, model_sha256, resolve_model
+from sprintlens.model import DEFAULT_MODEL, MODEL_ENV, SHIPPED_MODELS, model_sha256, resolve_model
 
 
 @pytest.fixture(autouse=True)
@@ -16,10 +16,21 @@ def no_model_override(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(MODEL_ENV, raising=False)
 
 
-def test_the_shipped_model_is_found_and_intact() -> None:
-    path, checksum = resolve_model()
-    assert path.name == MODEL_NAME and path.is_file()
-    assert checksum == MODEL_SHA256
+@pytest.mark.parametrize("name", ["heavy", "full"])
+def test_each_shipped_model_is_found_and_intact(name: str) -> None:
+    path, checksum = resolve_model(name=name)
+    assert path.name == f"pose_landmarker_{name}.task" and path.is_file()
+    assert checksum == SHIPPED_MODELS[name].sha256
+
+
+def test_the_full_model_is_the_default() -> None:
+    assert DEFAULT_MODEL == "full"
+    assert resolve_model()[0].name == "pose_landmarker_full.task"
+
+
+def test_an_unknown_model_name() -> None:
+    with pytest.raises(ModelError, match="unknown pose model 'lite': choose full or heavy"):
+        resolve_model(name="lite")
 
 
 def test_model_sha256_known_answer(tmp_path: Path) -> None:
@@ -44,21 +55,22 @@ def test_a_folder_as_model(tmp_path: Path) -> None:
 
 
 def test_a_model_missing_from_the_installation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(model, "_packaged", lambda: None)
-    monkeypatch.setattr(model, "_source_tree", lambda: None)
-    with pytest.raises(ModelError, match="missing from the installation; reinstall"):
-        resolve_model()
+    monkeypatch.setattr(model, "_packaged", lambda file_name: None)
+    monkeypatch.setattr(model, "_source_tree", lambda file_name: None)
+    with pytest.raises(ModelError, match="pose_landmarker_full.task is missing from the installation; reinstall"):
+        resolve_model(name="full")
 
 
-def test_a_corrupt_model_at_the_default_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shipped, _ = resolve_model()
-    corrupt = tmp_path / MODEL_NAME
+@pytest.mark.parametrize("name", ["heavy", "full"])
+def test_a_corrupt_model_at_the_shipped_place(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped, _ = resolve_model(name=name)
+    corrupt = tmp_path / shipped.name
     data = bytearray(shipped.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte
     corrupt.write_bytes(bytes(data))
-    monkeypatch.setattr(model, "_packaged", lambda: corrupt)
-    with pytest.raises(ModelError, match="corrupt.*reinstall"):
-        resolve_model()
+    monkeypatch.setattr(model, "_packaged", lambda file_name: corrupt if file_name == shipped.name else None)
+    with pytest.raises(ModelError, match=f"{shipped.name}: pose model is corrupt.*reinstall"):
+        resolve_model(name=name)
 
 
 def test_an_explicit_model_is_not_held_to_the_shipped_checksum(tmp_path: Path) -> None:
