@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sprintlens.errors import ModelError
-from sprintlens.model import MODEL_SHA256
+from sprintlens.model import SHIPPED_MODELS
 from sprintlens.pose import MEDIAPIPE_STEP_MS, Detections, MediaPipeEstimator
 
 
@@ -72,7 +72,7 @@ def test_a_frame_without_people_gives_no_detections(estimator: MediaPipeEstimato
 
 
 def test_estimator_identity(estimator: MediaPipeEstimator) -> None:
-    assert estimator.model_id == f"pose_landmarker_full.task sha256:{MODEL_SHA256}"
+    assert estimator.model_id == f"pose_landmarker_full.task sha256:{SHIPPED_MODELS['full'].sha256}"
     assert estimator.model_version.startswith("mediapipe ")
     assert estimator.max_people == 2
 

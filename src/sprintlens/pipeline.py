@@ -33,6 +33,7 @@ from .events import (
     travel_by_frame,
 )
 from .kinematics import sprint_angles
+from .model import DEFAULT_MODEL
 from .metrics import rep_summary, step_metrics, velocity_curve
 from .scale import no_scale, scale_from_height, scale_from_points
 from .signal import clean_track
@@ -59,8 +60,11 @@ class PoseConfig:
         Most people MediaPipe looks for per frame (1 is fastest, for clips with one person).
     min_confidence : float
         MediaPipe's detection, presence and tracking thresholds (0-1).
+    model : {"full", "heavy"}
+        Which shipped pose model to use: ``"full"`` (the default: fast and steady) or ``"heavy"``
+        (more accurate angles and distances on a runner in clear view, half the speed).
     model_path : path, optional
-        Another ``.task`` bundle instead of the shipped model.
+        Another ``.task`` bundle instead of a shipped model.
     prefetch : int
         Frames decoded ahead on a background thread (0: decode in line).
     """
@@ -70,6 +74,7 @@ class PoseConfig:
     athlete_point: tuple[float, float] | None = None
     max_people: int = 3
     min_confidence: float = 0.5
+    model: str = DEFAULT_MODEL
     model_path: Path | None = None
     prefetch: int = 4
 
@@ -123,6 +128,7 @@ def track_video(
     if estimator is None:
         estimator = MediaPipeEstimator(
             config.model_path,
+            model=config.model,
             max_people=config.max_people,
             min_detection_confidence=config.min_confidence,
             min_presence_confidence=config.min_confidence,

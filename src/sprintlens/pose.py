@@ -26,7 +26,7 @@ import numpy as np
 
 from .errors import ModelError
 from .landmarks import N_LANDMARKS
-from .model import resolve_model
+from .model import DEFAULT_MODEL, resolve_model
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +103,14 @@ def _to_array(values: list[float | None]) -> np.ndarray:
 
 
 class MediaPipeEstimator:
-    """MediaPipe PoseLandmarker in VIDEO mode with the model shipped in ``models/``.
+    """MediaPipe PoseLandmarker in VIDEO mode with a model shipped in ``models/``.
 
     Parameters
     ----------
     model_path : path-like, optional
-        A ``.task`` bundle; the shipped one by default (its checksum is verified).
+        A ``.task`` bundle instead of a shipped one.
+    model : {"full", "heavy"}
+        Which shipped bundle to use without ``model_path`` (its checksum is verified).
     max_people : int
         Most people to find per frame.  1 is fastest (the detector runs only when tracking is
         lost); more lets SprintLens pick the athlete among several people.
@@ -120,6 +122,7 @@ class MediaPipeEstimator:
         self,
         model_path: str | os.PathLike[str] | None = None,
         *,
+        model: str = DEFAULT_MODEL,
         max_people: int = 3,
         min_detection_confidence: float = 0.5,
         min_presence_confidence: float = 0.5,
@@ -127,13 +130,13 @@ class MediaPipeEstimator:
     ) -> None:
         if max_people < 1:
             raise ValueError("max_people must be at least 1")
-        model, checksum = resolve_model(model_path)
+        bundle, checksum = resolve_model(model_path, model)
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
 
         self._mp = mp
         options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model)),
+            base_options=BaseOptions(model_asset_path=str(bundle)),
             running_mode=vision.RunningMode.VIDEO,
             num_poses=max_people,
             min_pose_detection_confidence=min_detection_confidence,
@@ -145,9 +148,9 @@ class MediaPipeEstimator:
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError, OSError) as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-            raise ModelError(f"{model}: MediaPipe cannot load this pose model ({first_line})") from None
+            raise ModelError(f"{bundle}: MediaPipe cannot load this pose model ({first_line})") from None
         self._quiet_until_first_pose = True
-        self.model_id = f"{Path(model).name} sha256:{checksum}"
+        self.model_id = f"{Path(bundle).name} sha256:{checksum}"
         self.model_version = f"mediapipe {mp.__version__}"
         self.max_people = max_people
 

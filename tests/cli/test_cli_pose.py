@@ -134,6 +134,12 @@ def test_a_missing_model_given_with_the_option(sprintlens, one_line_error, backg
                    "pose model file not found")
 
 
+def test_a_model_that_is_neither_shipped_nor_a_file(sprintlens, one_line_error, background_clip: Path,
+                                                    out_dir: Path) -> None:
+    one_line_error(sprintlens("pose", background_clip, "-o", out_dir / "t.npz", "--model", "lite"),
+                   "lite: pose model file not found", "give full, heavy or the path of a .task bundle")
+
+
 def test_an_unloadable_model(sprintlens, one_line_error, background_clip: Path, tmp_path: Path,
                              out_dir: Path) -> None:
     bogus = tmp_path / "bogus.task"
@@ -171,6 +177,7 @@ def test_pose_on_a_real_clip_writes_a_track_and_nothing_on_stderr(sprintlens, fo
     assert lines[1:] == ["hint: only one person was seen; --max-people 1 is about twice as fast"]
     track = load_track(target)
     assert track.n_frames == 47 and track.frame_size == (480, 352)
+    assert track.model_id.startswith("pose_landmarker_full.task sha256:")  # the default model
     assert _left_behind(out_dir) == ["jog.pose.npz"]
 
 
@@ -179,9 +186,10 @@ def test_pose_on_a_real_clip_writes_a_track_and_nothing_on_stderr(sprintlens, fo
 def test_start_and_end_select_frames_and_quiet_prints_nothing(sprintlens, footage, out_dir: Path) -> None:
     clip = footage("jog_side_short_30fps.mp4")
     target = out_dir / "part.npz"
-    result = sprintlens("pose", clip, "-o", target, "--start", "5", "--end", "0.6s", "-q")
+    result = sprintlens("pose", clip, "-o", target, "--start", "5", "--end", "0.6s", "-q", "--model", "heavy")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     track = load_track(target)
+    assert track.model_id.startswith("pose_landmarker_heavy.task sha256:")
     # 0.6 s of playback at 29.97 fps ends before frame 18 (17.98 frames)
     np.testing.assert_array_equal(track.frame_index, np.arange(5, 18))
     np.testing.assert_allclose(track.t_s, track.frame_index * 1001 / 30000, atol=1e-6)

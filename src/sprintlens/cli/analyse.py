@@ -31,7 +31,7 @@ TRACK_SUFFIXES = (".npz",)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
 def analyse(source: Path, out: Path | None, height_m: float | None, calib: str | None, direction: str,
             capture_fps: float | None, start: str | None, end: str | None, athlete_point: str | None,
-            max_people: int, model: Path | None, draw: bool, quiet: bool, **render_kwargs: object) -> None:
+            max_people: int, model: str, draw: bool, quiet: bool, **render_kwargs: object) -> None:
     """Analyse a sprint: SOURCE is a video, or a pose track saved by `sprintlens pose` or an earlier analyse."""
     from ..analysis import AnalysisConfig
     from ..errors import VideoError

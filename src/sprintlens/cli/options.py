@@ -39,8 +39,10 @@ def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Cal
     also ``--start``/``--end`` and ``--athlete X,Y`` (which make sense for one clip, not a folder)."""
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
-        f = click.option("--model", type=click.Path(path_type=Path), default=None,
-                         help="Another MediaPipe pose .task bundle instead of the shipped one.")(f)
+        f = click.option("--model", default="full", show_default=True, metavar="full|heavy|PATH",
+                         help="Pose model: the shipped 'full' (fast, steady in difficult footage) or 'heavy' "
+                              "(more accurate angles and distances on a runner in clear view, half the speed), "
+                              "or the path of another MediaPipe pose .task bundle.")(f)
         f = click.option("--max-people", type=click.IntRange(1, 10), default=3, show_default=True,
                          help="Most people to look for per frame (1 is fastest when only the athlete is in view; "
                               "more lets SprintLens pick the athlete among them).")(f)
@@ -53,13 +55,16 @@ def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Cal
     return decorate
 
 
-def pose_config(capture_fps: float | None = None, max_people: int = 3, model: Path | None = None,
+def pose_config(capture_fps: float | None = None, max_people: int = 3, model: str | None = None,
                 start: str | None = None, end: str | None = None, athlete_point: str | None = None) -> PoseConfig:
-    """The :class:`~sprintlens.pipeline.PoseConfig` the pose options describe."""
+    """The :class:`~sprintlens.pipeline.PoseConfig` the pose options describe (``model``: the name of
+    a shipped model, or the path of a bundle)."""
+    from ..model import DEFAULT_MODEL, SHIPPED_MODELS
     from ..pipeline import PoseConfig
 
+    name, path = (model or DEFAULT_MODEL, None) if (model or DEFAULT_MODEL) in SHIPPED_MODELS else (DEFAULT_MODEL, Path(model))
     return PoseConfig(capture_fps=capture_fps, span=parse_span(start, end), athlete_point=parse_point(athlete_point),
-                      max_people=max_people, model_path=model)
+                      max_people=max_people, model=name, model_path=path)
 
 
 def parse_point(text: str | None) -> tuple[float, float] | None:

@@ -83,7 +83,7 @@ def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict.")
 def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, location: str | None,
             notes: str | None, new_session: bool, height_m: float | None, capture_fps: float | None,
-            max_people: int, model: Path | None, workers: int | None, out: Path | None, baseline_reps: int,
+            max_people: int, model: str, workers: int | None, out: Path | None, baseline_reps: int,
             reference: int | None, no_reference: bool, no_history: bool, db: str | None, quiet: bool) -> None:
     """Analyse the reps of a training session (a folder of clips, or the clips in order), store them in the
     logbook, and report each rep's key metrics and its change from the athlete's baseline, with fatigue
