@@ -14,7 +14,7 @@ scale, and compares with the truth:
 
 Usage::
 
-    python scripts/analysis_accuracy.py [CLIP.mp4 ...] [--cache DIR] [--markdown]
+    python scripts/analysis_accuracy.py [CLIP.mp4 ...] [--model full|heavy] [--cache DIR] [--markdown]
     python scripts/analysis_accuracy.py --no-video   # a perfect pose model: the truth's own landmarks
     python scripts/analysis_accuracy.py --no-video --jitter 2   # ... with 2 px of noise on every landmark
 
@@ -42,8 +42,10 @@ def jittered(track, sd_px: float, seed: int = 0):
     return track.replace(positions_px=track.positions_px + rng.normal(0.0, sd_px, track.positions_px.shape))
 
 
-def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jitter_px: float = 0.0):
-    from sprintlens import load_track, save_track, track_video
+def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jitter_px: float = 0.0,
+               model: str = "full"):
+    from sprintlens import PoseConfig, load_track, save_track, track_video
+    from sprintlens.model import SHIPPED_MODELS
     from sprintlens.synth import truth_track
 
     if not use_video:
@@ -52,9 +54,11 @@ def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jit
         cached = cache / f"{clip.stem}.pose.npz"
         if cached.exists():
             track = load_track(cached)
-            if track.video_sha256 == truth["video"]["sha256"]:  # not a track of an older rendering
+            # not a track of an older rendering, nor of another pose model
+            if (track.video_sha256 == truth["video"]["sha256"]
+                    and track.model_id.startswith(SHIPPED_MODELS[model].file_name + " ")):
                 return track
-    track = track_video(clip)
+    track = track_video(clip, PoseConfig(model=model))
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         save_track(track, cache / f"{clip.stem}.pose.npz")
@@ -64,6 +68,7 @@ def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jit
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clips", nargs="*", type=Path, help="clips with .truth.json beside them")
+    parser.add_argument("--model", choices=("full", "heavy"), default="full", help="shipped pose model (default: full)")
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep pose tracks in between runs")
     parser.add_argument("--no-video", action="store_true", help="use the truth's landmarks (perfect pose model)")
     parser.add_argument("--jitter", type=float, default=0.0, metavar="PX",
@@ -84,7 +89,7 @@ def main() -> int:
             print(f"{clip}: no truth file, skipped", file=sys.stderr)
             continue
         truth = load_truth(truth_file)
-        track = _track_for(clip, args.cache, not args.no_video, truth, args.jitter)
+        track = _track_for(clip, args.cache, not args.no_video, truth, args.jitter, args.model)
         analysis = analyse_track(track, AnalysisConfig(height_m=float(truth["athlete"]["height_m"])))
         results.append(evaluate_analysis(analysis, truth))
     if not results:

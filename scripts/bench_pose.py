@@ -17,7 +17,7 @@ re-encoded).
 
 Usage::
 
-    python scripts/bench_pose.py CLIP [--repeat 3] [--max-people 3] [--head 100] [--long 0]
+    python scripts/bench_pose.py CLIP [--model full|heavy] [--repeat 3] [--max-people 3] [--head 100] [--long 0]
 
 Prints figures; asserts nothing (speed is measured here, never in the test suite).
 """
@@ -68,14 +68,14 @@ def _run_process(command: list[str]) -> tuple[str, float, float, float]:
     return out, wall, float(usage.group(1)), float(usage.group(2))
 
 
-def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path) -> Run:
+def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path, model: str = "full") -> Run:
     """``sprintlens pose`` in a child process that reports its own peak RSS at exit.
 
     The child calls the command's entry point (``sprintlens.cli.main``) with the same arguments,
     which is what the installed ``sprintlens`` script does.
     """
     out_file = folder / "bench.pose.npz"
-    args = ["pose", str(clip), "-o", str(out_file), "--max-people", str(max_people)]
+    args = ["pose", str(clip), "-o", str(out_file), "--max-people", str(max_people), "--model", model]
     if end is not None:
         args += ["--end", str(end)]
     # Run the real entry point, then report the process's CPU time and peak RSS.
@@ -125,12 +125,12 @@ print(f"frames={n} fps={n / elapsed:.2f}")
 ''' + _REPORT_USAGE + "\n"
 
 
-def run_bare(clip: Path, max_people: int) -> Run:
+def run_bare(clip: Path, max_people: int, model_name: str = "full") -> Run:
     """The bare PoseLandmarker loop in a child process (which imports nothing of SprintLens)."""
     from sprintlens.model import resolve_model
     from sprintlens.pose import MEDIAPIPE_STEP_MS
 
-    model, _ = resolve_model()
+    model, _ = resolve_model(name=model_name)
     out, wall, cpu, peak = _run_process([sys.executable, "-c", _BARE, str(clip), str(max_people), str(model),
                                          str(MEDIAPIPE_STEP_MS)])
     match = re.search(r"frames=(\d+) fps=([\d.]+)", out)
@@ -174,6 +174,7 @@ def main() -> None:
     parser.add_argument("clip", type=Path)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each kind, alternating (median shown)")
     parser.add_argument("--max-people", type=int, default=3, help="num_poses for both (the command's default: 3)")
+    parser.add_argument("--model", choices=("full", "heavy"), default="full", help="shipped pose model (default: full)")
     parser.add_argument("--head", type=int, default=100, help="frames of the short run for the memory check")
     parser.add_argument("--long", type=int, default=0, metavar="N",
                         help="also run the pipeline on N copies of the clip, concatenated")
@@ -186,12 +187,12 @@ def main() -> None:
     try:
         pipeline_runs, bare_runs = [], []
         for _ in range(args.repeat):
-            bare_runs.append(run_bare(clip, args.max_people))
-            pipeline_runs.append(run_pipeline(clip, args.max_people, None, folder))
+            bare_runs.append(run_bare(clip, args.max_people, args.model))
+            pipeline_runs.append(run_pipeline(clip, args.max_people, None, folder, args.model))
         pipeline, bare = _median_run(pipeline_runs), _median_run(bare_runs)
-        head = run_pipeline(clip, args.max_people, args.head, folder)
+        head = run_pipeline(clip, args.max_people, args.head, folder, args.model)
 
-        print(f"clip: {clip.name}, {pipeline.frames} frames, max people {args.max_people}, "
+        print(f"clip: {clip.name}, model {args.model}, {pipeline.frames} frames, max people {args.max_people}, "
               f"{args.repeat} runs each (median), {os.cpu_count()} CPUs")
         print(f"{'':28}{'frames/s':>10}{'wall s':>9}{'CPU s':>8}{'peak RSS MB':>13}")
         for name, run in (("bare PoseLandmarker loop", bare), ("sprintlens pose", pipeline)):
@@ -204,7 +205,7 @@ def main() -> None:
               f"{pipeline.peak_rss_mb:.0f} MB")
         if args.long > 1:
             long_clip = concatenate(clip, args.long, folder / f"long_{args.long}x.mp4")
-            long_run = run_pipeline(long_clip, args.max_people, None, folder)
+            long_run = run_pipeline(long_clip, args.max_people, None, folder, args.model)
             print(f"long clip ({args.long} copies, {long_run.frames} frames): {long_run.fps:.1f} frames/s, "
                   f"peak RSS {long_run.peak_rss_mb:.0f} MB "
                   f"({(long_run.peak_rss_mb - pipeline.peak_rss_mb) / max(long_run.frames - pipeline.frames, 1) * 1024:.2f}"
