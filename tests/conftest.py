@@ -194,12 +194,14 @@ def footage_track() -> Callable[[str], tuple]:
 
 # -- the sprintlens command as a real process (tests/cli) ------------------------------------------
 def _command() -> list[str]:
-    beside_python = Path(sys.executable).with_name("sprintlens")
+    # absolute, so that a test may run the command in another folder (a relative PATH entry such as
+    # venv/bin would otherwise make it relative)
+    beside_python = Path(os.path.abspath(sys.executable)).with_name("sprintlens")
     if beside_python.is_file():
         return [str(beside_python)]
     found = shutil.which("sprintlens")
     if found:
-        return [found]
+        return [os.path.abspath(found)]
     return [sys.executable, "-c", "from sprintlens.cli import main; main()"]
 
 
