@@ -42,8 +42,7 @@ def jittered(track, sd_px: float, seed: int = 0):
     return track.replace(positions_px=track.positions_px + rng.normal(0.0, sd_px, track.positions_px.shape))
 
 
-def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jitter_px: float = 0.0,
-               model: str = "full"):
+def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jitter_px: float, model: str):
     from sprintlens import PoseConfig, load_track, save_track, track_video
     from sprintlens.model import SHIPPED_MODELS
     from sprintlens.synth import truth_track
@@ -66,9 +65,12 @@ def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jit
 
 
 def main() -> int:
+    from sprintlens.model import DEFAULT_MODEL, SHIPPED_MODELS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clips", nargs="*", type=Path, help="clips with .truth.json beside them")
-    parser.add_argument("--model", choices=("full", "heavy"), default="full", help="shipped pose model (default: full)")
+    parser.add_argument("--model", choices=tuple(SHIPPED_MODELS), default=DEFAULT_MODEL,
+                        help=f"shipped pose model (default: {DEFAULT_MODEL})")
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep pose tracks in between runs")
     parser.add_argument("--no-video", action="store_true", help="use the truth's landmarks (perfect pose model)")
     parser.add_argument("--jitter", type=float, default=0.0, metavar="PX",

@@ -68,7 +68,7 @@ def _run_process(command: list[str]) -> tuple[str, float, float, float]:
     return out, wall, float(usage.group(1)), float(usage.group(2))
 
 
-def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path, model: str = "full") -> Run:
+def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path, model: str) -> Run:
     """``sprintlens pose`` in a child process that reports its own peak RSS at exit.
 
     The child calls the command's entry point (``sprintlens.cli.main``) with the same arguments,
@@ -125,7 +125,7 @@ print(f"frames={n} fps={n / elapsed:.2f}")
 ''' + _REPORT_USAGE + "\n"
 
 
-def run_bare(clip: Path, max_people: int, model_name: str = "full") -> Run:
+def run_bare(clip: Path, max_people: int, model_name: str) -> Run:
     """The bare PoseLandmarker loop in a child process (which imports nothing of SprintLens)."""
     from sprintlens.model import resolve_model
     from sprintlens.pose import MEDIAPIPE_STEP_MS
@@ -170,11 +170,14 @@ def _median_run(runs: list[Run]) -> Run:
 
 
 def main() -> None:
+    from sprintlens.model import DEFAULT_MODEL, SHIPPED_MODELS
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("clip", type=Path)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each kind, alternating (median shown)")
     parser.add_argument("--max-people", type=int, default=3, help="num_poses for both (the command's default: 3)")
-    parser.add_argument("--model", choices=("full", "heavy"), default="full", help="shipped pose model (default: full)")
+    parser.add_argument("--model", choices=tuple(SHIPPED_MODELS), default=DEFAULT_MODEL,
+                        help=f"shipped pose model (default: {DEFAULT_MODEL})")
     parser.add_argument("--head", type=int, default=100, help="frames of the short run for the memory check")
     parser.add_argument("--long", type=int, default=0, metavar="N",
                         help="also run the pipeline on N copies of the clip, concatenated")

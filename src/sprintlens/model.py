@@ -67,8 +67,11 @@ def _source_tree(file_name: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def shipped_model_path(name: str = DEFAULT_MODEL) -> Path:
-    """Path of a shipped bundle (``"heavy"`` or ``"full"``)."""
+def default_model_path(name: str = DEFAULT_MODEL) -> Path:
+    """Path of the shipped bundle ``name`` (or of the one ``SPRINTLENS_POSE_MODEL`` names)."""
+    override = os.environ.get(MODEL_ENV)
+    if override:
+        return Path(override)
     shipped = _shipped(name)
     found = _packaged(shipped.file_name) or _source_tree(shipped.file_name)
     if found is None:
@@ -77,14 +80,6 @@ def shipped_model_path(name: str = DEFAULT_MODEL) -> Path:
             "(or rebuild it with scripts/build_pose_model.py)"
         )
     return found
-
-
-def default_model_path(name: str = DEFAULT_MODEL) -> Path:
-    """Path of the shipped bundle ``name`` (or of the one ``SPRINTLENS_POSE_MODEL`` names)."""
-    override = os.environ.get(MODEL_ENV)
-    if override:
-        return Path(override)
-    return shipped_model_path(name)
 
 
 def model_sha256(path: Path) -> str:

@@ -62,9 +62,11 @@ def pose_config(capture_fps: float | None = None, max_people: int = 3, model: st
     from ..model import DEFAULT_MODEL, SHIPPED_MODELS
     from ..pipeline import PoseConfig
 
-    name, path = (model or DEFAULT_MODEL, None) if (model or DEFAULT_MODEL) in SHIPPED_MODELS else (DEFAULT_MODEL, Path(model))
+    model = model or DEFAULT_MODEL
+    shipped = model in SHIPPED_MODELS
     return PoseConfig(capture_fps=capture_fps, span=parse_span(start, end), athlete_point=parse_point(athlete_point),
-                      max_people=max_people, model=name, model_path=path)
+                      max_people=max_people, model=model if shipped else DEFAULT_MODEL,
+                      model_path=None if shipped else Path(model))
 
 
 def parse_point(text: str | None) -> tuple[float, float] | None:
