@@ -8,7 +8,10 @@ scale, and compares with the truth:
 - angles: RMSE per angle (deg) over every frame where the athlete is in view (stance and swing),
   with the mean error (bias) in brackets, for the limb nearer and further from the camera;
 - events: touchdowns and toe-offs within one frame period of the truth (share), mean absolute
-  error and mean signed errors (ms), mean contact-time error (ms and frame periods);
+  error and mean signed errors (ms), mean contact-time error (ms and frame periods); over all
+  clips, how far the foot points wander about the truth around the contacts (px), and the share
+  of events that would fall within one frame if their mean error were subtracted (the most a
+  constant bias correction could give);
 - step length: mean absolute error (%) with the height scale;
 - block start: error of each start event (ms).
 
@@ -168,6 +171,13 @@ def print_report(results: list, markdown: bool = False) -> None:
     print(f"- events within one frame >= {100 * EVENTS_WITHIN_FRAME_TARGET:.0f} %: "
           f"{verdict(within >= EVENTS_WITHIN_FRAME_TARGET)}; {100 * within:.0f} % of {all_events} "
           f"(worst clip {100 * min(r.events_within_frame for r in results):.0f} %)")
+    print(f"  foot points around the contacts: vertical error SD {np.nanmedian([r.foot_error_px for r in results]):.1f} px "
+          f"(median over clips; clips {min(r.foot_error_px for r in results):.1f}-{max(r.foot_error_px for r in results):.1f})")
+    for kind in ("touchdown", "toeoff"):
+        errors = np.concatenate([getattr(r, f"{kind}_errors_frames") for r in results])
+        centred = errors - errors.mean()
+        print(f"  {kind}s: mean error {errors.mean():+.2f} frames, SD {errors.std():.2f}; with that mean "
+              f"removed, {100 * np.mean(np.abs(centred) <= 1.0):.0f} % would be within one frame")
     print(f"- mean contact-time error <= {CONTACT_ERROR_TARGET_FRAMES:g} frame period: "
           f"{verdict(abs(worst_contact.contact_error_frames) <= CONTACT_ERROR_TARGET_FRAMES)}; worst "
           f"{worst_contact.contact_error_frames:+.2f} ({Path(worst_contact.clip).name})")

@@ -123,6 +123,27 @@ def test_with_the_truths_landmarks_the_analysis_meets_every_target(truth_accurac
     assert within >= EVENTS_WITHIN_FRAME_TARGET
 
 
+
+def test_the_signed_event_errors_agree_with_the_summary(truth_accuracy):
+    for name, r in truth_accuracy.items():
+        td, to = np.array(r.touchdown_errors_frames), np.array(r.toeoff_errors_frames)
+        assert len(td) == len(to) == r.n_matched_events // 2, name
+        assert np.mean(td) * 1000.0 / r.fps == pytest.approx(r.touchdown_bias_ms), name
+        assert np.mean(to) * 1000.0 / r.fps == pytest.approx(r.toeoff_bias_ms), name
+        within = np.sum(np.abs(np.concatenate([td, to])) <= 1.0 + 1e-6) / r.n_true_events
+        assert within == pytest.approx(r.events_within_frame), name
+
+
+@pytest.mark.parametrize("noise_px", [0.0, 3.0])
+def test_the_foot_error_reads_the_noise_on_the_foot_points(noise_px):
+    truth = load_truth(SAMPLES / "session_rep3_120fps.truth.json")
+    track = _jittered(truth_track(truth), noise_px)
+    r = evaluate_analysis(analyse_track(track, AnalysisConfig(height_m=1.8)), truth)
+    if noise_px == 0:
+        assert r.foot_error_px < 0.3
+    else:  # the timing track's light low-pass filter takes some of white noise away, not most
+        assert 0.4 * noise_px < r.foot_error_px < noise_px
+
 @pytest.fixture(scope="session")
 def accuracy_of() -> Callable[[str], dict[str, ClipAccuracy]]:
     """``accuracy_of(model)``: every sample clip through MediaPipe with that shipped pose model and

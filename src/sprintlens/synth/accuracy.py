@@ -18,6 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from ..landmarks import Landmark
+from .truth import truth_track
+
 __all__ = [
     "ANGLE_RMSE_TARGET_DEG",
     "CONTACT_ERROR_TARGET_FRAMES",
@@ -36,6 +39,8 @@ EVENTS_WITHIN_FRAME_TARGET = 0.95
 CONTACT_ERROR_TARGET_FRAMES = 1.0
 #: Issue 4: step length with the height scale within this (%).
 STEP_LENGTH_TARGET_PCT = 5.0
+#: Frames either side of a true event over which :attr:`ClipAccuracy.foot_error_px` is taken.
+FOOT_ERROR_WINDOW_FRAMES = 3
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,14 @@ class ClipAccuracy:
         Touchdowns and toe-offs of complete true contacts, and how many were matched.
     start_errors_ms : dict of str to float
         Error of each block-start event (ms, + late); empty without start events.
+    touchdown_errors_frames, toeoff_errors_frames : tuple of float
+        Signed error of each matched touchdown and toe-off (frame periods, + late): their spread
+        about their mean is what no constant correction of a bias could remove.
+    foot_error_px : float
+        How far the foot points wander about the truth around the contacts: the median, over the
+        heel and toe of both feet, of the SD of their vertical error on the timing track within
+        :data:`FOOT_ERROR_WINDOW_FRAMES` of each true touchdown and toe-off (px).  What the
+        events are timed from; NaN without complete contacts.
     """
 
     clip: str
@@ -85,6 +98,9 @@ class ClipAccuracy:
     n_true_events: int
     n_matched_events: int
     start_errors_ms: dict[str, float] = field(default_factory=dict)
+    touchdown_errors_frames: tuple[float, ...] = ()
+    toeoff_errors_frames: tuple[float, ...] = ()
+    foot_error_px: float = float("nan")
 
     def angle_column(self, angle: str, view: str | None = None) -> str:
         """The column of ``angle`` (``"knee_flexion"``) for the ``"near"`` or ``"far"`` leg or arm."""
@@ -121,6 +137,26 @@ def _angle_errors(analysis: Any, truth: dict[str, Any]) -> tuple[dict[str, float
             rmse[name] = float(np.sqrt(np.mean(error**2)))
             bias[name] = float(np.mean(error))
     return rmse, bias
+
+
+def _foot_error_px(analysis: Any, truth: dict[str, Any]) -> float:
+    fps = float(truth["video"]["fps"])
+    true_px = truth_track(truth).positions_px
+    found_px = analysis.cleaned.timing.positions_px
+    n = min(len(true_px), len(found_px))
+    spreads = []
+    for side in ("left", "right"):
+        centres = [int(round(s[key] * fps)) for s in truth["steps"] if s["side"] == side and s["complete"]
+                   for key in ("touchdown_s", "toe_off_s")]
+        frames = sorted({f for c in centres for f in range(c - FOOT_ERROR_WINDOW_FRAMES, c + FOOT_ERROR_WINDOW_FRAMES + 1)
+                         if 0 <= f < n})
+        for point in ("HEEL", "FOOT_INDEX"):
+            index = int(Landmark[f"{side.upper()}_{point}"])
+            error = found_px[frames, index, 1] - true_px[frames, index, 1]
+            error = error[np.isfinite(error)]
+            if error.size >= 2:
+                spreads.append(float(np.std(error)))
+    return float(np.median(spreads)) if spreads else float("nan")
 
 
 def evaluate_analysis(analysis: Any, truth: dict[str, Any]) -> ClipAccuracy:
@@ -170,4 +206,7 @@ def evaluate_analysis(analysis: Any, truth: dict[str, Any]) -> ClipAccuracy:
         contact_error_frames=float(np.mean(contact)) / period if contact.size else float("nan"),
         step_length_error_pct=100.0 * float(np.mean(length_errors)) if length_errors else float("nan"),
         n_true_events=n_true, n_matched_events=2 * len(pairs), start_errors_ms=start_errors,
+        touchdown_errors_frames=tuple(float(e) for e in td / period),
+        toeoff_errors_frames=tuple(float(e) for e in to / period),
+        foot_error_px=_foot_error_px(analysis, truth),
     )
