@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sprintlens.track import PoseTrack
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Real clips for tests live beside the project (../shared/footage); SPRINTLENS_FOOTAGE overrides.
 FOOTAGE = Path(os.environ.get("SPRINTLENS_FOOTAGE", ROOT.parent / "shared" / "footage"))
@@ -243,3 +245,27 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *phrases: st
     for phrase in phrases:
         assert phrase in line, f"{phrase!r} not in {line!r}"
     return line
+
+
+def out_and_back_track() -> tuple[PoseTrack, PoseTrack, PoseTrack]:
+    """A rendered athlete sprints left to right at 9.5 m/s, is out of view for 0.5 s, then jogs
+    back right to left at 6 m/s (static camera, 120 fps): (whole track, sprint alone, jog alone)."""
+    from sprintlens.synth import ClipSpec, FlyingSpec, RenderSpec, build_truth, prepare, truth_track
+    from sprintlens.synth.scenarios import Mechanics
+
+    def part(direction: str, mechanics: Mechanics) -> PoseTrack:
+        spec = ClipSpec(FlyingSpec(mechanics=mechanics, duration_s=1.0), render=RenderSpec(fps=120),
+                        direction=direction)
+        return truth_track(build_truth(prepare(spec)))
+
+    sprint = part("left_to_right", Mechanics())
+    jog = part("right_to_left", Mechanics(speed_mps=6.0, step_length_m=1.6, contact_s=0.16))
+    gap = 60  # frames out of view
+    n_sprint, n_jog = sprint.n_frames, jog.n_frames
+    missing = {name: np.full((gap, *getattr(sprint, name).shape[1:]), np.nan)
+               for name in ("positions_px", "depth_px", "visibility", "presence")}
+    joined = {name: np.concatenate([getattr(sprint, name), missing[name], getattr(jog, name)])
+              for name in missing}
+    frames = np.arange(n_sprint + gap + n_jog)
+    whole = sprint.replace(**joined, t_s=frames / sprint.fps, frame_index=frames)
+    return whole, whole.rows(0, n_sprint), whole.rows(n_sprint + gap, n_sprint + gap + n_jog)

@@ -13,8 +13,10 @@ from sprintlens.events import (
     direction_of_travel,
     fit_ground_line,
     merge_fragments,
+    passes_of_travel,
 )
 from sprintlens.landmarks import Landmark as L
+from sprintlens.signal import clean_track
 
 
 def contact(foot, td, to, complete=True):
@@ -111,3 +113,29 @@ def test_parallax_factor_reads_the_near_foots_faster_ground():
     still = np.random.default_rng(0).normal(0, 30, 200)
     assert parallax_factor(still, still + 5.0, 300.0) == 1.0  # a still ground: no ratio
     assert parallax_factor(np.array([]), np.array([]), 300.0) == 1.0
+
+
+
+def test_passes_of_travel_finds_the_sprint_and_the_jog_back():
+    from conftest import out_and_back_track
+
+    whole, sprint, jog = out_and_back_track()
+    found = passes_of_travel(clean_track(whole).smooth.positions_px, whole.t_s)
+    assert [p.sign for p in found] == [1, -1]
+    assert found[0].start == 0 and sprint.n_frames <= found[0].stop < found[1].start
+    assert found[1].stop == whole.n_frames and found[1].start <= whole.n_frames - jog.n_frames
+    # 9.5 and 6 m/s over a 0.96 m leg (1.80 m athlete): about 10 and 6 legs/s
+    assert found[0].speed_legs_s == pytest.approx(9.5 / 0.96, rel=0.15)
+    assert found[1].speed_legs_s == pytest.approx(6.0 / 0.96, rel=0.15)
+    alone = passes_of_travel(clean_track(sprint).smooth.positions_px, sprint.t_s)
+    assert len(alone) == 1 and alone[0].sign == 1 and (alone[0].start, alone[0].stop) == (0, sprint.n_frames)
+
+
+def test_no_pass_where_the_hips_stay_put():
+    t = np.arange(240) / 120.0
+    positions = np.zeros((240, 33, 2))
+    positions[..., 0] = 600 + 3 * np.sin(2 * np.pi * 3 * t)[:, None]  # bobbing on the spot (treadmill)
+    positions[..., 1] = 300.0
+    positions[:, [L.LEFT_KNEE, L.RIGHT_KNEE], 1] = 400.0
+    positions[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 1] = 500.0
+    assert passes_of_travel(positions, t) == []

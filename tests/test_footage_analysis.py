@@ -50,3 +50,13 @@ def test_walk_is_reported_as_walking_without_flight_times(walk):
     assert walk.summary.gait == "walking"
     assert all(np.isnan(s.flight_s) for s in walk.steps)
     assert "no flight" in walk.gait.reason
+
+
+def test_the_walk_out_and_back_is_two_passes_and_the_rep_is_the_first(walk):
+    # she walks in from the right, turns at the left edge and goes back (backwards) to the right
+    assert [p.sign for p in walk.passes] == [-1, 1]
+    assert walk.chosen_pass == walk.passes[0] and walk.whole_track.n_frames == 401
+    assert walk.direction.sign == -1 and walk.direction.method == "hip travel"
+    lengths = np.array([s.step_length for s in walk.steps])
+    assert np.all(lengths > 0.2), lengths  # leg lengths; one pass, so no step reads backwards
+    assert walk.summary.gait == "walking"

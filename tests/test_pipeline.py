@@ -101,3 +101,46 @@ def test_a_truncated_clip_fails_before_any_track_is_made(make_clip, clips, tmp_p
     clips.truncate(path)
     with pytest.raises(VideoError, match="truncated"):
         track_video(path, estimator=ScriptedEstimator(lambda k: [stick(40, 30)]))
+
+
+# -- analyse_track: a clip with passes both ways -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def out_and_back():
+    from conftest import out_and_back_track
+
+    return out_and_back_track()
+
+
+def test_when_the_athlete_turns_the_rep_is_the_fastest_pass(out_and_back):
+    from sprintlens.analysis import AnalysisConfig
+    from sprintlens.pipeline import analyse_track
+
+    whole, sprint, _ = out_and_back
+    config = AnalysisConfig(height_m=1.8)
+    both, alone = analyse_track(whole, config), analyse_track(sprint, config)
+    assert [p.sign for p in both.passes] == [1, -1] and both.chosen_pass == both.passes[0]
+    assert both.whole_track is whole and both.track.frame_index[0] == 0
+    assert both.direction.sign == 1
+    assert len(both.steps) == len(alone.steps) >= 3
+    for mine, theirs in zip(both.steps, alone.steps):
+        assert mine.foot == theirs.foot
+        assert mine.touchdown_s == pytest.approx(theirs.touchdown_s, abs=1e-3)
+        assert mine.contact_s == pytest.approx(theirs.contact_s, abs=2e-3)
+        assert mine.step_length == pytest.approx(theirs.step_length, rel=0.02)
+    # a single sprint across is one pass: nothing chosen, the whole track analysed
+    assert alone.chosen_pass is None and alone.whole_track is None and len(alone.passes) == 1
+
+
+def test_a_given_direction_picks_the_pass_that_way(out_and_back):
+    from sprintlens.analysis import AnalysisConfig
+    from sprintlens.pipeline import analyse_track
+
+    whole, _, jog = out_and_back
+    back = analyse_track(whole, AnalysisConfig(height_m=1.8, direction=-1))
+    assert back.chosen_pass == back.passes[1] and back.direction.sign == -1
+    assert back.track.frame_index[-1] == whole.frame_index[-1]
+    alone = analyse_track(jog, AnalysisConfig(height_m=1.8))
+    assert len(back.steps) == len(alone.steps) >= 2
+    assert [s.contact_s for s in back.steps] == pytest.approx([s.contact_s for s in alone.steps], abs=2e-3)
+    assert np.mean([s.contact_s for s in back.steps]) > 0.15  # the jog's contacts, not the sprint's 0.10 s

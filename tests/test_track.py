@@ -67,6 +67,19 @@ def test_replace_validates_again() -> None:
         track.replace(t_s=track.t_s[::-1])
 
 
+
+def test_rows_is_a_validated_piece_of_the_track() -> None:
+    track = PoseTrack(**fields())
+    piece = track.rows(1, 4)
+    assert piece.n_frames == 3 and piece.frame_index.tolist() == [1, 2, 3]
+    np.testing.assert_array_equal(piece.t_s, track.t_s[1:4])
+    np.testing.assert_array_equal(piece.positions_px, track.positions_px[1:4])
+    assert piece.detected.tolist() == [True, False, True]
+    assert (piece.fps, piece.video_sha256, piece.provenance) == (track.fps, track.video_sha256, track.provenance)
+    for start, stop in ((2, 2), (-1, 3), (0, T + 1)):
+        with pytest.raises(ValueError, match="not within"):
+            track.rows(start, stop)
+
 def test_equality_is_exact_and_nan_equals_nan() -> None:
     assert PoseTrack(**fields()) == PoseTrack(**fields())
     nudged = fields()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .events import Contact, ContactConfig, Direction, GaitVerdict, StartEvents
+from .events import Contact, ContactConfig, Direction, GaitVerdict, Pass, StartEvents
 from .metrics import RepSummary, Step
 from .scale import Scale
 from .signal import CleanedTrack, CleaningConfig
@@ -68,6 +68,12 @@ class Analysis:
         Image speed of the ground (treadmill belt, camera pan); 0 for a static camera overground.
     config : AnalysisConfig
         The options used.
+    passes : tuple of Pass
+        The clip's passes across the image (:func:`sprintlens.events.passes_of_travel`), rows of
+        ``whole_track``.  When the athlete turns (passes both ways), the rep is the fastest pass
+        (in the given direction, if one was given) and every other field describes that pass.
+    whole_track : PoseTrack or None
+        The clip's whole raw track when the rep is one of several passes; None otherwise.
     """
 
     track: PoseTrack
@@ -83,6 +89,16 @@ class Analysis:
     velocity: np.ndarray
     ground_speed_px_s: np.ndarray
     config: AnalysisConfig
+    passes: tuple[Pass, ...] = ()
+    whole_track: PoseTrack | None = None
+
+    @property
+    def chosen_pass(self) -> Pass | None:
+        """The pass analysed when the clip holds passes both ways, else None."""
+        if self.whole_track is None:
+            return None
+        start = int(np.searchsorted(self.whole_track.frame_index, self.track.frame_index[0]))
+        return next((p for p in self.passes if p.start == start), None)
 
     @property
     def t_s(self) -> np.ndarray:

@@ -124,6 +124,66 @@ def travel_by_frame(positions_px: np.ndarray, t_s: np.ndarray, overall: int, hal
     return out
 
 
+@dataclass(frozen=True)
+class Pass:
+    """A stretch of a clip in which the athlete crosses the image one way.
+
+    ``start``/``stop`` are track rows (``stop`` one past the last); ``sign`` +1 left to right;
+    ``travel_legs`` the net hip travel and ``speed_legs_s`` its mean speed, in leg lengths.
+    """
+
+    start: int
+    stop: int
+    sign: int
+    start_s: float
+    end_s: float
+    travel_legs: float
+    speed_legs_s: float
+
+
+def passes_of_travel(positions_px: np.ndarray, t_s: np.ndarray, min_travel_legs: float = 1.0) -> list[Pass]:
+    """The clip's passes across the image, in time order: more than one when the athlete turns.
+
+    A pass is a stretch in which the hips travel one way (:func:`travel_by_frame`, with pauses
+    under a second in which they stand or turn left out) and cover at least ``min_travel_legs``.
+    A sprint filmed with the walk back, or a walk out and back, has two; a treadmill run or a
+    single sprint across has at most one.
+    """
+    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    leg = leg_length_px(positions_px)
+    n = len(t_s)
+    if not np.isfinite(leg) or leg <= 0 or n < 2:
+        return []
+    way = travel_by_frame(positions_px, t_s, 0)
+    found: list[Pass] = []
+    i = 0
+    while i < n:
+        if way[i] == 0:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and way[j + 1] == way[i]:
+            j += 1
+        seen = i + np.flatnonzero(np.isfinite(hips[i:j + 1]))
+        if seen.size >= 2:
+            travel = float(hips[seen[-1]] - hips[seen[0]]) / leg
+            duration = float(t_s[seen[-1]] - t_s[seen[0]])
+            if abs(travel) >= min_travel_legs and np.sign(travel) == way[i] and duration > 0:
+                found.append(Pass(int(i), int(j + 1), int(way[i]), float(t_s[i]), float(t_s[j]),
+                                  abs(travel), abs(travel) / duration))
+        i = j + 1
+    merged: list[Pass] = []
+    for p in found:  # a pause or a stumble inside one pass is not a turn
+        if merged and merged[-1].sign == p.sign:
+            q = merged[-1]
+            duration = p.end_s - q.start_s
+            travel = q.travel_legs + p.travel_legs
+            merged[-1] = Pass(q.start, p.stop, q.sign, q.start_s, p.end_s, travel, travel / duration)
+        else:
+            merged.append(p)
+    return merged
+
+
 def near_leg(track: PoseTrack) -> str | None:
     """Which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
 

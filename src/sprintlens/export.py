@@ -85,6 +85,8 @@ def summary_record(analysis: Analysis) -> dict[str, object]:
         "analysis_config": dataclasses.asdict(analysis.config),
         "versions": _versions(),
         "direction": dataclasses.asdict(analysis.direction),
+        "passes": [dataclasses.asdict(p) for p in analysis.passes],
+        "analysed_pass": None if analysis.chosen_pass is None else dataclasses.asdict(analysis.chosen_pass),
         "scale": {**dataclasses.asdict(analysis.scale), "unit": analysis.scale.unit},
         "cleaning": {**analysis.cleaned.report, "cutoffs_hz": analysis.cleaned.cutoffs_hz.tolist()},
         "gait": {"gait": analysis.gait.gait.value, "reason": analysis.gait.reason,
@@ -117,5 +119,6 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, include_track: bool 
     write_json(out / OUTPUT_FILES["summary"], summary_record(analysis))
     written["summary"] = out / OUTPUT_FILES["summary"]
     if include_track:
-        written["track"] = save_track(analysis.track, out / OUTPUT_FILES["track"])
+        # the whole clip's track, not only the pass analysed: rerunning on it can pick another
+        written["track"] = save_track(analysis.whole_track or analysis.track, out / OUTPUT_FILES["track"])
     return written

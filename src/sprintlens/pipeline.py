@@ -10,7 +10,7 @@ import concurrent.futures
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from .athlete import athlete_arrays, choose_athlete, follow_people
 from .errors import AnalysisError, NoAthleteError, VideoError
 from .events import (
     Direction,
+    Pass,
     classify_gait,
     direction_of_travel,
     find_contacts,
@@ -30,13 +31,14 @@ from .events import (
     height_band_px,
     leg_length_px,
     near_leg,
+    passes_of_travel,
     travel_by_frame,
 )
 from .kinematics import sprint_angles
 from .model import DEFAULT_MODEL
 from .metrics import rep_summary, step_metrics, velocity_curve
 from .scale import no_scale, scale_from_height, scale_from_points
-from .signal import clean_track
+from .signal import CleanedTrack, clean_track
 from .pose import Detections, MediaPipeEstimator, PoseEstimator
 from .track import PoseTrack
 from .video import FrameSpan, VideoInfo, file_sha256, probe, read_frames
@@ -201,11 +203,31 @@ def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Ana
         If the athlete is seen in too few frames to analyse, or a scale option is invalid.
     """
     config = config or AnalysisConfig()
+    _check_seen(track)
+    cleaned = clean_track(track, config.cleaning)
+    passes = tuple(passes_of_travel(cleaned.smooth.positions_px, track.t_s))
+    if len({p.sign for p in passes}) < 2:
+        return _analyse_pass(track, cleaned, config, passes)
+    wanted = [p for p in passes if config.direction not in (1, -1) or p.sign == config.direction] or list(passes)
+    chosen = max(wanted, key=lambda p: p.speed_legs_s)
+    part = track.rows(chosen.start, chosen.stop)
+    log.info("the athlete turns: %d passes; analysing the fastest, %.2f-%.2f s", len(passes), chosen.start_s,
+             chosen.end_s)
+    _check_seen(part)
+    analysis = _analyse_pass(part, clean_track(part, config.cleaning), config, passes)
+    return replace(analysis, whole_track=track)
+
+
+def _check_seen(track: PoseTrack) -> None:
     if int(track.detected.sum()) < MIN_FRAMES_FOR_ANALYSIS:
         raise AnalysisError(
             f"the athlete is seen in only {int(track.detected.sum())} frames; at least "
             f"{MIN_FRAMES_FOR_ANALYSIS} are needed")
-    cleaned = clean_track(track, config.cleaning)
+
+
+def _analyse_pass(track: PoseTrack, cleaned: CleanedTrack, config: AnalysisConfig,
+                  passes: tuple[Pass, ...]) -> Analysis:
+    """Analyse one rep: a track in which the athlete travels one way (or stays put)."""
     smooth, timing = cleaned.smooth, cleaned.timing
     if config.direction in (1, -1):
         found = direction_of_travel(smooth.positions_px)
@@ -238,7 +260,7 @@ def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Ana
     summary = rep_summary(steps, contacts, gait, scale, track.fps, start, velocity, track.t_s)
     return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
                     start=start, steps=steps, summary=summary, scale=scale, velocity=velocity,
-                    ground_speed_px_s=motion.true_speed_px_s, config=config)
+                    ground_speed_px_s=motion.true_speed_px_s, config=config, passes=passes)
 
 
 def analyse_video(

@@ -12,6 +12,10 @@ def _f(value: float, fmt: str, scale: float = 1.0) -> str:
     return "-" if value is None or not math.isfinite(value) else format(value * scale, fmt)
 
 
+def _way(sign: int) -> str:
+    return "left to right" if sign > 0 else "right to left"
+
+
 def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
     """Lines of text: rep verdict and key metrics, start events, then one line per step."""
     s = analysis.summary
@@ -25,8 +29,16 @@ def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
         period = 1000 / s.fps
         lines.append(f"  note: below {LOW_CONFIDENCE_FPS:.0f} fps contact and flight times are low confidence "
                      f"(+/-{period:.0f} ms each)")
+    chosen = analysis.chosen_pass
+    if chosen is not None:
+        ways = ", ".join(f"{_way(p.sign)} {p.start_s:.2f}-{p.end_s:.2f} s" for p in analysis.passes)
+        given = analysis.config.direction is not None
+        rivals = [p for p in analysis.passes if p.sign == chosen.sign or not given]
+        which = ("the fastest " if len(rivals) > 1 else "the ") + (f"{_way(chosen.sign)} " if given else "")
+        lines.append(f"  note: the athlete turns ({len(analysis.passes)} passes: {ways}); this is {which}pass, "
+                     f"{chosen.start_s:.2f}-{chosen.end_s:.2f} s (--direction ltr or rtl picks a way)")
     lines.append(f"  scale: {analysis.scale.describe()}; direction: "
-                 f"{'left to right' if analysis.direction.sign > 0 else 'right to left'} ({analysis.direction.method})")
+                 f"{_way(analysis.direction.sign)} ({analysis.direction.method})")
     if analysis.start is not None:
         st = analysis.start
         lines.append(f"  start: set {st.set_position_s:.2f} s, first movement {_f(st.first_movement_s, '.3f')} s, "

@@ -186,6 +186,13 @@ class PoseTrack:
         """(T, 2) pixel positions of one landmark (a read-only view)."""
         return self.positions_px[:, int(landmark), :]
 
+    def rows(self, start: int, stop: int) -> PoseTrack:
+        """The track of frames ``start`` to ``stop - 1`` (rows of this track), validated."""
+        if not 0 <= start < stop <= self.n_frames:
+            raise ValueError(f"rows {start}:{stop} are not within a track of {self.n_frames} frames")
+        per_frame = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index")
+        return self.replace(**{name: getattr(self, name)[start:stop] for name in per_frame})
+
     def replace(self, **changes: Any) -> PoseTrack:
         """A new, validated track with some fields changed (for example filtered positions)."""
         return dataclasses.replace(self, **changes)

@@ -95,3 +95,37 @@ def test_a_text_file_named_mp4_is_one_line_on_stderr_for_every_command(one_line_
     line = one_line_error(sprintlens(*args), "rep.mp4")
     assert "cannot be read as a video" in line or "SHA-256" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly_after_the_files_are_written(track_file, tmp_path):
+    out = tmp_path / "out"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: the first line printed meets a broken pipe
+    try:
+        result = subprocess.run([*_command(), "analyse", str(track_file), "-o", str(out)], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == ""  # no "internal error", no traceback
+    assert (out / "summary.json").is_file() and (out / "steps.csv").is_file()
+
+
+def test_an_out_and_back_track_says_which_pass_it_analysed_and_keeps_the_whole_track(tmp_path):
+    from conftest import out_and_back_track
+
+    from sprintlens.io import load_track
+
+    whole, _, _ = out_and_back_track()
+    source = tmp_path / "out_and_back.npz"
+    save_track(whole, source)
+    result = run("analyse", source, "--height", "1.80", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "the athlete turns (2 passes: left to right 0.00-" in result.output
+    assert "this is the fastest pass, 0.00-" in result.output and "direction: left to right" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert [p["sign"] for p in summary["passes"]] == [1, -1] and summary["analysed_pass"]["sign"] == 1
+    assert load_track(tmp_path / "out" / "track.npz") == whole  # rerunnable on either pass
+    back = run("analyse", tmp_path / "out" / "track.npz", "--direction", "rtl", "-o", tmp_path / "back")
+    assert back.exit_code == 0, back.output
+    assert "this is the right to left pass" in back.output and "direction: right to left (given)" in back.output

@@ -3,18 +3,20 @@
 Each command lives in its own module and calls the Python API; this module turns errors into
 one-line messages and exit codes:
 
-====  ==================================================
+====  ==========================================================================================
 0     done
 1     bad input (the message says what and where)
 2     bad command-line usage (click's own messages)
 70    an internal error (a bug: rerun with --debug)
 130   interrupted (Ctrl-C); nothing half-written is left
-====  ==================================================
+141   the output's reader went away (``| head``); files are written before the summary is printed
+====  ==========================================================================================
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from importlib import import_module
@@ -26,6 +28,7 @@ from ..errors import SprintLensError
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # as a shell reports a program ended by SIGPIPE
 
 
 #: Every command: name -> (module in sprintlens.cli, attribute, one line for `sprintlens --help`).
@@ -79,6 +82,10 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was written", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # the reader went away (`sprintlens analyse clip.mp4 | head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush cannot fail again
+            ctx.exit(EXIT_BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug: say so in one line unless asked for the traceback
