@@ -171,8 +171,9 @@ def print_report(results: list, markdown: bool = False) -> None:
     print(f"- events within one frame >= {100 * EVENTS_WITHIN_FRAME_TARGET:.0f} %: "
           f"{verdict(within >= EVENTS_WITHIN_FRAME_TARGET)}; {100 * within:.0f} % of {all_events} "
           f"(worst clip {100 * min(r.events_within_frame for r in results):.0f} %)")
-    print(f"  foot points around the contacts: vertical error SD {np.nanmedian([r.foot_error_px for r in results]):.1f} px "
-          f"(median over clips; clips {min(r.foot_error_px for r in results):.1f}-{max(r.foot_error_px for r in results):.1f})")
+    foot = [r.foot_error_px for r in results]
+    print(f"  foot points around the contacts: vertical error SD {np.nanmedian(foot):.1f} px "
+          f"(median over clips; clips {min(foot):.1f}-{max(foot):.1f})")
     for kind in ("touchdown", "toeoff"):
         errors = np.concatenate([getattr(r, f"{kind}_errors_frames") for r in results])
         centred = errors - errors.mean()

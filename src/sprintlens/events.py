@@ -32,11 +32,10 @@ from enum import Enum
 import numpy as np
 from .kinematics import sprint_angles
 from .landmarks import Landmark as L
+from .landmarks import hip_centre_x
 from .signal import (
     central_difference,
     derivative,
-    derivative_window,
-    leave_one_out_residual,
     nan_mean,
     nan_min,
     nan_runs,
@@ -70,6 +69,11 @@ class Direction:
     hip_travel_legs: float  # net hip displacement over the clip, in leg lengths (signed)
 
 
+def way_name(sign: int) -> str:
+    """``"left to right"`` for a direction sign of +1, ``"right to left"`` for -1."""
+    return "left to right" if sign > 0 else "right to left"
+
+
 def direction_of_travel(positions_px: np.ndarray) -> Direction:
     """Decide once per clip which way the athlete runs.
 
@@ -78,7 +82,7 @@ def direction_of_travel(positions_px: np.ndarray) -> Direction:
     clip: nose ahead of the ears, toes ahead of the heels (medians, so a frame or a late-swing
     foot cannot flip it).
     """
-    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    hips = hip_centre_x(positions_px)
     good = np.flatnonzero(np.isfinite(hips))
     leg = leg_length_px(positions_px)
     travel = float(np.median(hips[good[-5:]]) - np.median(hips[good[:5]])) if good.size >= 2 else 0.0
@@ -103,7 +107,7 @@ def travel_by_frame(positions_px: np.ndarray, t_s: np.ndarray, overall: int, hal
     the athlete, standing) ``overall``.  Travel, not facing: an athlete may walk backwards (the
     real walking clip's second pass does).
     """
-    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    hips = hip_centre_x(positions_px)
     leg = leg_length_px(positions_px)
     out = np.full(len(t_s), int(overall))
     if not np.isfinite(leg) or leg <= 0:
@@ -149,39 +153,32 @@ def passes_of_travel(positions_px: np.ndarray, t_s: np.ndarray, min_travel_legs:
     A sprint filmed with the walk back, or a walk out and back, has two; a treadmill run or a
     single sprint across has at most one.
     """
-    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    hips = hip_centre_x(positions_px)
     leg = leg_length_px(positions_px)
-    n = len(t_s)
-    if not np.isfinite(leg) or leg <= 0 or n < 2:
+    if not np.isfinite(leg) or leg <= 0 or len(t_s) < 2:
         return []
+
+    def measured(start: int, stop: int, sign: int) -> Pass | None:
+        seen = start + np.flatnonzero(np.isfinite(hips[start:stop]))
+        if seen.size < 2 or t_s[seen[-1]] <= t_s[seen[0]]:
+            return None
+        travel = float(hips[seen[-1]] - hips[seen[0]]) / leg
+        if abs(travel) < min_travel_legs or np.sign(travel) != sign:
+            return None
+        return Pass(start, stop, sign, float(t_s[start]), float(t_s[stop - 1]), abs(travel),
+                    abs(travel) / float(t_s[seen[-1]] - t_s[seen[0]]))
+
     way = travel_by_frame(positions_px, t_s, 0)
-    found: list[Pass] = []
-    i = 0
-    while i < n:
-        if way[i] == 0:
-            i += 1
+    runs = sorted((a, b, sign) for sign in (1, -1) for a, b in nan_runs(way != sign))
+    joined: list[tuple[int, int, int]] = []
+    for a, b, sign in runs:
+        if measured(a, b, sign) is None:
             continue
-        j = i
-        while j + 1 < n and way[j + 1] == way[i]:
-            j += 1
-        seen = i + np.flatnonzero(np.isfinite(hips[i:j + 1]))
-        if seen.size >= 2:
-            travel = float(hips[seen[-1]] - hips[seen[0]]) / leg
-            duration = float(t_s[seen[-1]] - t_s[seen[0]])
-            if abs(travel) >= min_travel_legs and np.sign(travel) == way[i] and duration > 0:
-                found.append(Pass(int(i), int(j + 1), int(way[i]), float(t_s[i]), float(t_s[j]),
-                                  abs(travel), abs(travel) / duration))
-        i = j + 1
-    merged: list[Pass] = []
-    for p in found:  # a pause or a stumble inside one pass is not a turn
-        if merged and merged[-1].sign == p.sign:
-            q = merged[-1]
-            duration = p.end_s - q.start_s
-            travel = q.travel_legs + p.travel_legs
-            merged[-1] = Pass(q.start, p.stop, q.sign, q.start_s, p.end_s, travel, travel / duration)
+        if joined and joined[-1][2] == sign:  # a pause or a stumble inside one pass is not a turn
+            joined[-1] = (joined[-1][0], b, sign)
         else:
-            merged.append(p)
-    return merged
+            joined.append((a, b, sign))
+    return [p for p in (measured(*run) for run in joined) if p is not None]
 
 
 def near_leg(track: PoseTrack) -> str | None:

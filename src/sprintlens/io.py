@@ -43,11 +43,11 @@ import numpy as np
 
 from .errors import OutputError, TrackFormatError
 from .landmarks import NAMES
-from .track import PoseTrack
+from .track import PER_FRAME_FIELDS, PoseTrack
 
 FORMAT = "sprintlens.pose_track"
 FORMAT_VERSION = 1
-_ARRAYS = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index")
+_ARRAYS = PER_FRAME_FIELDS  # one array of the file per per-frame field of the track
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

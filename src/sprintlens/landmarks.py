@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import numpy as np
+
 
 class Landmark(IntEnum):
     """MediaPipe BlazePose landmark indices (the order of the model's output)."""
@@ -98,3 +100,8 @@ def mirror_index() -> list[int]:
     for left, right in LEFT_RIGHT_PAIRS:
         order[left], order[right] = int(right), int(left)
     return order
+
+
+def hip_centre_x(positions_px: np.ndarray) -> np.ndarray:
+    """(T,) horizontal position of the hip midpoint in a (T, 33, 2) landmark array (px)."""
+    return (positions_px[:, Landmark.LEFT_HIP, 0] + positions_px[:, Landmark.RIGHT_HIP, 0]) / 2

@@ -18,6 +18,7 @@ import numpy as np
 
 from .events import Contact, Gait, GaitVerdict, StartEvents
 from .landmarks import Landmark as L
+from .landmarks import hip_centre_x
 from .scale import Scale
 from .signal import derivative, nan_mean
 
@@ -179,7 +180,7 @@ def step_metrics(
     low_conf = fps < LOW_CONFIDENCE_FPS
     running = gait.gait == Gait.RUNNING
     ground = np.zeros(len(t_s)) if ground_speed_px_s is None else ground_speed_px_s
-    hip_x = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    hip_x = hip_centre_x(positions_px)
     usable = [c for c in contacts if c.toeoff_s > after_s]
     steps: list[Step] = []
     for this, nxt in zip(usable, usable[1:]):
@@ -377,7 +378,7 @@ def velocity_curve(positions_px: np.ndarray, t_s: np.ndarray, fps: float, direct
     Image speed of the hips minus the image speed of the ground (0 for a static camera), in the
     direction of travel, from the smoothed track.
     """
-    hip_x = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    hip_x = hip_centre_x(positions_px)
     speed = derivative(hip_x, t_s, fps)
     if ground_speed_px_s is not None:
         speed = speed - ground_speed_px_s

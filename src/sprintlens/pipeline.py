@@ -208,7 +208,8 @@ def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Ana
     passes = tuple(passes_of_travel(cleaned.smooth.positions_px, track.t_s))
     if len({p.sign for p in passes}) < 2:
         return _analyse_pass(track, cleaned, config, passes)
-    wanted = [p for p in passes if config.direction not in (1, -1) or p.sign == config.direction] or list(passes)
+    # passes go both ways here, so a given direction always has one
+    wanted = [p for p in passes if config.direction not in (1, -1) or p.sign == config.direction]
     chosen = max(wanted, key=lambda p: p.speed_legs_s)
     part = track.rows(chosen.start, chosen.stop)
     log.info("the athlete turns: %d passes; analysing the fastest, %.2f-%.2f s", len(passes), chosen.start_s,

@@ -24,7 +24,7 @@ from scipy.interpolate import PchipInterpolator
 from scipy.ndimage import median_filter
 from scipy.signal import butter, filtfilt, savgol_filter
 
-from .landmarks import LEG, N_LANDMARKS
+from .landmarks import LEG, N_LANDMARKS, hip_centre_x
 from .landmarks import Landmark as L
 from .track import PoseTrack
 
@@ -440,7 +440,7 @@ def stride_frequency_hz(positions_px: np.ndarray, fs_hz: float) -> float:
     From the spectrum of the ankles' horizontal position relative to the hip midpoint (a
     running or walking person's feet oscillate once per stride).  NaN if it cannot be found.
     """
-    hips = (positions_px[:, L.LEFT_HIP, 0] + positions_px[:, L.RIGHT_HIP, 0]) / 2
+    hips = hip_centre_x(positions_px)
     spectra = []
     for ankle in (L.LEFT_ANKLE, L.RIGHT_ANKLE):
         rel = positions_px[:, ankle, 0] - hips

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .analysis import Analysis
+from .events import way_name
 from .metrics import LOW_CONFIDENCE_FPS
 
 
@@ -12,8 +13,17 @@ def _f(value: float, fmt: str, scale: float = 1.0) -> str:
     return "-" if value is None or not math.isfinite(value) else format(value * scale, fmt)
 
 
-def _way(sign: int) -> str:
-    return "left to right" if sign > 0 else "right to left"
+def pass_note(analysis: Analysis) -> str | None:
+    """Which pass of the clip the rep is, when the athlete turns in it; None otherwise."""
+    chosen = analysis.chosen_pass
+    if chosen is None:
+        return None
+    ways = ", ".join(f"{way_name(p.sign)} {p.start_s:.2f}-{p.end_s:.2f} s" for p in analysis.passes)
+    given = analysis.config.direction is not None
+    rivals = [p for p in analysis.passes if p.sign == chosen.sign or not given]
+    which = ("the fastest " if len(rivals) > 1 else "the ") + (f"{way_name(chosen.sign)} " if given else "")
+    return (f"the athlete turns ({len(analysis.passes)} passes: {ways}); this is {which}pass, "
+            f"{chosen.start_s:.2f}-{chosen.end_s:.2f} s (--direction ltr or rtl picks a way)")
 
 
 def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
@@ -29,16 +39,11 @@ def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
         period = 1000 / s.fps
         lines.append(f"  note: below {LOW_CONFIDENCE_FPS:.0f} fps contact and flight times are low confidence "
                      f"(+/-{period:.0f} ms each)")
-    chosen = analysis.chosen_pass
-    if chosen is not None:
-        ways = ", ".join(f"{_way(p.sign)} {p.start_s:.2f}-{p.end_s:.2f} s" for p in analysis.passes)
-        given = analysis.config.direction is not None
-        rivals = [p for p in analysis.passes if p.sign == chosen.sign or not given]
-        which = ("the fastest " if len(rivals) > 1 else "the ") + (f"{_way(chosen.sign)} " if given else "")
-        lines.append(f"  note: the athlete turns ({len(analysis.passes)} passes: {ways}); this is {which}pass, "
-                     f"{chosen.start_s:.2f}-{chosen.end_s:.2f} s (--direction ltr or rtl picks a way)")
+    passes = pass_note(analysis)
+    if passes:
+        lines.append(f"  note: {passes}")
     lines.append(f"  scale: {analysis.scale.describe()}; direction: "
-                 f"{_way(analysis.direction.sign)} ({analysis.direction.method})")
+                 f"{way_name(analysis.direction.sign)} ({analysis.direction.method})")
     if analysis.start is not None:
         st = analysis.start
         lines.append(f"  start: set {st.set_position_s:.2f} s, first movement {_f(st.first_movement_s, '.3f')} s, "

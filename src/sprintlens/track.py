@@ -34,6 +34,10 @@ def _frozen(array: Any, dtype: type, name: str) -> np.ndarray:
     return out
 
 
+#: The fields of :class:`PoseTrack` with one entry per frame.
+PER_FRAME_FIELDS = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index")
+
+
 @dataclass(frozen=True, eq=False)
 class PoseTrack:
     """The athlete's landmarks through a clip.
@@ -153,9 +157,8 @@ class PoseTrack:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PoseTrack):
             return NotImplemented
-        arrays = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index")
         scalars = ("fps", "frame_size", "video_sha256", "model_id", "model_version", "provenance")
-        return all(np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in arrays) and all(
+        return all(np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in PER_FRAME_FIELDS) and all(
             getattr(self, s) == getattr(other, s) for s in scalars
         )
 
@@ -190,8 +193,7 @@ class PoseTrack:
         """The track of frames ``start`` to ``stop - 1`` (rows of this track), validated."""
         if not 0 <= start < stop <= self.n_frames:
             raise ValueError(f"rows {start}:{stop} are not within a track of {self.n_frames} frames")
-        per_frame = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index")
-        return self.replace(**{name: getattr(self, name)[start:stop] for name in per_frame})
+        return self.replace(**{name: getattr(self, name)[start:stop] for name in PER_FRAME_FIELDS})
 
     def replace(self, **changes: Any) -> PoseTrack:
         """A new, validated track with some fields changed (for example filtered positions)."""

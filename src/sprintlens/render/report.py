@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from .. import __version__
 from ..analysis import Analysis
-from ..events import near_leg
+from ..events import near_leg, way_name
 from ..flags import Flag
 from ..metrics import LOW_CONFIDENCE_FPS
 from . import html
@@ -150,7 +150,7 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
     who = athlete.strip() if athlete and athlete.strip() else ""
     title = f"Sprint analysis · {who}" if who else "Sprint analysis"
     subtitle = (f"{name} · {s.gait}, {s.n_steps} steps · "
-                f"{'left to right' if analysis.direction.sign > 0 else 'right to left'} · {created:%Y-%m-%d}")
+                f"{way_name(analysis.direction.sign)} · {created:%Y-%m-%d}")
 
     summary = [html.tiles(summary_tiles(analysis))]
     if s.low_confidence_timing:
@@ -196,7 +196,7 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
         ["frames", f"{track.n_frames} ({video.get('capture_fps', track.fps)} fps real, {video.get('fps', '-')} fps playback)"],
         ["athlete seen", f"{100 * track.coverage:.0f} % of frames"],
         ["scale", analysis.scale.describe()],
-        ["direction", f"{'left to right' if analysis.direction.sign > 0 else 'right to left'} ({analysis.direction.method})"],
+        ["direction", f"{way_name(analysis.direction.sign)} ({analysis.direction.method})"],
         ["pose model", f"{track.model_id} ({track.model_version})"],
         ["video SHA-256", track.video_sha256 or "-"],
         ["SprintLens", __version__],
