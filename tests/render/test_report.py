@@ -43,6 +43,18 @@ def test_without_flags_the_page_says_so(treadmill):
     assert "No flags" in page
 
 
+
+def test_a_rep_cut_from_a_clip_where_the_athlete_turns_says_which_pass_it_is(treadmill):
+    from conftest import out_and_back_track
+
+    from sprintlens.analysis import AnalysisConfig
+    from sprintlens.pipeline import analyse_track
+
+    page = report_html(analyse_track(out_and_back_track()[0], AnalysisConfig(height_m=1.8)), ReportImages())
+    assert "Only part of the clip is analysed: the athlete turns (2 passes: left to right 0.00-" in page
+    assert "this is the fastest pass" in page
+    assert "Only part of the clip" not in report_html(treadmill.analysis, ReportImages())  # one pass, all of it
+
 @pytest.fixture(scope="module")
 def rendered(treadmill, tmp_path_factory):
     out = tmp_path_factory.mktemp("report")

@@ -19,6 +19,7 @@ from ..analysis import Analysis
 from ..events import near_leg, way_name
 from ..flags import Flag
 from ..metrics import LOW_CONFIDENCE_FPS
+from ..summary import pass_note
 from . import html
 from .html import Markup, Section, Tile
 from .text import format_value
@@ -157,6 +158,9 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
         summary.append(html.paragraphs(
             f"Filmed at {s.fps:.4g} fps: each event is known to ±{1000 / s.fps:.0f} ms, so contact and flight "
             f"times are low confidence. Film at {LOW_CONFIDENCE_FPS:.0f} fps or more (slow motion) for timing."))
+    passes = pass_note(analysis)
+    if passes:
+        summary.append(html.paragraphs(f"Only part of the clip is analysed: {passes}."))
     if analysis.scale.unit != "m":
         summary.append(html.paragraphs("Distances are in leg lengths (hip to ankle): give the athlete's height or "
                                        "a calibration for metres."))
