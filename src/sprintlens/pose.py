@@ -14,11 +14,8 @@ zero-lag filtering later.  Real times are kept in the track.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -27,6 +24,7 @@ import numpy as np
 from .errors import ModelError
 from .landmarks import N_LANDMARKS
 from .model import DEFAULT_MODEL, resolve_model
+from .native_output import native_stderr_silenced
 
 log = logging.getLogger(__name__)
 
@@ -77,27 +75,6 @@ class PoseEstimator(Protocol):
         ...
 
 
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Hide the native library's start-up log lines (written straight to file descriptor 2)."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
-            try:
-                yield
-            finally:
-                os.dup2(saved, fd)
-    finally:
-        os.close(saved)
-
-
 def _to_array(values: list[float | None]) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
@@ -144,7 +121,7 @@ class MediaPipeEstimator:
             min_tracking_confidence=min_tracking_confidence,
         )
         try:
-            with _native_stderr_silenced():
+            with native_stderr_silenced():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError, OSError) as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
@@ -160,7 +137,7 @@ class MediaPipeEstimator:
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         timestamp_ms = int(frame_number) * MEDIAPIPE_STEP_MS
         if self._quiet_until_first_pose:  # the graph logs a warning the first time it finds a pose
-            with _native_stderr_silenced():
+            with native_stderr_silenced():
                 result = self._landmarker.detect_for_video(image, timestamp_ms)
             self._quiet_until_first_pose = not result.pose_landmarks
         else:
@@ -177,8 +154,9 @@ class MediaPipeEstimator:
 
     def close(self) -> None:
         if getattr(self, "_landmarker", None) is not None:
-            self._landmarker.close()
-            self._landmarker = None
+            with native_stderr_silenced():  # MediaPipe logs DestroyAccelerator as the graph ends
+                self._landmarker.close()
+                self._landmarker = None
 
     def __enter__(self) -> MediaPipeEstimator:
         return self

@@ -25,6 +25,7 @@ import click
 
 from .. import __version__
 from ..errors import SprintLensError
+from ..native_output import route_native_output
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
@@ -107,5 +108,6 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
     """SprintLens: sprint analysis from a phone video, offline."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    route_native_output()  # native libraries' log lines go to the log (-v), never over our output
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="sprintlens: %(message)s", stream=sys.stderr)
