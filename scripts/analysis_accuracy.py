@@ -47,7 +47,7 @@ def jittered(track, sd_px: float, seed: int = 0):
 
 def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jitter_px: float, model: str):
     from sprintlens import PoseConfig, load_track, save_track, track_video
-    from sprintlens.model import SHIPPED_MODELS
+    from sprintlens.capture.model import SHIPPED_MODELS
     from sprintlens.synth import truth_track
 
     if not use_video:
@@ -68,7 +68,7 @@ def _track_for(clip: Path, cache: Path | None, use_video: bool, truth: dict, jit
 
 
 def main() -> int:
-    from sprintlens.model import DEFAULT_MODEL, SHIPPED_MODELS
+    from sprintlens.capture.model import DEFAULT_MODEL, SHIPPED_MODELS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clips", nargs="*", type=Path, help="clips with .truth.json beside them")

@@ -36,7 +36,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
 #: How a child reports its own resource use (one line of Python; ru_maxrss is in KiB on Linux).
 _REPORT_USAGE = ("u = resource.getrusage(resource.RUSAGE_SELF); "
                  "print(f'cpu_s={u.ru_utime + u.ru_stime:.2f} peak_rss_mb={u.ru_maxrss / 1024:.1f}')")
@@ -127,8 +126,8 @@ print(f"frames={n} fps={n / elapsed:.2f}")
 
 def run_bare(clip: Path, max_people: int, model_name: str) -> Run:
     """The bare PoseLandmarker loop in a child process (which imports nothing of SprintLens)."""
-    from sprintlens.model import resolve_model
-    from sprintlens.pose import MEDIAPIPE_STEP_MS
+    from sprintlens.capture.model import resolve_model
+    from sprintlens.capture.pose import MEDIAPIPE_STEP_MS
 
     model, _ = resolve_model(name=model_name)
     out, wall, cpu, peak = _run_process([sys.executable, "-c", _BARE, str(clip), str(max_people), str(model),
@@ -170,7 +169,7 @@ def _median_run(runs: list[Run]) -> Run:
 
 
 def main() -> None:
-    from sprintlens.model import DEFAULT_MODEL, SHIPPED_MODELS
+    from sprintlens.capture.model import DEFAULT_MODEL, SHIPPED_MODELS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("clip", type=Path)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sprintlens.analysis.folder import load_rep_or_video
+from sprintlens.capture.video import read_frames
 from sprintlens.render import plots
 from sprintlens.render.annotate import annotate_frame
 from sprintlens.render.clip import ClipOptions, render_clip
@@ -27,9 +29,7 @@ from sprintlens.render.compare import CompareOptions, write_comparison
 from sprintlens.render.frame_state import frame_states, panel_corner
 from sprintlens.render.kinogram import render_kinogram
 from sprintlens.render.outputs import RenderOptions, render_outputs
-from sprintlens.render.rep import load_rep_or_video
 from sprintlens.render.style import Sizes
-from sprintlens.video import read_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "footage" / "treadmill_run_side_portrait_30fps.mp4"

@@ -20,7 +20,7 @@ Every input is pinned by its SHA-256.  This script
    one feature output per output tensor: 2 and 5),
 3. zips both files uncompressed, 4-byte aligned, with fixed timestamps, so the
    bundle is byte-for-byte reproducible,
-4. prints each bundle's SHA-256 (they must equal ``sprintlens.model.SHIPPED_MODELS``).
+4. prints each bundle's SHA-256 (they must equal ``sprintlens.capture.model.SHIPPED_MODELS``).
 
 Usage::
 

@@ -2,7 +2,7 @@
 
 Simulates sessions of reps whose steps scatter normally around fixed values (step-to-step SDs of
 a trained sprinter, measured at 240 fps), with a true rep-to-rep variation ``tau`` given as a
-multiple of the sampling SD of a rep value, and runs :func:`sprintlens.fatigue.assess_session`
+multiple of the sampling SD of a rep value, and runs :func:`sprintlens.logbook.fatigue.assess_session`
 on them.  Prints:
 
 - false flags: the share of fresh reps (after the baseline) with any warning;
@@ -20,7 +20,12 @@ import math
 
 import numpy as np
 
-from sprintlens.fatigue import FATIGUE_METRICS, FatigueConfig, RepSteps, assess_session
+from sprintlens.logbook.fatigue import (
+    FATIGUE_METRICS,
+    FatigueConfig,
+    RepSteps,
+    assess_session,
+)
 
 FRESH = {"contact_s": 0.105, "step_frequency_hz": 4.6, "step_velocity": 9.8, "hip_extension_toeoff_deg": 12.0,
          "knee_drive_deg": 62.0, "max_thigh_separation_deg": 98.0, "trunk_lean_touchdown_deg": 6.0,

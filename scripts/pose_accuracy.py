@@ -8,7 +8,7 @@ with the clip's ground truth (``*.truth.json``):
 - landmark error: distance from each estimated landmark to its true position (pixels, and
   centimetres on the athlete), per joint, split into the side nearer the camera and the far side;
 - angle error: the DESIGN section 4 angles computed from the estimated landmarks with
-  :func:`sprintlens.kinematics.sprint_angles`, against the angles the generator imposed (deg).
+  :func:`sprintlens.analysis.angles.sprint_angles`, against the angles the generator imposed (deg).
 
 Usage::
 
@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from sprintlens import PoseConfig, track_video
-from sprintlens.kinematics import sprint_angles
-from sprintlens.landmarks import NAMES
+from sprintlens.analysis.angles import sprint_angles
+from sprintlens.core.landmarks import NAMES
 from sprintlens.synth import load_truth, truth_path_for
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sprintlens.track import PoseTrack
+from sprintlens.core.track import PoseTrack
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Real clips for tests live beside the project (../shared/footage); SPRINTLENS_FOOTAGE overrides.
@@ -158,7 +158,7 @@ class RecordingEstimator:
     """Wraps the MediaPipe estimator and keeps every frame's detections (to re-choose the athlete)."""
 
     def __init__(self, **options: object) -> None:
-        from sprintlens.pose import MediaPipeEstimator
+        from sprintlens.capture.pose import MediaPipeEstimator
 
         self._inner = MediaPipeEstimator(**options)  # type: ignore[arg-type]
         self.model_id = self._inner.model_id
@@ -177,7 +177,7 @@ class RecordingEstimator:
 @pytest.fixture(scope="session")
 def footage_track() -> Callable[[str], tuple]:
     """``footage_track(name)`` -> ``(track, detections)`` of a real clip, estimated once per session."""
-    from sprintlens.pipeline import track_video
+    from sprintlens.capture.tracking import track_video
 
     cache: dict[str, tuple] = {}
 
@@ -250,7 +250,14 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *phrases: st
 def out_and_back_track() -> tuple[PoseTrack, PoseTrack, PoseTrack]:
     """A rendered athlete sprints left to right at 9.5 m/s, is out of view for 0.5 s, then jogs
     back right to left at 6 m/s (static camera, 120 fps): (whole track, sprint alone, jog alone)."""
-    from sprintlens.synth import ClipSpec, FlyingSpec, RenderSpec, build_truth, prepare, truth_track
+    from sprintlens.synth import (
+        ClipSpec,
+        FlyingSpec,
+        RenderSpec,
+        build_truth,
+        prepare,
+        truth_track,
+    )
     from sprintlens.synth.scenarios import Mechanics
 
     def part(direction: str, mechanics: Mechanics) -> PoseTrack:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from sprintlens.records import Rep
+from sprintlens.logbook.records import Rep
 
 #: Fresh values of the watched metrics (a trained sprinter at top speed).
 FRESH = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.athlete import (
+from sprintlens.capture.people import (
     DUPLICATE_TORSO,
     athlete_arrays,
     choose_athlete,
@@ -13,9 +13,9 @@ from sprintlens.athlete import (
     follow_people,
     torso_centre_and_length,
 )
-from sprintlens.errors import NoAthleteError
-from sprintlens.landmarks import Landmark as L
-from sprintlens.pose import Detections
+from sprintlens.capture.pose import Detections
+from sprintlens.core.errors import NoAthleteError
+from sprintlens.core.landmarks import Landmark as L
 
 FPS = 30.0
 TORSO_PX = 100.0

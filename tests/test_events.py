@@ -5,18 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.events import (
+from sprintlens.analysis.cleaning import clean_track
+from sprintlens.analysis.contacts import (
     Contact,
     Gait,
     _crossing,
     classify_gait,
-    direction_of_travel,
-    fit_ground_line,
     merge_fragments,
-    passes_of_travel,
 )
-from sprintlens.landmarks import Landmark as L
-from sprintlens.signal import clean_track
+from sprintlens.analysis.ground import fit_ground_line
+from sprintlens.analysis.travel import direction_of_travel, passes_of_travel
+from sprintlens.core.landmarks import Landmark as L
 
 
 def contact(foot, td, to, complete=True):
@@ -103,7 +102,7 @@ def test_direction_from_facing_when_hips_stay_put(sign):
 
 
 def test_parallax_factor_reads_the_near_foots_faster_ground():
-    from sprintlens.events import parallax_factor
+    from sprintlens.analysis.ground import parallax_factor
 
     ground = np.linspace(-2100.0, -1900.0, 200)  # a panning camera, px/s
     near = 1.05 * ground

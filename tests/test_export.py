@@ -9,9 +9,21 @@ import numpy as np
 import pytest
 
 from sprintlens import AnalysisConfig, analyse_track, write_analysis
-from sprintlens.export import OUTPUT_FILES, angles_table, steps_table, summary_record
-from sprintlens.kinematics import ANGLE_COLUMNS
-from sprintlens.synth import ClipSpec, FlyingSpec, RenderSpec, build_truth, prepare, truth_track
+from sprintlens.analysis.angles import ANGLE_COLUMNS
+from sprintlens.analysis.folder import (
+    OUTPUT_FILES,
+    angles_table,
+    steps_table,
+    summary_record,
+)
+from sprintlens.synth import (
+    ClipSpec,
+    FlyingSpec,
+    RenderSpec,
+    build_truth,
+    prepare,
+    truth_track,
+)
 
 
 @pytest.fixture(scope="module")

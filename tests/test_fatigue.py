@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from logbook_data import STEP_SD, fatigue_shift, synthetic_rep
 
-from sprintlens.fatigue import (
+from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
     FatigueConfig,
     MetricSpec,

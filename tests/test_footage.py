@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.athlete import choose_athlete, follow_people
-from sprintlens.landmarks import Landmark as L
-from sprintlens.track import PoseTrack
+from sprintlens.capture.people import choose_athlete, follow_people
+from sprintlens.core.landmarks import Landmark as L
+from sprintlens.core.track import PoseTrack
 
 pytestmark = [pytest.mark.footage, pytest.mark.slow]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.pipeline import analyse_track, track_video
+from sprintlens.analysis.pipeline import analyse_track
+from sprintlens.capture.tracking import track_video
 
 pytestmark = pytest.mark.footage
 

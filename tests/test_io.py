@@ -10,19 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sprintlens.errors import OutputError, TrackFormatError
-from sprintlens.io import (
-    FORMAT,
-    FORMAT_VERSION,
-    atomic_path,
-    check_output_file,
-    load_track,
-    save_track,
-    write_json,
-    write_text,
-)
-from sprintlens.landmarks import NAMES
-from sprintlens.track import PoseTrack
+from sprintlens.capture.trackfile import FORMAT, FORMAT_VERSION, load_track, save_track
+from sprintlens.core.errors import OutputError, TrackFormatError
+from sprintlens.core.files import atomic_path, check_output_file, write_json, write_text
+from sprintlens.core.landmarks import NAMES
+from sprintlens.core.track import PoseTrack
 
 
 def make_track(n: int = 6) -> PoseTrack:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.kinematics import ANGLE_COLUMNS, sagittal, sprint_angles
-from sprintlens.landmarks import Landmark as L
+from sprintlens.analysis.angles import ANGLE_COLUMNS, sagittal, sprint_angles
+from sprintlens.core.landmarks import Landmark as L
 
 
 def _unit(angle_deg: float, reference: str) -> np.ndarray:

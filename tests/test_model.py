@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pytest
 
-import sprintlens.model as model
-from sprintlens.errors import ModelError
-from sprintlens.model import DEFAULT_MODEL, MODEL_ENV, SHIPPED_MODELS, model_sha256, resolve_model
+import sprintlens.capture.model as model
+from sprintlens.capture.model import (
+    DEFAULT_MODEL,
+    MODEL_ENV,
+    SHIPPED_MODELS,
+    model_sha256,
+    resolve_model,
+)
+from sprintlens.core.errors import ModelError
 
 
 @pytest.fixture(autouse=True)

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sprintlens.errors import NoAthleteError, VideoError
-from sprintlens.landmarks import Landmark as L
-from sprintlens.pipeline import PoseConfig, track_video
-from sprintlens.pose import Detections
-from sprintlens.video import FrameSpan, file_sha256
+from sprintlens.capture.pose import Detections
+from sprintlens.capture.tracking import PoseConfig, track_video
+from sprintlens.capture.video import FrameSpan, file_sha256
+from sprintlens.core.errors import NoAthleteError, VideoError
+from sprintlens.core.landmarks import Landmark as L
 
 
 def stick(x: float, y: float, torso: float = 20.0) -> np.ndarray:
@@ -113,8 +113,8 @@ def out_and_back():
 
 
 def test_when_the_athlete_turns_the_rep_is_the_fastest_pass(out_and_back):
-    from sprintlens.analysis import AnalysisConfig
-    from sprintlens.pipeline import analyse_track
+    from sprintlens.analysis.pipeline import analyse_track
+    from sprintlens.analysis.result import AnalysisConfig
 
     whole, sprint, _ = out_and_back
     config = AnalysisConfig(height_m=1.8)
@@ -133,8 +133,8 @@ def test_when_the_athlete_turns_the_rep_is_the_fastest_pass(out_and_back):
 
 
 def test_a_given_direction_picks_the_pass_that_way(out_and_back):
-    from sprintlens.analysis import AnalysisConfig
-    from sprintlens.pipeline import analyse_track
+    from sprintlens.analysis.pipeline import analyse_track
+    from sprintlens.analysis.result import AnalysisConfig
 
     whole, _, jog = out_and_back
     back = analyse_track(whole, AnalysisConfig(height_m=1.8, direction=-1))

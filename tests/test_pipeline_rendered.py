@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sprintlens import PoseConfig, track_video
-from sprintlens.landmarks import Landmark as L
+from sprintlens.core.landmarks import Landmark as L
 from sprintlens.synth import CameraSpec, ClipSpec, FlyingSpec, RenderSpec, render_clip
 
 #: Median landmark error allowed, in pixels, for a figure about 200 px tall (~2.5 cm on the athlete).

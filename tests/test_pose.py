@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sprintlens.errors import ModelError
-from sprintlens.model import SHIPPED_MODELS
-from sprintlens.pose import MEDIAPIPE_STEP_MS, Detections, MediaPipeEstimator
+from sprintlens.capture.model import SHIPPED_MODELS
+from sprintlens.capture.pose import MEDIAPIPE_STEP_MS, Detections, MediaPipeEstimator
+from sprintlens.core.errors import ModelError
 
 
 @pytest.fixture(scope="module")

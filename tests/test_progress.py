@@ -8,8 +8,8 @@ import math
 import pytest
 from logbook_data import FRESH, fatigue_shift, synthetic_rep
 
-from sprintlens.fatigue import FatigueConfig, RepSteps
-from sprintlens.progress import (
+from sprintlens.logbook.fatigue import FatigueConfig, RepSteps
+from sprintlens.logbook.progress import (
     PROGRESS_METRICS,
     SessionData,
     athlete_progress,

@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.errors import AnalysisError
-from sprintlens.events import Contact
-from sprintlens.metrics import cadence_spm, trend, value_at
-from sprintlens.scale import LEG_FRACTION_OF_HEIGHT, no_scale, parse_calibration, scale_from_height, scale_from_points
+from sprintlens.analysis.contacts import Contact
+from sprintlens.analysis.scale import (
+    LEG_FRACTION_OF_HEIGHT,
+    no_scale,
+    parse_calibration,
+    scale_from_height,
+    scale_from_points,
+)
+from sprintlens.analysis.steps import cadence_spm, trend, value_at
+from sprintlens.core.errors import AnalysisError
 
 
 def test_height_scale():
@@ -62,7 +68,7 @@ def test_value_at_interpolates_and_refuses_outside():
 
 
 def _step(index, touchdown, step_time, length):
-    from sprintlens.metrics import Step
+    from sprintlens.analysis.steps import Step
 
     return Step(index=index, foot="left", foot_view="", touchdown_s=touchdown, toeoff_s=touchdown + 0.1,
                 next_touchdown_s=touchdown + step_time, contact_s=0.1, flight_s=step_time - 0.1,
@@ -75,7 +81,7 @@ def _step(index, touchdown, step_time, length):
 
 
 def test_top_speed_is_a_stride_average_of_the_hips_not_a_single_step():
-    from sprintlens.metrics import top_speed
+    from sprintlens.analysis.steps import top_speed
 
     fps = 200.0
     t, steps = 0.0, []

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from logbook_data import fatigue_shift, run_at_once, synthetic_rep
 
-from sprintlens.errors import StoreError, VideoError
-from sprintlens.session import (
+from sprintlens.core.errors import StoreError, VideoError
+from sprintlens.logbook.session import (
     assess_stored_session,
     athlete_sessions,
     check_sources,
@@ -17,7 +17,7 @@ from sprintlens.session import (
     natural_key,
     store_session,
 )
-from sprintlens.store import Store
+from sprintlens.logbook.store import Store
 
 DAY = dt.date(2024, 5, 1)
 
@@ -92,7 +92,7 @@ def test_check_sources_gives_the_day_of_the_earliest_clip(make_clip):
 
 
 def test_check_sources_reads_the_filming_time_a_pose_track_kept(tmp_path):
-    from sprintlens.io import save_track
+    from sprintlens.capture.trackfile import save_track
     from sprintlens.synth import ClipSpec, FlyingSpec, build_truth, prepare, truth_track
 
     track = truth_track(build_truth(prepare(ClipSpec(FlyingSpec(duration_s=0.3)))))
@@ -140,8 +140,8 @@ def test_stored_session_assessment_uses_reference_and_history(store):
 def _writer(db: str, athlete: str, tag: str, n: int, barrier) -> None:
     from logbook_data import synthetic_rep as make
 
-    from sprintlens.session import store_session as save
-    from sprintlens.store import Store as S
+    from sprintlens.logbook.session import store_session as save
+    from sprintlens.logbook.store import Store as S
 
     barrier.wait()
     with S(db) as s:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from sprintlens.analysis import AnalysisConfig
-from sprintlens.fatigue import RepSteps, assess_session
-from sprintlens.io import save_track
-from sprintlens.pipeline import PoseConfig, track_video
-from sprintlens.session import analyse_reps
-from sprintlens.video import file_sha256
+from sprintlens.analysis.result import AnalysisConfig
+from sprintlens.capture.trackfile import save_track
+from sprintlens.capture.tracking import PoseConfig, track_video
+from sprintlens.capture.video import file_sha256
+from sprintlens.logbook.fatigue import RepSteps, assess_session
+from sprintlens.logbook.session import analyse_reps
 
 pytestmark = pytest.mark.slow
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.landmarks import LEG
-from sprintlens.landmarks import Landmark as L
-from sprintlens.signal import (
+from sprintlens.analysis.cleaning import (
     CleaningConfig,
     butter_lowpass,
     clean_track,
     fill_gaps,
     find_leg_swaps,
     leave_one_out_residual,
-    mask_low_confidence,
-    nan_runs,
     local_quadratic_residuals,
+    mask_low_confidence,
     reject_outliers,
     reject_path_outliers,
     remove_spikes,
@@ -24,7 +21,10 @@ from sprintlens.signal import (
     stride_frequency_hz,
     swap_legs,
 )
-from sprintlens.track import PoseTrack
+from sprintlens.core.landmarks import LEG
+from sprintlens.core.landmarks import Landmark as L
+from sprintlens.core.series import nan_runs
+from sprintlens.core.track import PoseTrack
 
 TORSO_PX = 200.0
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from logbook_data import run_at_once, synthetic_rep
 
-from sprintlens.errors import StoreError
-from sprintlens.store import (
+from sprintlens.core.errors import StoreError
+from sprintlens.logbook.store import (
     APPLICATION_ID,
     ENV_VAR,
     MIGRATIONS,
@@ -195,7 +195,7 @@ KILLED_WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
     from logbook_data import synthetic_rep
-    from sprintlens.store import Store
+    from sprintlens.logbook.store import Store
     store = Store({db!r})
     with store.transaction():
         ann = store.athlete("Ann")
@@ -228,7 +228,7 @@ def test_a_process_killed_mid_write_leaves_the_database_as_it_was(db):
 def _add_reps(db: str, athlete: str, tag: str, n: int, barrier) -> None:
     from logbook_data import synthetic_rep as make
 
-    from sprintlens.store import Store as S
+    from sprintlens.logbook.store import Store as S
 
     barrier.wait()
     with S(db) as s:

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sprintlens.suitability import Status, assess
-from sprintlens.video import VideoInfo
+from sprintlens.capture.suitability import Status, assess
+from sprintlens.capture.video import VideoInfo
 
 GOOD = VideoInfo(path=Path("rep.mp4"), width=1920, height=1080, fps=30.0, capture_fps=240.0,
                  capture_fps_source="com.android.capture.fps", n_frames=480, duration_s=16.0, rotation_deg=0,

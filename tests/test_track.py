@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sprintlens.errors import TrackFormatError
-from sprintlens.landmarks import Landmark
-from sprintlens.track import PoseTrack, empty_landmarks
+from sprintlens.core.errors import TrackFormatError
+from sprintlens.core.landmarks import Landmark
+from sprintlens.core.track import PoseTrack, empty_landmarks
 
 T = 5
 

@@ -11,9 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import sprintlens.video as video
-from sprintlens.errors import OutputError, VideoError
-from sprintlens.video import FrameSpan, VideoWriter, frame_intervals_s, frames_in_file, probe, read_frames
+import sprintlens.capture.video as video
+from sprintlens.capture.video import (
+    FrameSpan,
+    VideoWriter,
+    frame_intervals_s,
+    frames_in_file,
+    probe,
+    read_frames,
+)
+from sprintlens.core.errors import OutputError, VideoError
 
 # -- probe ----------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sprintlens.io import save_track
+from sprintlens.capture.trackfile import save_track
 from sprintlens.synth import build_truth, prepare, truth_track
 from sprintlens.synth.samples import WEEK1_LEVELS, WEEK2_LEVELS, session_rep_spec
 

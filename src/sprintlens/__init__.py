@@ -17,19 +17,13 @@ Python API (the command line ``sprintlens`` uses the same functions)::
 from __future__ import annotations
 
 import os
-from importlib.metadata import PackageNotFoundError, version
 
 # FFmpeg's and OpenCV's own log lines are not for users.  Set here, before any module of the
 # package (video, render, synth ...) first imports cv2: OpenCV reads them once, on import.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
-try:
-    __version__ = version("sprintlens")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+source"
-
-from .errors import (  # noqa: E402
+from sprintlens.core.errors import (  # noqa: E402
     AnalysisError,
     ModelError,
     NoAthleteError,
@@ -39,25 +33,26 @@ from .errors import (  # noqa: E402
     TrackFormatError,
     VideoError,
 )
+from sprintlens.core.version import __version__  # noqa: E402
 
 # The rest of the API is imported on first use (PEP 562): `import sprintlens` and light commands
 # such as `sprintlens info` need not load SciPy, MediaPipe and the analysis stages.
 _LAZY = {
-    "Analysis": "analysis",
-    "AnalysisConfig": "analysis",
-    "write_analysis": "export",
-    "load_track": "io",
-    "save_track": "io",
-    "Landmark": "landmarks",
-    "PoseConfig": "pipeline",
-    "analyse_track": "pipeline",
-    "analyse_video": "pipeline",
-    "track_video": "pipeline",
-    "PoseTrack": "track",
-    "FrameSpan": "video",
-    "VideoInfo": "video",
-    "probe": "video",
-    "read_frames": "video",
+    "Analysis": "analysis.result",
+    "AnalysisConfig": "analysis.result",
+    "write_analysis": "analysis.folder",
+    "load_track": "capture.trackfile",
+    "save_track": "capture.trackfile",
+    "Landmark": "core.landmarks",
+    "PoseConfig": "capture.tracking",
+    "track_video": "capture.tracking",
+    "analyse_track": "analysis.pipeline",
+    "analyse_video": "analysis.pipeline",
+    "PoseTrack": "core.track",
+    "FrameSpan": "capture.video",
+    "VideoInfo": "capture.video",
+    "probe": "capture.video",
+    "read_frames": "capture.video",
 }
 
 

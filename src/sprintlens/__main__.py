@@ -1,5 +1,5 @@
 """``python -m sprintlens``: the same as the ``sprintlens`` command."""
 
-from .cli import main
+from sprintlens.cli import main
 
 main()

@@ -10,9 +10,16 @@ import pytest
 from click.testing import CliRunner
 from conftest import _command
 
+from sprintlens.capture.trackfile import save_track
 from sprintlens.cli import main
-from sprintlens.io import save_track
-from sprintlens.synth import ClipSpec, FlyingSpec, RenderSpec, build_truth, prepare, truth_track
+from sprintlens.synth import (
+    ClipSpec,
+    FlyingSpec,
+    RenderSpec,
+    build_truth,
+    prepare,
+    truth_track,
+)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +121,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly_after_the_files_are_wr
 def test_an_out_and_back_track_says_which_pass_it_analysed_and_keeps_the_whole_track(tmp_path):
     from conftest import out_and_back_track
 
-    from sprintlens.io import load_track
+    from sprintlens.capture.trackfile import load_track
 
     whole, _, _ = out_and_back_track()
     source = tmp_path / "out_and_back.npz"

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sprintlens.io import load_track
+from sprintlens.capture.trackfile import load_track
 
 
 @pytest.fixture

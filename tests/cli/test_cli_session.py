@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from truth_sessions import WEEK1_LEVELS, WEEK2_LEVELS, write_week
 
 from sprintlens.cli import main
-from sprintlens.store import ENV_VAR, Store
+from sprintlens.logbook.store import ENV_VAR, Store
 
 #: What full fatigue changes beyond the noise on these tracks, at least.
 FATIGUE_SIGNS = {"step_velocity", "hip_extension_toeoff_deg", "knee_drive_deg", "trunk_lean_touchdown_deg"}
@@ -53,7 +53,7 @@ def snapshot(path):
 
 
 def warnings_by_rep(db_path, session_id, use_history=True):
-    from sprintlens.session import assess_stored_session
+    from sprintlens.logbook.session import assess_stored_session
 
     with Store(db_path) as store:
         a = assess_stored_session(store, session_id, use_history=use_history)
@@ -160,8 +160,8 @@ def test_bad_input_is_a_clear_error_and_leaves_the_database_intact(weeks, db, tm
 
 
 def test_a_clip_failing_in_a_worker_process_stores_nothing(weeks, db, tmp_path):
-    from sprintlens.io import load_track, save_track
-    from sprintlens.track import PoseTrack
+    from sprintlens.capture.trackfile import load_track, save_track
+    from sprintlens.core.track import PoseTrack
 
     folder = tmp_path / "clips"
     folder.mkdir()
@@ -179,7 +179,7 @@ def test_a_clip_failing_in_a_worker_process_stores_nothing(weeks, db, tmp_path):
 
 
 def test_ctrl_c_during_the_analysis_stores_nothing(weeks, db, monkeypatch):
-    import sprintlens.session as command  # the command imports analyse_reps from here when it runs
+    import sprintlens.logbook.session as command  # the command imports analyse_reps from here when it runs
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sprintlens.pipeline import PoseConfig, analyse_track, track_video
-from sprintlens.render.rep import Rep
-from sprintlens.video import FrameSpan
+from sprintlens.analysis.folder import Rep
+from sprintlens.analysis.pipeline import analyse_track
+from sprintlens.capture.tracking import PoseConfig, track_video
+from sprintlens.capture.video import FrameSpan
 
 from .synthetic import puppet_track, write_puppet_clip
 

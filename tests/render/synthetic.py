@@ -11,10 +11,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from sprintlens.landmarks import SKELETON, Landmark as L
+from sprintlens.capture.video import VideoWriter
+from sprintlens.core.landmarks import SKELETON
+from sprintlens.core.landmarks import Landmark as L
+from sprintlens.core.track import PoseTrack, empty_landmarks
 from sprintlens.render import style
-from sprintlens.track import PoseTrack, empty_landmarks
-from sprintlens.video import VideoWriter
 
 #: Colour of the puppet (RGB) and its background.
 PUPPET = (0, 200, 0)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sprintlens.landmarks import Landmark as L
+from sprintlens.core.landmarks import Landmark as L
 from sprintlens.render import style
 from sprintlens.render.annotate import (
     _arc,

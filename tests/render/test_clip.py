@@ -9,10 +9,17 @@ import av
 import numpy as np
 import pytest
 
-from sprintlens.errors import OutputError
+from sprintlens.capture.video import VideoWriter
+from sprintlens.core.errors import OutputError
 from sprintlens.render.annotate import Layers
-from sprintlens.render.clip import ClipOptions, key_rows, output_fps, playback_plan, render_clip, resolve_slow_motion
-from sprintlens.video import VideoWriter
+from sprintlens.render.clip import (
+    ClipOptions,
+    key_rows,
+    output_fps,
+    playback_plan,
+    render_clip,
+    resolve_slow_motion,
+)
 
 from .synthetic import dilated, drawn_legs, puppet_mask
 

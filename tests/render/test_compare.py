@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from sprintlens.errors import AnalysisError
+from sprintlens.core.errors import AnalysisError
 from sprintlens.render import style
 from sprintlens.render.compare import (
     CompareOptions,

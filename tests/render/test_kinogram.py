@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.errors import AnalysisError
-from sprintlens.landmarks import Landmark as L
-from sprintlens.render.text import format_value
+from sprintlens.core.errors import AnalysisError
+from sprintlens.core.landmarks import Landmark as L
 from sprintlens.render.kinogram import (
     KinogramOptions,
     default_step,
@@ -16,6 +15,7 @@ from sprintlens.render.kinogram import (
     render_kinogram,
     soft_mask,
 )
+from sprintlens.render.text import format_value
 
 pytestmark = pytest.mark.footage
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sprintlens.flags import Flag
+from sprintlens.logbook.flags import Flag
 from sprintlens.render.outputs import OUTPUT_NAMES, RenderOptions, render_outputs
 from sprintlens.render.report import SECTIONS, ReportImages, report_html
 
@@ -47,8 +47,8 @@ def test_without_flags_the_page_says_so(treadmill):
 def test_a_rep_cut_from_a_clip_where_the_athlete_turns_says_which_pass_it_is(treadmill):
     from conftest import out_and_back_track
 
-    from sprintlens.analysis import AnalysisConfig
-    from sprintlens.pipeline import analyse_track
+    from sprintlens.analysis.pipeline import analyse_track
+    from sprintlens.analysis.result import AnalysisConfig
 
     page = report_html(analyse_track(out_and_back_track()[0], AnalysisConfig(height_m=1.8)), ReportImages())
     assert "Only part of the clip is analysed: the athlete turns (2 passes: left to right 0.00-" in page

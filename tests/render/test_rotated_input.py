@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from conftest import set_rotation
 
 from sprintlens import analyse_video, probe, read_frames
+from sprintlens.capture.video import VideoWriter
 from sprintlens.render import RenderOptions, render_outputs
 from sprintlens.synth import ClipSpec, FlyingSpec, RenderSpec, render_clip
-from sprintlens.video import VideoWriter
 
 pytestmark = pytest.mark.slow
 

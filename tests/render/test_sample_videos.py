@@ -13,8 +13,8 @@ from pathlib import Path
 import av
 import pytest
 
-from sprintlens.analysis import AnalysisConfig
-from sprintlens.pipeline import analyse_track
+from sprintlens.analysis.pipeline import analyse_track
+from sprintlens.analysis.result import AnalysisConfig
 from sprintlens.render.annotate import Layers
 from sprintlens.render.clip import ClipOptions, render_clip
 from sprintlens.render.compare import CompareOptions, SyncEvent, compare_plan, event_row

@@ -5,12 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.kinematics import sprint_angles
-from sprintlens.landmarks import NAMES
+from sprintlens.analysis.angles import sprint_angles
+from sprintlens.core.landmarks import NAMES
 from sprintlens.synth import Body
 from sprintlens.synth.curves import Keys, smoothstep
 from sprintlens.synth.gait import toe_off_geometry
-from sprintlens.synth.skeleton import Pose, ankle_from_toe, arm_ik, forward_kinematics, leg_ik, leg_reach
+from sprintlens.synth.skeleton import (
+    Pose,
+    ankle_from_toe,
+    arm_ik,
+    forward_kinematics,
+    leg_ik,
+    leg_reach,
+)
 from sprintlens.synth.truth import truth_angles
 
 
@@ -73,7 +80,7 @@ def test_foot_pitch_and_toe_geometry_agree_with_forward_kinematics():
 
 
 def test_every_landmark_is_defined_and_angles_read_back_from_geometry():
-    """The truth angles (imposed) equal sprintlens.kinematics on the geometry (measured)."""
+    """The truth angles (imposed) equal sprintlens.analysis.angles on the geometry (measured)."""
     b = Body.from_height(1.75)
     pose = _pose(n=20)
     p = forward_kinematics(pose, b)

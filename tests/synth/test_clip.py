@@ -8,6 +8,7 @@ import av
 import numpy as np
 import pytest
 
+from sprintlens.capture.video import probe, read_frames
 from sprintlens.synth import (
     CameraSpec,
     ClipSpec,
@@ -20,7 +21,6 @@ from sprintlens.synth import (
     render_frames,
     truth_path_for,
 )
-from sprintlens.video import probe, read_frames
 
 TINY = RenderSpec(fps=60, size=(320, 180), crf=30)
 

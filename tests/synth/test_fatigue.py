@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sprintlens.synth import Body, ClipSpec, Fatigue, FlyingSpec, Mechanics, build_run, session_levels
+from sprintlens.synth import (
+    Body,
+    ClipSpec,
+    Fatigue,
+    FlyingSpec,
+    Mechanics,
+    build_run,
+    session_levels,
+)
 
 
 def test_apply_scales_with_level():

@@ -15,7 +15,8 @@ import av
 import numpy as np
 import pytest
 
-from sprintlens.landmarks import NAMES
+from sprintlens.capture.video import probe, read_frames
+from sprintlens.core.landmarks import NAMES
 from sprintlens.synth import (
     ClipSpec,
     RenderSpec,
@@ -26,7 +27,6 @@ from sprintlens.synth import (
     truth_path_for,
 )
 from sprintlens.synth.samples import WEEK1_LEVELS, session_rep_spec
-from sprintlens.video import probe, read_frames
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 CLIPS = sorted(SAMPLES.glob("*.mp4"))

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from sprintlens.errors import TrackFormatError
-from sprintlens.kinematics import sprint_angles
-from sprintlens.landmarks import NAMES
+from sprintlens.analysis.angles import sprint_angles
+from sprintlens.core.errors import TrackFormatError
+from sprintlens.core.landmarks import NAMES
 from sprintlens.synth import (
     AccelerationSpec,
     CameraSpec,

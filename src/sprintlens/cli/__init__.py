@@ -18,14 +18,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
-
 from importlib import import_module
 
 import click
 
-from .. import __version__
-from ..errors import SprintLensError
-from ..native_output import route_native_output
+from sprintlens.core.errors import SprintLensError
+from sprintlens.core.native_output import route_native_output
+from sprintlens.core.version import __version__
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
@@ -43,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "compare": ("compare", "compare", "Compare two to four reps side by side, synchronised on an event."),
     "session": ("session", "session", "Analyse a session's reps, store them, flag fatigue, give advice."),
     "review": ("session", "review", "Show a stored session again, with its flags and advice."),
-    "progress": ("athlete_progress", "progress", "An athlete's key metrics over sessions and weeks."),
+    "progress": ("progress", "progress", "An athlete's key metrics over sessions and weeks."),
     "athlete": ("logbook", "athlete", "Add, change or delete an athlete."),
     "athletes": ("logbook", "athletes", "List the athletes in the logbook."),
     "sessions": ("logbook", "sessions", "List sessions."),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from .options import pose_config, pose_options
-from .progress import frame_progress
-from .render import build_render_options, render_options, run_render
+from sprintlens.cli.options import pose_config, pose_options
+from sprintlens.cli.progressbar import frame_progress
+from sprintlens.cli.render import build_render_options, render_options, run_render
 
 TRACK_SUFFIXES = (".npz",)
 
@@ -33,14 +33,16 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
             capture_fps: float | None, start: str | None, end: str | None, athlete_point: str | None,
             max_people: int, model: str, draw: bool, quiet: bool, **render_kwargs: object) -> None:
     """Analyse a sprint: SOURCE is a video, or a pose track saved by `sprintlens pose` or an earlier analyse."""
-    from ..analysis import AnalysisConfig
-    from ..errors import VideoError
-    from ..export import write_analysis
-    from ..io import ensure_writable_folder, load_track
-    from ..pipeline import analyse_track, track_video
-    from ..scale import parse_calibration
-    from ..summary import summary_lines
-    from ..video import probe
+    from sprintlens.analysis.folder import write_analysis
+    from sprintlens.analysis.pipeline import analyse_track
+    from sprintlens.analysis.result import AnalysisConfig
+    from sprintlens.analysis.scale import parse_calibration
+    from sprintlens.capture.trackfile import load_track
+    from sprintlens.capture.tracking import track_video
+    from sprintlens.capture.video import probe
+    from sprintlens.core.errors import VideoError
+    from sprintlens.core.files import ensure_writable_folder
+    from sprintlens.render.summary import summary_lines
 
     drawing = build_render_options(**render_kwargs) if draw else None  # type: ignore[arg-type]
     config = AnalysisConfig(
@@ -55,7 +57,10 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
     if source.suffix.lower() in TRACK_SUFFIXES:
         track = load_track(source)
         if drawing is not None:
-            from ..render.rep import check_video_matches, recorded_video_path
+            from sprintlens.analysis.folder import (
+                check_video_matches,
+                recorded_video_path,
+            )
 
             video = recorded_video_path(track)
             if video is None or not video.is_file():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import SprintLensError
-from .progress import frame_progress
-from .render import _slow_motion, _slow_motion_option
+from sprintlens.cli.progressbar import frame_progress
+from sprintlens.cli.render import _slow_motion, _slow_motion_option
+from sprintlens.core.errors import SprintLensError
 
 
 @click.command()
@@ -34,8 +34,8 @@ def compare(reps: tuple[Path, ...], out: Path, event: str, mode: str, slow_motio
     skeletons over rep 1, hips aligned), angle curves aligned on the event and a page with a
     metric table (differences from rep 1).
     """
-    from ..render.compare import CompareOptions, SyncEvent, write_comparison
-    from ..render.rep import load_rep_or_video
+    from sprintlens.analysis.folder import load_rep_or_video
+    from sprintlens.render.compare import CompareOptions, SyncEvent, write_comparison
 
     if not 2 <= len(reps) <= 4:
         raise SprintLensError(f"compare two to four reps, not {len(reps)}")

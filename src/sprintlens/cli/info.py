@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..suitability import Status, assess
-from ..video import frame_intervals_s, frames_in_file, probe
-from .options import capture_fps_option
+from sprintlens.capture.suitability import Status, assess
+from sprintlens.capture.video import frame_intervals_s, frames_in_file, probe
+from sprintlens.cli.options import capture_fps_option
 
 _MARK = {Status.OK: "ok  ", Status.WARN: "warn", Status.BAD: "BAD "}
 

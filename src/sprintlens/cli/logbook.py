@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import StoreError
-from ..logbook_text import athlete_rows, rep_rows, session_rows
-from .options import db_option, open_store
+from sprintlens.cli.options import db_option, open_store
+from sprintlens.core.errors import StoreError
+from sprintlens.render.logbook_text import athlete_rows, rep_rows, session_rows
 
 
 @click.group()
@@ -197,8 +197,8 @@ def export(out: Path, athlete_name: str | None, baseline_reps: int, db: str | No
     with open_store(db) as store:
         if athlete_name:
             store.athlete(athlete_name)
-        from ..fatigue import FatigueConfig
-        from ..logbook_export import export_logbook
+        from sprintlens.logbook.export import export_logbook
+        from sprintlens.logbook.fatigue import FatigueConfig
 
         written = export_logbook(store, out, athlete_name, FatigueConfig(baseline_reps=baseline_reps))
     if not written:

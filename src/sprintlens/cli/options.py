@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:  # heavy modules load when a command runs, not for --help
-    from ..pipeline import PoseConfig
-    from ..store import Store
-    from ..video import FrameSpan
+    from sprintlens.capture.tracking import PoseConfig
+    from sprintlens.capture.video import FrameSpan
+    from sprintlens.logbook.store import Store
 
 
 def capture_fps_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,7 +29,7 @@ def span_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def parse_span(start: str | None, end: str | None) -> FrameSpan:
-    from ..video import FrameSpan
+    from sprintlens.capture.video import FrameSpan
 
     return FrameSpan.parse(start, end)
 
@@ -57,10 +57,10 @@ def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Cal
 
 def pose_config(capture_fps: float | None = None, max_people: int = 3, model: str | None = None,
                 start: str | None = None, end: str | None = None, athlete_point: str | None = None) -> PoseConfig:
-    """The :class:`~sprintlens.pipeline.PoseConfig` the pose options describe (``model``: the name of
+    """The :class:`~sprintlens.capture.tracking.PoseConfig` the pose options describe (``model``: the name of
     a shipped model, or the path of a bundle)."""
-    from ..model import DEFAULT_MODEL, SHIPPED_MODELS
-    from ..pipeline import PoseConfig
+    from sprintlens.capture.model import DEFAULT_MODEL, SHIPPED_MODELS
+    from sprintlens.capture.tracking import PoseConfig
 
     model = model or DEFAULT_MODEL
     shipped = model in SHIPPED_MODELS
@@ -91,7 +91,7 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def open_store(db: str | None, *, create: bool = False) -> Store:
     """The logbook named by ``--db`` (or the default); with ``create=False`` a missing one is an error."""
-    from ..store import Store
+    from sprintlens.logbook.store import Store
 
     return Store(db, create=create)
 

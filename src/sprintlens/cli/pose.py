@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .options import pose_config, pose_options
-from .progress import frame_progress
+from sprintlens.cli.options import pose_config, pose_options
+from sprintlens.cli.progressbar import frame_progress
 
 
 @click.command()
@@ -19,9 +19,10 @@ from .progress import frame_progress
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def pose(video: str, out: Path | None, quiet: bool, **options: object) -> None:
     """Track the athlete's 33 joints in every frame of VIDEO and save the pose track."""
-    from ..io import check_output_file, save_track
-    from ..pipeline import track_video
-    from ..video import probe
+    from sprintlens.capture.trackfile import save_track
+    from sprintlens.capture.tracking import track_video
+    from sprintlens.capture.video import probe
+    from sprintlens.core.files import check_output_file
 
     config = pose_config(**options)  # type: ignore[arg-type]
     meta = probe(video, capture_fps=config.capture_fps)

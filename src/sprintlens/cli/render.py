@@ -6,18 +6,16 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import SprintLensError
-from .progress import frame_progress
+from sprintlens.cli.progressbar import frame_progress
+from sprintlens.core.errors import SprintLensError
 
 if TYPE_CHECKING:  # drawing pulls in matplotlib, OpenCV and Pillow: loaded when a command draws
-    from ..analysis import Analysis
-    from ..render.outputs import RenderOptions
+    from sprintlens.analysis.result import Analysis
+    from sprintlens.render.outputs import RenderOptions
 
 #: Key positions that can be frozen (the keys of :data:`sprintlens.render.clip.KEY_POSITIONS`).
 KEY_POSITION_NAMES = ("toeoff", "max_separation", "touchdown", "full_support")
@@ -83,10 +81,10 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
                          background: str, athlete_name: str | None, notes: str | None, flags_file: Path | None,
                          no_clip: bool, no_angles: bool) -> RenderOptions:
     """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages)."""
-    from ..render.annotate import Layers
-    from ..render.clip import ClipOptions
-    from ..render.kinogram import KinogramOptions
-    from ..render.outputs import RenderOptions, flags_from_records
+    from sprintlens.render.annotate import Layers
+    from sprintlens.render.clip import ClipOptions
+    from sprintlens.render.kinogram import KinogramOptions
+    from sprintlens.render.outputs import RenderOptions, flags_from_records
 
     flags = ()
     if flags_file is not None:
@@ -108,7 +106,7 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
 def run_render(analysis: Analysis, video: Path, target: Path, options: RenderOptions, name: str,
                quiet: bool) -> dict[str, Path]:
     """Draw the outputs with a progress bar for the clip."""
-    from ..render.outputs import render_outputs
+    from sprintlens.render.outputs import render_outputs
 
     with frame_progress(quiet) as progress:
         return render_outputs(analysis, video, target, options, name=name, progress=progress)
@@ -128,7 +126,7 @@ def render(analysis_dir: Path, video: Path | None, out: Path | None, quiet: bool
     ANALYSIS_DIR is a folder written by `sprintlens analyse`; its video is found where it was
     analysed (or give --video).
     """
-    from ..render.rep import load_rep
+    from sprintlens.analysis.folder import load_rep
 
     options = build_render_options(**kwargs)
     started = time.perf_counter()

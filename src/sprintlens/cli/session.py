@@ -9,17 +9,23 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import click
 
-from ..records import KNOWN_PHASES
-from .options import date_option, db_option, fatigue_options, open_store, pose_config, pose_options
+from sprintlens.cli.options import (
+    date_option,
+    db_option,
+    fatigue_options,
+    open_store,
+    pose_config,
+    pose_options,
+)
+from sprintlens.logbook.records import KNOWN_PHASES
 
 if TYPE_CHECKING:  # the analysis and statistics load when a command runs, not for --help
-    from ..fatigue import FatigueConfig
-    from ..records import Rep
+    from sprintlens.logbook.fatigue import FatigueConfig
+    from sprintlens.logbook.records import Rep
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +33,7 @@ SESSION_REPORT = "session_report.html"
 
 
 def _fatigue_config(baseline_reps: int) -> FatigueConfig:
-    from ..fatigue import FatigueConfig
+    from sprintlens.logbook.fatigue import FatigueConfig
 
     return FatigueConfig(baseline_reps=baseline_reps)
 
@@ -44,8 +50,8 @@ def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
     """Each rep's kinogram, as JPEG for the report (a phone page of six PNG kinograms is ~6 MB)."""
     import cv2
 
-    from ..render.kinogram import encode_image
-    from ..render.session_report import RepPicture
+    from sprintlens.render.kinogram import encode_image
+    from sprintlens.render.session_report import RepPicture
 
     pictures = {}
     for i, (source, rep) in enumerate(zip(sources, reps), start=1):
@@ -88,11 +94,17 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
     """Analyse the reps of a training session (a folder of clips, or the clips in order), store them in the
     logbook, and report each rep's key metrics and its change from the athlete's baseline, with fatigue
     flags and advice.  A clip analysed again updates its rep."""
-    from ..analysis import AnalysisConfig
-    from ..errors import OutputError
-    from ..io import ensure_writable_folder
-    from ..logbook_text import session_lines
-    from ..session import analyse_reps, assess_stored_session, check_sources, collect_sources, store_session
+    from sprintlens.analysis.result import AnalysisConfig
+    from sprintlens.core.errors import OutputError
+    from sprintlens.core.files import ensure_writable_folder
+    from sprintlens.logbook.session import (
+        analyse_reps,
+        assess_stored_session,
+        check_sources,
+        collect_sources,
+        store_session,
+    )
+    from sprintlens.render.logbook_text import session_lines
 
     started = time.perf_counter()
     with open_store(db) as store:
@@ -139,7 +151,7 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
         for line in session_lines(stored.session, list(stored.reps), assessment):
             click.echo(line)
         if out is not None:
-            from ..render.session_report import write_session_report
+            from sprintlens.render.session_report import write_session_report
 
             by_sha = {r.video_sha256: r for r in stored.reps}
             ordered = [by_sha[r.video_sha256] for r in reps]
@@ -161,8 +173,8 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
 def review(session_id: int, baseline_reps: int, reference: int | None, no_reference: bool, no_history: bool,
            html_path: Path | None, db: str | None) -> None:
     """Show a stored session again: reps, changes from the baseline, flags and advice (nothing is re-analysed)."""
-    from ..logbook_text import session_lines
-    from ..session import assess_stored_session
+    from sprintlens.logbook.session import assess_stored_session
+    from sprintlens.render.logbook_text import session_lines
 
     with open_store(db) as store:
         session_ = store.session(session_id)
@@ -173,8 +185,8 @@ def review(session_id: int, baseline_reps: int, reference: int | None, no_refere
         for line in session_lines(session_, reps, assessment):
             click.echo(line)
         if html_path is not None:
-            from ..io import check_output_file
-            from ..render.session_report import write_session_report
+            from sprintlens.core.files import check_output_file
+            from sprintlens.render.session_report import write_session_report
 
             check_output_file(html_path)
             path = write_session_report(store, session_id, html_path, fatigue, assessment=assessment)

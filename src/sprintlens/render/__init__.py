@@ -17,19 +17,19 @@ Modules:
 - :mod:`~sprintlens.render.report`: the rep report;
 - :mod:`~sprintlens.render.compare`: reps side by side, ghost overlay, aligned curves, metric table;
 - :mod:`~sprintlens.render.outputs`: all of a rep's outputs into a folder;
-- :mod:`~sprintlens.render.rep`: an analysis folder (or a video) and its clip;
+- :mod:`~sprintlens.analysis.folder`: an analysis folder (or a video) and its clip;
 - :mod:`~sprintlens.render.style`, :mod:`~sprintlens.render.text`: colours, sizes, text on frames.
 """
 
 from __future__ import annotations
 
-from .annotate import Layers, annotate_frame
-from .clip import ClipOptions, render_clip
-from .compare import CompareOptions, SyncEvent, write_comparison
-from .kinogram import KinogramOptions, render_kinogram
-from .outputs import RenderOptions, render_outputs
-from .report import report_html
-from .rep import Rep, load_rep, load_rep_or_video
+from sprintlens.analysis.folder import Rep, load_rep, load_rep_or_video
+from sprintlens.render.annotate import Layers, annotate_frame
+from sprintlens.render.clip import ClipOptions, render_clip
+from sprintlens.render.compare import CompareOptions, SyncEvent, write_comparison
+from sprintlens.render.kinogram import KinogramOptions, render_kinogram
+from sprintlens.render.outputs import RenderOptions, render_outputs
+from sprintlens.render.report import report_html
 
 __all__ = [
     "ClipOptions",

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..landmarks import SKELETON, Landmark as L
-from . import style
-from .frame_state import Callout, EventMarker, FrameState, PanelRow
-from .text import Box, blend_patch, label_patch, panel_patch, put_label
+from sprintlens.core.landmarks import SKELETON
+from sprintlens.core.landmarks import Landmark as L
+from sprintlens.render import style
+from sprintlens.render.frame_state import Callout, EventMarker, FrameState, PanelRow
+from sprintlens.render.text import Box, blend_patch, label_patch, panel_patch, put_label
 
 Point = tuple[float, float]
 

@@ -12,7 +12,7 @@ every step (toe-off, max thigh separation, touchdown, full support) for ``freeze
 with a banner naming it.  The schedule is pure data (:func:`playback_plan`), so the frame count of
 a clip is known before it is drawn.
 
-Writing goes through :class:`sprintlens.video.VideoWriter` (PyAV, libx264, yuv420p), frames upright
+Writing goes through :class:`sprintlens.capture.video.VideoWriter` (PyAV, libx264, yuv420p), frames upright
 as the input shows them; the file appears only when complete.
 """
 
@@ -30,13 +30,19 @@ from types import TracebackType
 
 import numpy as np
 
-from ..analysis import Analysis
-from ..errors import OutputError, VideoError
-from ..metrics import Step
-from ..video import FrameSpan, VideoInfo, VideoWriter, probe, read_frames
-from . import style
-from .annotate import Layers, annotate_frame
-from .frame_state import FrameState, frame_states, panel_corner
+from sprintlens.analysis.result import Analysis
+from sprintlens.analysis.steps import Step
+from sprintlens.capture.video import (
+    FrameSpan,
+    VideoInfo,
+    VideoWriter,
+    probe,
+    read_frames,
+)
+from sprintlens.core.errors import OutputError, VideoError
+from sprintlens.render import style
+from sprintlens.render.annotate import Layers, annotate_frame
+from sprintlens.render.frame_state import FrameState, frame_states, panel_corner
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +233,7 @@ def playback_plan(t_s: np.ndarray, input_fps: float, capture_fps: float, options
 
 
 class BackgroundWriter:
-    """Feed a :class:`~sprintlens.video.VideoWriter` from a worker thread, so drawing the next frame
+    """Feed a :class:`~sprintlens.capture.video.VideoWriter` from a worker thread, so drawing the next frame
     overlaps H.264 encoding of the last (about a third faster on two cores).
 
     Use inside the writer's ``with`` block; an encoding error is raised on the next :meth:`write`
@@ -316,7 +322,7 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
     Parameters
     ----------
     analysis : Analysis
-        The rep (from :func:`sprintlens.pipeline.analyse_track`).
+        The rep (from :func:`sprintlens.analysis.pipeline.analyse_track`).
     video : path-like
         The clip the analysis was made from.
     out_path : path-like

@@ -31,18 +31,24 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..analysis import Analysis
-from ..errors import AnalysisError
-from ..events import near_leg
-from ..landmarks import Landmark as L
-from ..signal import nan_mean
-from ..video import Frame, FrameSpan, VideoWriter, read_frames
-from . import html, plots, style
-from .annotate import draw_skeleton
-from .clip import BackgroundWriter, check_slow_motion, output_fps, resolve_slow_motion, source_info
-from .html import Markup, Section
-from .kinogram import ground_line
-from .text import put_label
+from sprintlens.analysis.result import Analysis
+from sprintlens.analysis.travel import near_leg
+from sprintlens.capture.video import Frame, FrameSpan, VideoWriter, read_frames
+from sprintlens.core.errors import AnalysisError
+from sprintlens.core.landmarks import Landmark as L
+from sprintlens.core.series import nan_mean
+from sprintlens.render import html, plots, style
+from sprintlens.render.annotate import draw_skeleton
+from sprintlens.render.clip import (
+    BackgroundWriter,
+    check_slow_motion,
+    output_fps,
+    resolve_slow_motion,
+    source_info,
+)
+from sprintlens.render.html import Markup, Section
+from sprintlens.render.kinogram import ground_line
+from sprintlens.render.text import put_label
 
 log = logging.getLogger(__name__)
 
@@ -569,7 +575,7 @@ def write_comparison(analyses: Sequence[Analysis], videos: Sequence[str | os.Pat
                      names: Sequence[str] = (),
                      progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
     """Write the comparison outputs into ``out_dir``: videos, angle plots (PNG, SVG), the HTML page."""
-    from ..io import ensure_writable_folder
+    from sprintlens.core.files import ensure_writable_folder
 
     event_rows, _ = _prepare(analyses, options)  # fail on a missing event before making anything
     out = Path(out_dir)

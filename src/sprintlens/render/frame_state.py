@@ -1,6 +1,6 @@
 """What the annotated clip shows on each frame, worked out once from an analysis (pure data).
 
-:func:`frame_states` turns an :class:`~sprintlens.analysis.Analysis` into one :class:`FrameState`
+:func:`frame_states` turns an :class:`~sprintlens.analysis.result.Analysis` into one :class:`FrameState`
 per track frame: the pose to draw, the angles, which foot is down, the touchdown/toe-off markers
 still on screen, the held values (hip extension at toe-off, trunk lean at touchdown), the step
 counter and the live metrics.  The annotators in :mod:`sprintlens.render.annotate` only draw
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analysis import Analysis
-from ..events import near_leg
-from ..landmarks import Landmark as L
-from . import style
-from .text import format_value
+from sprintlens.analysis.result import Analysis
+from sprintlens.analysis.travel import near_leg
+from sprintlens.core.landmarks import Landmark as L
+from sprintlens.render import style
+from sprintlens.render.text import format_value
 
 #: Angle columns an annotated frame carries.
 FRAME_ANGLES: tuple[str, ...] = (

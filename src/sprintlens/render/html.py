@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..io import write_text
+from sprintlens.core.files import write_text
 
 
 class Markup(str):

@@ -23,18 +23,19 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..analysis import Analysis
-from ..errors import AnalysisError, OutputError, VideoError
-from ..events import near_leg
-from ..io import atomic_path
-from ..landmarks import SKELETON, Landmark as L
-from ..metrics import Step
-from ..signal import nan_mean
-from ..video import FrameSpan, read_frames
-from . import style
-from .annotate import draw_skeleton
-from .clip import source_info
-from .text import blend_patch, format_value, panel_patch
+from sprintlens.analysis.result import Analysis
+from sprintlens.analysis.steps import Step
+from sprintlens.analysis.travel import near_leg
+from sprintlens.capture.video import FrameSpan, read_frames
+from sprintlens.core.errors import AnalysisError, OutputError, VideoError
+from sprintlens.core.files import atomic_path
+from sprintlens.core.landmarks import SKELETON
+from sprintlens.core.landmarks import Landmark as L
+from sprintlens.core.series import nan_mean
+from sprintlens.render import style
+from sprintlens.render.annotate import draw_skeleton
+from sprintlens.render.clip import source_info
+from sprintlens.render.text import blend_patch, format_value, panel_patch
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,16 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..fatigue import FATIGUE_METRICS, METRICS_BY_NAME, MetricSpec, RepSteps, SessionAssessment, rep_value
-from ..progress import MetricProgress
-from .plots import RC, axes_or_new, new_figure
+from sprintlens.logbook.fatigue import (
+    FATIGUE_METRICS,
+    METRICS_BY_NAME,
+    MetricSpec,
+    RepSteps,
+    SessionAssessment,
+    rep_value,
+)
+from sprintlens.logbook.progress import MetricProgress
+from sprintlens.render.plots import RC, axes_or_new, new_figure
 
 WARN = "#b42318"
 BETTER = "#067647"

@@ -12,14 +12,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..analysis import Analysis
-from ..flags import Flag
-from ..io import ensure_writable_folder
-from . import plots
-from .clip import ClipOptions, render_clip
-from .html import write_page
-from .kinogram import KinogramOptions, encode_image, kinogram_panels, render_kinogram, write_image
-from .report import ReportImages, report_html
+from sprintlens.analysis.result import Analysis
+from sprintlens.core.files import ensure_writable_folder
+from sprintlens.logbook.flags import Flag
+from sprintlens.render import plots
+from sprintlens.render.clip import ClipOptions, render_clip
+from sprintlens.render.html import write_page
+from sprintlens.render.kinogram import (
+    KinogramOptions,
+    encode_image,
+    kinogram_panels,
+    render_kinogram,
+    write_image,
+)
+from sprintlens.render.report import ReportImages, report_html
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +138,7 @@ def render_outputs(analysis: Analysis, video: str | os.PathLike[str], out_dir: s
 
 def flags_from_records(records: Sequence[dict[str, object]]) -> tuple[Flag, ...]:
     """:class:`Flag` records from their dictionaries (``Flag.as_dict()``), e.g. read from JSON."""
-    from ..errors import SprintLensError
+    from sprintlens.core.errors import SprintLensError
 
     flags = []
     for i, record in enumerate(records):

@@ -26,11 +26,11 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..analysis import Analysis
-from ..errors import OutputError
-from ..events import near_leg
-from ..io import atomic_path
-from . import style
+from sprintlens.analysis.result import Analysis
+from sprintlens.analysis.travel import near_leg
+from sprintlens.core.errors import OutputError
+from sprintlens.core.files import atomic_path
+from sprintlens.render import style
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .. import __version__
-from ..analysis import Analysis
-from ..events import near_leg, way_name
-from ..flags import Flag
-from ..metrics import LOW_CONFIDENCE_FPS
-from ..summary import pass_note
-from . import html
-from .html import Markup, Section, Tile
-from .text import format_value
+from sprintlens.analysis.result import Analysis
+from sprintlens.analysis.steps import LOW_CONFIDENCE_FPS
+from sprintlens.analysis.travel import near_leg, way_name
+from sprintlens.core.version import __version__
+from sprintlens.logbook.flags import Flag
+from sprintlens.render import html
+from sprintlens.render.html import Markup, Section, Tile
+from sprintlens.render.summary import pass_note
+from sprintlens.render.text import format_value
 
 #: Section ids of the report, in page order (a test checks the rendered page has them).
 SECTIONS: tuple[str, ...] = ("summary", "flags", "clip", "kinogram", "plots", "steps", "notes", "about")
@@ -140,7 +140,7 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
     notes : str, optional
         Coach's notes, plain text (escaped; blank lines make paragraphs).
     flags : sequence of Flag
-        From :mod:`sprintlens.fatigue`; shown first after the summary.
+        From :mod:`sprintlens.logbook.fatigue`; shown first after the summary.
     clip : str, optional
         File name of the annotated clip, relative to the page.
     created : datetime, optional

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
-from ..fatigue import (
+from sprintlens.core.version import __version__
+from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
     FatigueConfig,
     MetricSpec,
@@ -31,14 +31,14 @@ from ..fatigue import (
     format_value,
     rep_value,
 )
-from ..records import Athlete, Rep, TrainingSession
-from ..session import assess_stored_session, rep_steps
-from ..store import Store
-from . import html
-from .html import Markup, Section, Tile
-from .logbook_plots import plot_session_panels
-from .plots import figure_bytes
-from .report import flags_html
+from sprintlens.logbook.records import Athlete, Rep, TrainingSession
+from sprintlens.logbook.session import assess_stored_session, rep_steps
+from sprintlens.logbook.store import Store
+from sprintlens.render import html
+from sprintlens.render.html import Markup, Section, Tile
+from sprintlens.render.logbook_plots import plot_session_panels
+from sprintlens.render.plots import figure_bytes
+from sprintlens.render.report import flags_html
 
 #: Section ids of the page, in order.
 SECTIONS: tuple[str, ...] = ("summary", "advice", "flags", "reps", "trends", "pictures", "notes", "about")

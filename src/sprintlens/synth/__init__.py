@@ -14,9 +14,9 @@ H.264 clip and :mod:`~sprintlens.synth.truth` the ground truth beside it.
 
 from __future__ import annotations
 
-from .body import Body
-from .camera import Camera, CameraSpec
-from .clip import (
+from sprintlens.synth.body import Body
+from sprintlens.synth.camera import Camera, CameraSpec
+from sprintlens.synth.clip import (
     ClipSpec,
     RenderSpec,
     SecondPerson,
@@ -27,10 +27,25 @@ from .clip import (
     render_frames,
     truth_path_for,
 )
-from .fatigue import Fatigue, session_levels
-from .scenarios import FIRST_STEP, AccelerationSpec, FlyingSpec, Mechanics, Run, StartSpec, build_run
-from .scene import SceneStyle
-from .truth import SCHEMA, SCHEMA_VERSION, build_truth, load_truth, truth_angles, truth_track
+from sprintlens.synth.fatigue import Fatigue, session_levels
+from sprintlens.synth.scenarios import (
+    FIRST_STEP,
+    AccelerationSpec,
+    FlyingSpec,
+    Mechanics,
+    Run,
+    StartSpec,
+    build_run,
+)
+from sprintlens.synth.scene import SceneStyle
+from sprintlens.synth.truth import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    build_truth,
+    load_truth,
+    truth_angles,
+    truth_track,
+)
 
 __all__ = [
     "FIRST_STEP",

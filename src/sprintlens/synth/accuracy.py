@@ -1,6 +1,6 @@
 """How well an analysis reads a rendered clip: SprintLens's results against the clip's ground truth.
 
-:func:`evaluate_analysis` compares an :class:`~sprintlens.analysis.Analysis` of a rendered clip
+:func:`evaluate_analysis` compares an :class:`~sprintlens.analysis.result.Analysis` of a rendered clip
 (from its video through the pose model, or from :func:`~sprintlens.synth.truth.truth_track`, a
 perfect pose model) with the clip's truth (:mod:`sprintlens.synth.truth`) and returns a
 :class:`ClipAccuracy`: angle errors, event timing, contact times, step lengths and start events.
@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..landmarks import Landmark
-from .truth import truth_track
+from sprintlens.core.landmarks import Landmark
+from sprintlens.synth.truth import truth_track
 
 __all__ = [
     "ANGLE_RMSE_TARGET_DEG",
@@ -56,7 +56,7 @@ class ClipAccuracy:
     near_side : str
         The athlete's side facing the camera (``"left"`` or ``"right"``).
     angles_rmse_deg, angles_bias_deg : dict of str to float
-        Per angle column (:func:`sprintlens.kinematics.sprint_angles` names, left/right), the RMSE
+        Per angle column (:func:`sprintlens.analysis.angles.sprint_angles` names, left/right), the RMSE
         and the mean error (found - true) over every frame with the athlete in view (deg).
     events_within_frame : float
         Share (0-1) of the true touchdowns and toe-offs (complete contacts) found within one

@@ -23,15 +23,21 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..io import write_text
-from ..video import VideoWriter, file_sha256
-from .body import Body
-from .camera import Camera, CameraSpec
-from .fatigue import Fatigue
-from .figure import STYLES, draw_figure, draw_shadow
-from .scenarios import AccelerationSpec, FlyingSpec, Mechanics, Run, build_run
-from .scene import Prop, Scene, SceneStyle
-from .skeleton import forward_kinematics
+from sprintlens.capture.video import VideoWriter, file_sha256
+from sprintlens.core.files import write_text
+from sprintlens.synth.body import Body
+from sprintlens.synth.camera import Camera, CameraSpec
+from sprintlens.synth.fatigue import Fatigue
+from sprintlens.synth.figure import STYLES, draw_figure, draw_shadow
+from sprintlens.synth.scenarios import (
+    AccelerationSpec,
+    FlyingSpec,
+    Mechanics,
+    Run,
+    build_run,
+)
+from sprintlens.synth.scene import Prop, Scene, SceneStyle
+from sprintlens.synth.skeleton import forward_kinematics
 
 __all__ = ["ClipSpec", "Rendered", "RenderSpec", "SecondPerson", "athlete_coverage", "prepare", "render_clip",
            "render_frame", "render_frames", "truth_path_for"]
@@ -422,7 +428,7 @@ def render_clip(spec: ClipSpec, video: str | os.PathLike[str], truth: str | os.P
     dict
         The truth, as written (and as :func:`~sprintlens.synth.truth.load_truth` reads it).
     """
-    from .truth import build_truth, dumps_truth
+    from sprintlens.synth.truth import build_truth, dumps_truth
 
     prep = prepare(spec)
     video = Path(video)

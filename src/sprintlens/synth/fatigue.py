@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from .scenarios import Mechanics
+from sprintlens.synth.scenarios import Mechanics
 
 __all__ = ["Fatigue", "session_levels"]
 

@@ -41,9 +41,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .body import Body
-from .curves import Keys, smoothstep
-from .skeleton import SIDES, Pose, ankle_from_toe, arm_ik, down, leg_ik, leg_reach, up
+from sprintlens.synth.body import Body
+from sprintlens.synth.curves import Keys, smoothstep
+from sprintlens.synth.skeleton import (
+    SIDES,
+    Pose,
+    ankle_from_toe,
+    arm_ik,
+    down,
+    leg_ik,
+    leg_reach,
+    up,
+)
 
 __all__ = [
     "ArmSwing",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .camera import CameraSpec
-from .clip import ClipSpec, RenderSpec
-from .fatigue import Fatigue, session_levels
-from .scenarios import FlyingSpec, Mechanics
+from sprintlens.synth.camera import CameraSpec
+from sprintlens.synth.clip import ClipSpec, RenderSpec
+from sprintlens.synth.fatigue import Fatigue, session_levels
+from sprintlens.synth.scenarios import FlyingSpec, Mechanics
 
 #: A tracking camera 7 m from the running line, athlete about 55 % of the frame height.
 TRACKING_CAMERA = CameraSpec(distance_m=7.0, hfov_deg=45.0, pan=True)

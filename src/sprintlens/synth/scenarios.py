@@ -36,9 +36,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from .body import Body
-from .curves import Keys
-from .gait import (
+from sprintlens.synth.body import Body
+from sprintlens.synth.curves import Keys
+from sprintlens.synth.gait import (
     ArmSwing,
     Contact,
     GaitPlan,
@@ -49,7 +49,7 @@ from .gait import (
     toe_off_geometry,
     touchdown_knee,
 )
-from .skeleton import SIDES, ankle_from_toe, down, up
+from sprintlens.synth.skeleton import SIDES, ankle_from_toe, down, up
 
 __all__ = [
     "AccelerationSpec",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .camera import Camera
+from sprintlens.synth.camera import Camera
 
 __all__ = ["Prop", "Scene", "SceneStyle"]
 

@@ -4,7 +4,7 @@ World frame (metres): ``x`` forward along the run, ``y`` up from the ground, ``z
 athlete's left.  Every limb moves in its own sagittal plane (constant ``z``), so any camera
 looking along ``z`` sees each limb's angles undistorted.
 
-Angle conventions follow ../shared/DESIGN.md section 4 and :mod:`sprintlens.kinematics`:
+Angle conventions follow ../shared/DESIGN.md section 4 and :mod:`sprintlens.analysis.angles`:
 
 - ``trunk``: hip midpoint -> shoulder midpoint against the upward vertical, + leaning forward;
 - ``thigh``: hip -> knee against the downward vertical, + knee ahead of the hip;
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..landmarks import NAMES
-from .body import Body
+from sprintlens.core.landmarks import NAMES
+from sprintlens.synth.body import Body
 
 __all__ = [
     "SIDES",
@@ -212,7 +212,7 @@ def forward_kinematics(pose: Pose, body: Body) -> dict[str, np.ndarray]:
     -------
     dict of str to ndarray (T, 3)
         ``x`` forward, ``y`` up, ``z`` to the athlete's left, keyed by landmark name
-        (:data:`sprintlens.landmarks.NAMES`) and extra point name.
+        (:data:`sprintlens.core.landmarks.NAMES`) and extra point name.
     """
     h = body.height_m
     hip = np.asarray(pose.hip_m, dtype=np.float64)

@@ -10,7 +10,7 @@ Units are in the key names (``_s`` seconds, ``_m`` metres, ``_px`` pixels, ``_de
 ``_mps`` metres per second, ``_hz`` hertz).  Pixel coordinates are continuous, x right and y
 down, with pixel column ``j`` covering ``[j, j + 1)`` (MediaPipe's convention).  Angles follow
 ../shared/DESIGN.md section 4 in the athlete's sagittal frame (x forward, y up): sign conventions
-are those of :mod:`sprintlens.kinematics`, whose column names they share.  They are the angles
+are those of :mod:`sprintlens.analysis.angles`, whose column names they share.  They are the angles
 the generator imposed; computed from the truth landmarks they come back exactly (to the
 rounding of the file) for every single-limb angle, because each limb moves in a plane parallel
 to the image, and to within 0.25 deg for angles that use the trunk (perspective moves the
@@ -85,15 +85,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import __version__
-from ..errors import TrackFormatError
-from ..landmarks import NAMES
-from ..track import PoseTrack
-from .scenarios import FlyingSpec
-from .skeleton import SIDES, Pose
+from sprintlens.core.errors import TrackFormatError
+from sprintlens.core.landmarks import NAMES
+from sprintlens.core.track import PoseTrack
+from sprintlens.core.version import __version__
+from sprintlens.synth.scenarios import FlyingSpec
+from sprintlens.synth.skeleton import SIDES, Pose
 
 if TYPE_CHECKING:
-    from .clip import Rendered
+    from sprintlens.synth.clip import Rendered
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "build_truth", "dumps_truth", "load_truth", "truth_angles", "truth_track"]
 
@@ -110,7 +110,7 @@ def truth_angles(pose: Pose) -> dict[str, np.ndarray]:
     Returns
     -------
     dict of str to ndarray (T,)
-        Named like :mod:`sprintlens.kinematics` columns; degrees, ``knee_height_*`` in thigh lengths.
+        Named like :mod:`sprintlens.analysis.angles` columns; degrees, ``knee_height_*`` in thigh lengths.
     """
     out: dict[str, np.ndarray] = {"trunk_lean_deg": pose.trunk_deg}
     per_side = {
@@ -320,7 +320,7 @@ def load_truth(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def truth_track(truth: dict[str, Any]) -> PoseTrack:
-    """A :class:`~sprintlens.track.PoseTrack` of the truth landmarks (a perfect pose model).
+    """A :class:`~sprintlens.core.track.PoseTrack` of the truth landmarks (a perfect pose model).
 
     Depth is MediaPipe-like: pixels (at the running line's scale) relative to the hip midpoint,
     negative nearer the camera; visibility and presence are 1.

@@ -1,0 +1,1 @@
+"""Analysis: pure stages from a pose track to angles, contacts, steps and the rep's metrics; the analysis folder's reader and writer."""

@@ -1,0 +1,124 @@
+"""The one place that strings the stages together.
+
+``video -> pose track -> cleaned track -> angles -> events -> metrics``.  Every stage called
+here is a pure function (or, for the video and the model, an edge module).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+
+import numpy as np
+
+from sprintlens.analysis.angles import sprint_angles
+from sprintlens.analysis.cleaning import CleanedTrack, clean_track
+from sprintlens.analysis.contacts import classify_gait, find_contacts
+from sprintlens.analysis.ground import foot_signals, ground_motion, height_band_px
+from sprintlens.analysis.result import Analysis, AnalysisConfig
+from sprintlens.analysis.scale import no_scale, scale_from_height, scale_from_points
+from sprintlens.analysis.start import find_start_events
+from sprintlens.analysis.steps import rep_summary, step_metrics, velocity_curve
+from sprintlens.analysis.travel import (
+    Direction,
+    Pass,
+    direction_of_travel,
+    leg_length_px,
+    near_leg,
+    passes_of_travel,
+    travel_by_frame,
+)
+from sprintlens.capture.tracking import PoseConfig, ProgressCallback, track_video
+from sprintlens.core.errors import AnalysisError
+from sprintlens.core.track import PoseTrack
+
+log = logging.getLogger(__name__)
+
+
+
+
+
+#: An athlete seen in fewer frames than this cannot be analysed.
+MIN_FRAMES_FOR_ANALYSIS = 10
+
+
+def analyse_track(track: PoseTrack, config: AnalysisConfig | None = None) -> Analysis:
+    """Analyse a pose track: clean it, measure angles, find events, compute metrics.
+
+    Raises
+    ------
+    AnalysisError
+        If the athlete is seen in too few frames to analyse, or a scale option is invalid.
+    """
+    config = config or AnalysisConfig()
+    _check_seen(track)
+    cleaned = clean_track(track, config.cleaning)
+    passes = tuple(passes_of_travel(cleaned.smooth.positions_px, track.t_s))
+    if len({p.sign for p in passes}) < 2:
+        return _analyse_pass(track, cleaned, config, passes)
+    # passes go both ways here, so a given direction always has one
+    wanted = [p for p in passes if config.direction not in (1, -1) or p.sign == config.direction]
+    chosen = max(wanted, key=lambda p: p.speed_legs_s)
+    part = track.rows(chosen.start, chosen.stop)
+    log.info("the athlete turns: %d passes; analysing the fastest, %.2f-%.2f s", len(passes), chosen.start_s,
+             chosen.end_s)
+    _check_seen(part)
+    analysis = _analyse_pass(part, clean_track(part, config.cleaning), config, passes)
+    return replace(analysis, whole_track=track)
+
+
+def _check_seen(track: PoseTrack) -> None:
+    if int(track.detected.sum()) < MIN_FRAMES_FOR_ANALYSIS:
+        raise AnalysisError(
+            f"the athlete is seen in only {int(track.detected.sum())} frames; at least "
+            f"{MIN_FRAMES_FOR_ANALYSIS} are needed")
+
+
+def _analyse_pass(track: PoseTrack, cleaned: CleanedTrack, config: AnalysisConfig,
+                  passes: tuple[Pass, ...]) -> Analysis:
+    """Analyse one rep: a track in which the athlete travels one way (or stays put)."""
+    smooth, timing = cleaned.smooth, cleaned.timing
+    if config.direction in (1, -1):
+        found = direction_of_travel(smooth.positions_px)
+        direction = Direction(int(config.direction), "given", found.hip_travel_legs)
+    else:
+        direction = direction_of_travel(smooth.positions_px)
+    angles = sprint_angles(smooth.positions_px, direction.sign)
+
+    signals = foot_signals(timing, config.contacts, direction.sign)
+    contacts = find_contacts(timing, config.contacts, signals=signals, direction=direction.sign)
+    band = height_band_px(signals, config.contacts)
+    motion = ground_motion(signals, band, track.t_s, config.contacts.slip_legs_per_s * signals.leg_px,
+                           travel_by_frame(timing.positions_px, track.t_s, direction.sign))
+    start = find_start_events(smooth, direction.sign)
+    after = start.front_exit_s if start is not None and np.isfinite(start.front_exit_s) else -np.inf
+    running_contacts = [c for c in contacts if c.toeoff_s > after]
+    gait = classify_gait(running_contacts, track.duration_s)
+
+    leg = leg_length_px(smooth.positions_px)
+    if config.calibration is not None:
+        scale = scale_from_points(leg, *config.calibration)
+    elif config.height_m is not None:
+        scale = scale_from_height(leg, config.height_m)
+    else:
+        scale = no_scale(leg)
+    steps = step_metrics(contacts, angles, smooth.positions_px, track.t_s, track.frame_index, track.fps,
+                         direction.sign, scale, gait, motion.true_speed_px_s, after_s=after, near=near_leg(track))
+    velocity = velocity_curve(smooth.positions_px, track.t_s, track.fps, direction.sign, scale,
+                              motion.true_speed_px_s)
+    summary = rep_summary(steps, contacts, gait, scale, track.fps, start, velocity, track.t_s)
+    return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
+                    start=start, steps=steps, summary=summary, scale=scale, velocity=velocity,
+                    ground_speed_px_s=motion.true_speed_px_s, config=config, passes=passes)
+
+
+def analyse_video(
+    video: str | os.PathLike[str],
+    pose_config: PoseConfig | None = None,
+    config: AnalysisConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Analysis:
+    """Pose estimation and analysis of a clip in one call (see :func:`track_video`, :func:`analyse_track`)."""
+    return analyse_track(track_video(video, pose_config, progress=progress), config)

@@ -1,0 +1,108 @@
+"""The result of analysing one rep: every stage's output, with the options that made it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sprintlens.analysis.cleaning import CleanedTrack, CleaningConfig
+from sprintlens.analysis.contacts import Contact, GaitVerdict
+from sprintlens.analysis.ground import ContactConfig
+from sprintlens.analysis.scale import Scale
+from sprintlens.analysis.start import StartEvents
+from sprintlens.analysis.steps import RepSummary, Step
+from sprintlens.analysis.travel import Direction, Pass
+from sprintlens.core.track import PoseTrack
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """Options of the analysis (the pose stage has its own, :class:`sprintlens.capture.tracking.PoseConfig`).
+
+    Attributes
+    ----------
+    height_m : float, optional
+        Athlete's standing height (m): sets the metric scale.
+    calibration : (x1, y1, x2, y2, metres), optional
+        Two image points (px) a known distance apart on the running line: sets the metric scale.
+    direction : {+1, -1}, optional
+        Force the direction of travel (+1 left to right) instead of deciding it from the clip.
+    cleaning, contacts : configs
+        Options of the cleaning and contact-detection stages.
+    """
+
+    height_m: float | None = None
+    calibration: tuple[float, float, float, float, float] | None = None
+    direction: int | None = None
+    cleaning: CleaningConfig = field(default_factory=CleaningConfig)
+    contacts: ContactConfig = field(default_factory=ContactConfig)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything known about one rep.
+
+    Attributes
+    ----------
+    track : PoseTrack
+        The raw pose track.
+    cleaned : CleanedTrack
+        Its cleaned versions (timing, smooth) and what cleaning did.
+    direction : Direction
+        Direction of travel and how it was decided.
+    angles : dict of str to ndarray (T,)
+        Per-frame angles of the smoothed track (:mod:`sprintlens.analysis.angles`).
+    contacts : list of Contact
+        Every foot contact found (both feet, sorted).
+    gait : GaitVerdict
+        Running, walking, standing or unknown.
+    start : StartEvents or None
+        Block-start events when the clip starts crouched and still.
+    steps : list of Step
+        Per-step metrics.
+    summary : RepSummary
+        Per-rep metrics and trends.
+    scale : Scale
+        How distances were converted.
+    velocity : ndarray (T,)
+        Forward speed of the hips over the ground per frame, in ``scale.unit`` per second.
+    ground_speed_px_s : ndarray (T,)
+        Image speed of the ground (treadmill belt, camera pan); 0 for a static camera overground.
+    config : AnalysisConfig
+        The options used.
+    passes : tuple of Pass
+        The clip's passes across the image (:func:`sprintlens.analysis.travel.passes_of_travel`), rows of
+        ``whole_track``.  When the athlete turns (passes both ways), the rep is the fastest pass
+        (in the given direction, if one was given) and every other field describes that pass.
+    whole_track : PoseTrack or None
+        The clip's whole raw track when the rep is one of several passes; None otherwise.
+    """
+
+    track: PoseTrack
+    cleaned: CleanedTrack
+    direction: Direction
+    angles: dict[str, np.ndarray]
+    contacts: list[Contact]
+    gait: GaitVerdict
+    start: StartEvents | None
+    steps: list[Step]
+    summary: RepSummary
+    scale: Scale
+    velocity: np.ndarray
+    ground_speed_px_s: np.ndarray
+    config: AnalysisConfig
+    passes: tuple[Pass, ...] = ()
+    whole_track: PoseTrack | None = None
+
+    @property
+    def chosen_pass(self) -> Pass | None:
+        """The pass analysed when the clip holds passes both ways, else None."""
+        if self.whole_track is None:
+            return None
+        start = int(np.searchsorted(self.whole_track.frame_index, self.track.frame_index[0]))
+        return next((p for p in self.passes if p.start == start), None)
+
+    @property
+    def t_s(self) -> np.ndarray:
+        return self.track.t_s

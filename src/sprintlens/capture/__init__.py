@@ -1,0 +1,1 @@
+"""Capture: video in (timestamps, rotation, slow motion), the pose model, people found and followed, the pose-track file."""

@@ -1,0 +1,78 @@
+"""NaN-aware arithmetic on time series: reductions, runs of valid samples, derivatives.
+
+Used by every layer above; no I/O, no knowledge of bodies or sprints.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from scipy.signal import savgol_filter
+
+log = logging.getLogger(__name__)
+
+
+# -- NaN-aware reductions --------------------------------------------------------------------------
+
+def nan_min(stacked: np.ndarray) -> np.ndarray:
+    """Minimum over axis 0 ignoring NaN; NaN where all are NaN (no warnings)."""
+    finite = np.isfinite(stacked)
+    out = np.min(np.where(finite, stacked, np.inf), axis=0)
+    return np.where(finite.any(axis=0), out, np.nan)
+
+
+def nan_mean(stacked: np.ndarray) -> np.ndarray:
+    """Mean over axis 0 ignoring NaN; NaN where all are NaN (no warnings)."""
+    finite = np.isfinite(stacked)
+    count = finite.sum(axis=0)
+    total = np.where(finite, stacked, 0.0).sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+# -- gaps ----------------------------------------------------------------------------------------
+
+def nan_runs(valid: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of False in a boolean array (stop exclusive)."""
+    runs = []
+    padded = np.concatenate([[True], valid, [True]])
+    changes = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    for start, stop in zip(changes[::2], changes[1::2]):
+        runs.append((int(start), int(stop)))
+    return runs
+
+
+# -- derivatives -----------------------------------------------------------------------------------
+
+def central_difference(values: np.ndarray, t_s: np.ndarray) -> np.ndarray:
+    """Derivative (per second) by central differences over NaN-free runs; NaN elsewhere."""
+    out = np.full(values.shape, np.nan)
+    for start, stop in nan_runs(~np.isfinite(values)):
+        if stop - start >= 2:
+            out[start:stop] = np.gradient(values[start:stop], t_s[start:stop])
+    return out
+
+
+def derivative_window(fps: float) -> int:
+    """Derivative window (odd, frames) for foot speeds: about 25 ms, at least 5 frames."""
+    return max(5, int(round(0.025 * fps)) | 1)
+
+
+def derivative(values: np.ndarray, t_s: np.ndarray, fps: float) -> np.ndarray:
+    """Zero-lag derivative (per second) over NaN-free runs: Savitzky-Golay, 2nd order.
+
+    On the real 30 fps treadmill clip a 5-frame window gave contact times with a spread of
+    28 ms against 38-49 ms for a central difference: at low frame rates noise, not smearing,
+    limits contact timing.
+    """
+    window = derivative_window(fps)
+    order = 2
+    out = np.full(values.shape, np.nan)
+    good = np.isfinite(values)
+    for start, stop in nan_runs(~good):
+        n = stop - start
+        if n >= window:
+            out[start:stop] = savgol_filter(values[start:stop], window, order, deriv=1, delta=1.0 / fps)
+        elif n >= 2:
+            out[start:stop] = np.gradient(values[start:stop], t_s[start:stop])
+    return out

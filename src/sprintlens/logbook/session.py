@@ -1,0 +1,370 @@
+"""A training session: its clips analysed in parallel, stored in the logbook, judged for fatigue.
+
+The steps, each usable alone::
+
+    sources = collect_sources([Path("2024-05-01")])           # the clips, in rep order
+    check_sources(sources)                                     # every one a readable video (fast)
+    reps = analyse_reps(sources, PoseConfig(), AnalysisConfig(height_m=1.80))   # one process per core
+    with Store() as store:
+        stored = store_session(store, "Ann", reps, date=dt.date(2024, 5, 1), phase="speed")
+        verdict = assess_stored_session(store, stored.session.id)
+
+Analysis (MediaPipe and numpy) runs in worker processes; only this process writes to the
+database, in one transaction per session, after every clip has been analysed: a bad clip or
+Ctrl-C during the analysis leaves the logbook as it was.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sprintlens.analysis.pipeline import analyse_track
+from sprintlens.analysis.result import AnalysisConfig
+from sprintlens.capture.trackfile import load_track
+from sprintlens.capture.tracking import PoseConfig, track_video
+from sprintlens.capture.video import (
+    file_sha256,
+    filming_day,
+    parse_recording_time,
+    probe,
+)
+from sprintlens.core.errors import AnalysisError, StoreError, VideoError
+from sprintlens.logbook.fatigue import (
+    FatigueConfig,
+    RepSteps,
+    SessionAssessment,
+    assess_session,
+)
+from sprintlens.logbook.progress import SessionData
+from sprintlens.logbook.records import Rep, TrainingSession, rep_record
+from sprintlens.logbook.store import Store
+
+log = logging.getLogger(__name__)
+
+#: File endings taken as clips when a folder is given.
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp")
+#: Pose tracks saved by ``sprintlens pose`` (accepted when named explicitly).
+TRACK_SUFFIXES = (".npz",)
+
+
+def natural_key(path: Path) -> tuple[object, ...]:
+    """Sort key that puts ``rep2`` before ``rep10``."""
+    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name))
+
+
+def collect_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The clips of a session, in rep order.
+
+    A folder contributes its video files (:data:`VIDEO_SUFFIXES`) in natural name order
+    (``rep2`` before ``rep10``), or, when it holds no video, its pose tracks (``.npz``); files
+    are taken as given, in the order given.
+
+    Raises
+    ------
+    VideoError
+        A path does not exist, a folder holds no video, nothing was given, or a clip is named twice.
+    """
+    if not paths:
+        raise VideoError("no clips given: name a folder of clips or the clips themselves")
+    sources: list[Path] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            files = [p for p in item.iterdir() if p.is_file() and not p.name.startswith(".")]
+            found = sorted((p for p in files if p.suffix.lower() in VIDEO_SUFFIXES), key=natural_key)
+            if not found:  # a folder of pose tracks saved by `sprintlens pose`
+                found = sorted((p for p in files if p.suffix.lower() in TRACK_SUFFIXES), key=natural_key)
+            if not found:
+                raise VideoError(f"{item}: no video files in this folder (looked for "
+                                 f"{', '.join(VIDEO_SUFFIXES)}, or pose tracks {', '.join(TRACK_SUFFIXES)})")
+            sources.extend(found)
+        elif item.exists():
+            sources.append(item)
+        else:
+            raise VideoError(f"{item}: no such file or folder")
+    seen: set[Path] = set()
+    for source in sources:
+        resolved = source.resolve()
+        if resolved in seen:
+            raise VideoError(f"{source}: named twice; each clip is one rep")
+        seen.add(resolved)
+    return sources
+
+
+def check_sources(sources: Sequence[Path], capture_fps: float | None = None) -> dt.date | None:
+    """Check that every clip can be read before any long analysis (pose tracks: that they load).
+
+    Returns the day the clips were filmed (the earliest recording time their containers give,
+    :func:`sprintlens.capture.video.filming_day`), or None when none says.
+
+    Raises
+    ------
+    VideoError, TrackFormatError
+        Naming the first clip that is not a readable video (or track).
+    """
+    filmed: list[dt.datetime] = []
+    for source in sources:
+        if source.suffix.lower() in TRACK_SUFFIXES:
+            when = parse_recording_time((load_track(source).provenance.get("video") or {}).get("recorded_at"))
+        else:
+            when = probe(source, capture_fps=capture_fps).recorded_at
+        if when is not None:
+            filmed.append(when)
+    return filming_day(min(filmed)) if filmed else None
+
+
+def default_workers() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def analyse_rep(source: str | os.PathLike[str], pose_config: PoseConfig | None = None,
+                config: AnalysisConfig | None = None, out_dir: str | os.PathLike[str] | None = None,
+                kinogram: bool = False) -> Rep:
+    """Analyse one clip (or saved pose track) into a storable :class:`~sprintlens.logbook.records.Rep`.
+
+    Parameters
+    ----------
+    source : path-like
+        A video, or a pose track (``.npz``) saved by ``sprintlens pose``.
+    pose_config, config : optional
+        Options of the pose and analysis stages.
+    out_dir : path-like, optional
+        Also write the rep's analysis files there (:func:`sprintlens.analysis.folder.write_analysis`).
+    kinogram : bool
+        With ``out_dir`` and a video source, also draw the kinogram of the fastest step there.
+
+    Raises
+    ------
+    SprintLensError
+        The clip cannot be read or analysed; the message names it.
+    """
+    source = Path(source)
+    if source.suffix.lower() in TRACK_SUFFIXES:
+        track = load_track(source)
+    else:
+        track = track_video(source, pose_config)
+    try:
+        analysis = analyse_track(track, config)
+    except AnalysisError as exc:
+        raise AnalysisError(f"{source}: {exc}") from None
+    rep = rep_record(analysis, video_name=source.name)
+    if not rep.video_sha256:  # a track not made from a video file: it is its own identity
+        rep = replace(rep, video_sha256=f"track:{file_sha256(source)}")
+    if rep.n_steps == 0:
+        log.warning("%s: no complete steps found (%s)", source.name, rep.gait_reason)
+    if out_dir is not None:
+        from sprintlens.analysis.folder import write_analysis
+
+        write_analysis(analysis, out_dir)
+        if kinogram and analysis.steps and source.suffix.lower() not in TRACK_SUFFIXES:
+            from sprintlens.render.outputs import RenderOptions, render_outputs
+
+            render_outputs(analysis, source, out_dir, RenderOptions(clip=False, plots=False, kinogram=True,
+                                                                    report=False))
+    return rep
+
+
+RepDone = Callable[[int, Path, Rep], None]
+"""Called as each clip finishes: (position in the list, clip, rep)."""
+
+
+def analyse_reps(sources: Sequence[Path], pose_config: PoseConfig | None = None,
+                 config: AnalysisConfig | None = None, *, workers: int | None = None,
+                 out_dirs: Sequence[Path] | None = None, kinograms: bool = False,
+                 on_done: RepDone | None = None) -> list[Rep]:
+    """Analyse a session's clips in parallel, one process per core; results in the clips' order.
+
+    Parameters
+    ----------
+    sources : sequence of Path
+        Clips (or pose tracks), in rep order.
+    workers : int, optional
+        Processes (default: the cores available, at most one per clip; 1 runs in this process).
+    out_dirs : sequence of Path, optional
+        Per clip, a folder for its analysis files.
+    kinograms : bool
+        Also draw each rep's kinogram into its folder.
+    on_done : callable, optional
+        Progress callback.
+
+    Raises
+    ------
+    SprintLensError
+        The first clip that fails (in rep order); no partial result is returned.
+    """
+    workers = min(workers or default_workers(), len(sources))
+    outs = list(out_dirs) if out_dirs is not None else [None] * len(sources)
+    if workers <= 1:
+        reps = []
+        for i, source in enumerate(sources):
+            reps.append(analyse_rep(source, pose_config, config, outs[i], kinograms))
+            if on_done:
+                on_done(i, source, reps[-1])
+        return reps
+    # spawn: MediaPipe and the decoding threads do not survive fork
+    context = multiprocessing.get_context("spawn")
+    results: dict[int, Rep] = {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(analyse_rep, source, pose_config, config, outs[i], kinograms): i
+                   for i, source in enumerate(sources)}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                i = futures[future]
+                results[i] = future.result()
+                if on_done:
+                    on_done(i, sources[i], results[i])
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [results[i] for i in range(len(sources))]
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """What :func:`store_session` did.
+
+    Attributes
+    ----------
+    session : TrainingSession
+        The session (new or existing).
+    reps : tuple of Rep
+        All its reps, in order, as stored.
+    added, updated : tuple of int
+        Rep ids added and updated by this call.
+    created : bool
+        The session is new.
+    """
+
+    session: TrainingSession
+    reps: tuple[Rep, ...]
+    added: tuple[int, ...]
+    updated: tuple[int, ...]
+    created: bool
+
+
+def store_session(store: Store, athlete: str, reps: Sequence[Rep], *, date: dt.date | None = None,
+                  phase: str | None = None, location: str | None = None, notes: str | None = None,
+                  new_session: bool = False, filmed: dt.date | None = None) -> StoredSession:
+    """Store a session's analysed reps in one transaction.
+
+    Which session: the one already holding any of these clips (they are re-analysed and updated,
+    keeping their order, RPE and notes); else, unless ``new_session``, the athlete's session on
+    ``date`` at ``location``; else a new one.  New clips go after the session's last rep, in
+    the order given.  Options given (date, phase, location, notes) update an existing session.
+    A new session's day is ``date``, else ``filmed`` (the day the clips were filmed:
+    :func:`check_sources`), else today.
+
+    Raises
+    ------
+    StoreError
+        Unknown athlete; clips already stored for another athlete or spread over two sessions.
+    """
+    if not reps:
+        raise StoreError("no reps to store")
+    with store.transaction():
+        who = store.athlete(athlete)
+        holding = {}
+        for rep in reps:
+            found = store.rep_by_video(rep.video_sha256)
+            if found is not None:
+                holding[rep.video_sha256] = found
+        session_ids = sorted({r.session_id for r in holding.values()})
+        session: TrainingSession | None = None
+        if session_ids:
+            sessions = [store.session(i) for i in session_ids]  # type: ignore[arg-type]
+            others = [s for s in sessions if s.athlete_id != who.id]
+            if others:
+                raise StoreError(f"clips of these reps are already stored as {others[0].athlete}'s "
+                                 f"{others[0].describe()}; delete them there first")
+            if len(sessions) > 1:
+                raise StoreError("these clips are already stored in different sessions ("
+                                 + "; ".join(s.describe() for s in sessions) + "); give them separately")
+            session = sessions[0]
+            if new_session:
+                raise StoreError(f"these clips are already stored in {session.describe()}; delete them there "
+                                 "first to start a new session with them")
+        day = date or filmed or dt.date.today()
+        created = False
+        if session is None and not new_session:
+            same_day = store.find_sessions(who.id, day, location or "")
+            session = same_day[-1] if same_day else None
+        if session is None:
+            session = store.add_session(who.id, day, location=location or "", phase=phase or "", notes=notes or "")
+            created = True
+        elif any(v is not None for v in (date, phase, location, notes)):
+            session = store.update_session(session.id, date=date, phase=phase, location=location, notes=notes)
+        added, updated = [], []
+        for rep in reps:
+            previous = holding.get(rep.video_sha256)
+            saved = store.save_rep(session.id, rep, order=previous.order if previous else None)
+            (updated if previous else added).append(int(saved.id))  # type: ignore[arg-type]
+        stored_reps = tuple(store.reps(session.id))
+        session = store.session(session.id)
+    return StoredSession(session, stored_reps, tuple(added), tuple(updated), created)
+
+
+def rep_steps(reps: Sequence[Rep]) -> list[RepSteps]:
+    """Stored reps as the fatigue statistics' input (numbered by their order in the session)."""
+    return [RepSteps.from_rep(rep) for rep in reps]
+
+
+def athlete_sessions(store: Store, athlete_id: int) -> list[SessionData]:
+    """All of an athlete's sessions with their reps, oldest first (progress input)."""
+    return [SessionData(s.id, s.date, s.phase, rep_steps(store.reps(s.id))) for s in store.sessions(athlete_id)]
+
+
+def assess_stored_session(store: Store, session_id: int, config: FatigueConfig = FatigueConfig(), *,
+                          reference_session_id: int | None = None, use_reference: bool = True,
+                          use_history: bool = True) -> SessionAssessment:
+    """Fatigue verdict on a stored session.
+
+    Parameters
+    ----------
+    session_id : int
+        The session.
+    reference_session_id : int, optional
+        Baseline from this session's first reps (default: the athlete's chosen reference
+        session if ``use_reference`` and one is set, else this session's first reps).
+    use_history : bool
+        Pool the first reps of the athlete's other sessions into the noise estimate.
+
+    Raises
+    ------
+    StoreError
+        No such session, no reps, or a reference session of another athlete.
+    """
+    session = store.session(session_id)
+    reps = store.reps(session_id)
+    if not reps:
+        raise StoreError(f"{session.describe()} has no reps")
+    athlete = store.athlete_by_id(session.athlete_id)
+    if reference_session_id is None and use_reference:
+        reference_session_id = athlete.reference_session_id
+    reference, label = None, ""
+    if reference_session_id is not None and reference_session_id != session_id:
+        ref = store.session(reference_session_id)
+        if ref.athlete_id != athlete.id:
+            raise StoreError(f"session {ref.id} is {ref.athlete}'s, not {athlete.name}'s")
+        reference = rep_steps(store.reps(ref.id))
+        if not reference:
+            raise StoreError(f"reference {ref.describe()} has no reps")
+        numbers = [r.rep for r in reference[: config.baseline_reps]]
+        span = f"rep {numbers[0]}" if len(numbers) == 1 else f"reps {numbers[0]}-{numbers[-1]}"
+        label = f"{span} of reference {ref.describe()}"
+    history = []
+    if use_history:
+        history = [rep_steps(store.reps(s.id)) for s in store.sessions(athlete.id)
+                   if s.id not in (session_id, reference_session_id) and s.n_reps]
+    return assess_session(rep_steps(reps), config, reference=reference, reference_label=label, history=history)
