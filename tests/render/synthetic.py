@@ -11,10 +11,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from sprintlens.capture.video import VideoWriter
 from sprintlens.core.landmarks import SKELETON
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.core.track import PoseTrack, empty_landmarks
+from sprintlens.core.video_writer import VideoWriter
 from sprintlens.render import style
 
 #: Colour of the puppet (RGB) and its background.

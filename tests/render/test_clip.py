@@ -9,8 +9,8 @@ import av
 import numpy as np
 import pytest
 
-from sprintlens.capture.video import VideoWriter
 from sprintlens.core.errors import OutputError
+from sprintlens.core.video_writer import VideoWriter
 from sprintlens.render.annotate import Layers
 from sprintlens.render.clip import (
     ClipOptions,

@@ -7,7 +7,7 @@ import pytest
 from conftest import set_rotation
 
 from sprintlens import analyse_video, probe, read_frames
-from sprintlens.capture.video import VideoWriter
+from sprintlens.core.video_writer import VideoWriter
 from sprintlens.render import RenderOptions, render_outputs
 from sprintlens.synth import ClipSpec, FlyingSpec, RenderSpec, render_clip
 

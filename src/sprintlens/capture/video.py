@@ -23,15 +23,13 @@ import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
-from types import TracebackType
 from typing import NamedTuple
 
 import cv2  # quiet: the package's __init__ sets OpenCV's log level first
 import numpy as np
 
-from sprintlens.core.errors import OutputError, VideoError
+from sprintlens.core.errors import VideoError
 from sprintlens.core.files import ensure_writable_folder, file_sha256  # noqa: F401  (file_sha256 re-exported)
 
 log = logging.getLogger(__name__)
@@ -464,132 +462,6 @@ def read_frames(info: VideoInfo, span: FrameSpan | None = None, prefetch: int = 
     if prefetch <= 0:
         return _decode(info, span)
     return iter(_Reader(info, span, prefetch))
-
-
-class VideoWriter:
-    """Write RGB frames to an H.264 MP4 (yuv420p) that plays on phones and in browsers.
-
-    Frames go to a temporary file beside the target, renamed into place only when the
-    ``with`` block ends without error; on error nothing is left behind.
-
-    Parameters
-    ----------
-    path : path-like
-        Target ``.mp4`` file.
-    fps : float
-        Playback frame rate (frames/s).
-    size : (int, int)
-        Frame ``(width, height)`` in pixels; odd sizes are padded by one pixel (yuv420p needs even).
-    crf : int
-        x264 quality (lower is better; 18-23 is visually good).
-    preset : str
-        x264 speed/size trade-off.
-    threads : int
-        Encoder threads; fixed (and x264's macroblock tree off) so that the same frames give
-        the same bytes.
-    """
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        fps: float,
-        size: tuple[int, int],
-        *,
-        crf: int = 20,
-        preset: str = "medium",
-        threads: int = 2,
-        tune: str | None = None,
-    ) -> None:
-        self.path = Path(path)
-        if not (math.isfinite(fps) and fps > 0):
-            raise OutputError(f"cannot write a video at {fps} frames/s")
-        self.fps = float(fps)
-        self.width, self.height = int(size[0]), int(size[1])
-        if self.width <= 0 or self.height <= 0:
-            raise OutputError(f"cannot write a video of size {size}")
-        self.crf, self.preset, self.threads, self.tune = crf, preset, threads, tune
-        self._tmp: Path | None = None
-        self._container = None
-        self._stream = None
-        self.frames_written = 0
-
-    def __enter__(self) -> VideoWriter:
-        import av
-
-        folder = self.path.parent
-        ensure_writable_folder(folder)
-        self._tmp = folder / f".{self.path.name}.{os.getpid()}.tmp.mp4"
-        try:
-            # bitexact (container and codec): no encoder version strings, so output is reproducible.
-            # Set through FFmpeg options, which mean the same in every PyAV version.
-            self._container = av.open(str(self._tmp), mode="w", format="mp4",
-                                      options={"movflags": "+faststart", "fflags": "+bitexact"})
-            rate = Fraction(self.fps).limit_denominator(100_000)
-            stream = self._container.add_stream("libx264", rate=rate)
-            stream.width = self.width + (self.width % 2)
-            stream.height = self.height + (self.height % 2)
-            stream.pix_fmt = "yuv420p"
-            # mbtree=0: x264's macroblock-tree rate control gives different bytes from run to run
-            # on the same frames (measured: 27 distinct outputs in 30 encodes of one 320x180 clip,
-            # with 1 thread as with 2); without it the output is reproducible.
-            opts = {"crf": str(self.crf), "preset": self.preset, "threads": str(self.threads),
-                    "flags": "+bitexact", "x264-params": "mbtree=0"}
-            if self.tune:
-                opts["tune"] = self.tune
-            stream.codec_context.options = opts
-            self._stream = stream
-        except Exception as exc:
-            self._discard()
-            raise OutputError(f"{self.path}: cannot start H.264 encoding ({exc})") from None
-        return self
-
-    def write(self, rgb: np.ndarray) -> None:
-        """Append one RGB frame (``height x width x 3``, uint8)."""
-        import av
-
-        if rgb.shape[:2] != (self.height, self.width) or rgb.ndim != 3:
-            raise OutputError(
-                f"frame of shape {rgb.shape} does not fit a {self.width}x{self.height} video"
-            )
-        if rgb.dtype != np.uint8:
-            raise OutputError(f"frames must be uint8, got {rgb.dtype}")
-        if self.width % 2 or self.height % 2:
-            rgb = np.pad(rgb, ((0, self.height % 2), (0, self.width % 2), (0, 0)), mode="edge")
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-        try:
-            for packet in self._stream.encode(frame):  # type: ignore[union-attr]
-                self._container.mux(packet)  # type: ignore[union-attr]
-        except Exception as exc:
-            raise OutputError(f"{self.path}: H.264 encoding failed ({exc})") from None
-        self.frames_written += 1
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if exc_type is not None:
-            self._discard()
-            return
-        if self.frames_written == 0:
-            self._discard()
-            raise OutputError(f"{self.path}: no frames to write")
-        try:
-            for packet in self._stream.encode():  # type: ignore[union-attr]
-                self._container.mux(packet)  # type: ignore[union-attr]
-            self._container.close()  # type: ignore[union-attr]
-            self._container = None
-            os.replace(self._tmp, self.path)  # type: ignore[arg-type]
-        except Exception as exc:
-            self._discard()
-            raise OutputError(f"{self.path}: H.264 encoding failed ({exc})") from None
-
-    def _discard(self) -> None:
-        if self._container is not None:
-            try:
-                self._container.close()
-            except Exception:  # the file is being thrown away; its close error does not matter
-                log.debug("closing a discarded video failed", exc_info=True)
-            self._container = None
-        if self._tmp is not None and self._tmp.exists():
-            self._tmp.unlink()
 
 
 def frame_intervals_s(path: str | os.PathLike[str], max_frames: int = 100_000) -> np.ndarray:

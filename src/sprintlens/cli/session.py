@@ -24,6 +24,7 @@ from sprintlens.cli.options import (
 from sprintlens.logbook.records import KNOWN_PHASES
 
 if TYPE_CHECKING:  # the analysis and statistics load when a command runs, not for --help
+    from sprintlens.analysis.result import Analysis
     from sprintlens.logbook.fatigue import FatigueConfig
     from sprintlens.logbook.records import Rep
 
@@ -44,6 +45,17 @@ def _rep_folder(out: Path, source: Path, position: int) -> Path:
 
 #: Widest kinogram embedded in the session report (px); larger ones are scaled down.
 REPORT_PICTURE_WIDTH = 1600
+
+
+def draw_kinogram(analysis: Analysis, source: Path, folder: Path) -> None:
+    """Draw a rep's kinogram (its fastest step) into its folder; run in the session's workers."""
+    from sprintlens.logbook.session import TRACK_SUFFIXES
+    from sprintlens.render.outputs import RenderOptions, render_outputs
+
+    if not analysis.steps or source.suffix.lower() in TRACK_SUFFIXES:  # a track has no frames to draw
+        return
+
+    render_outputs(analysis, source, folder, RenderOptions(clip=False, plots=False, kinogram=True, report=False))
 
 
 def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
@@ -132,8 +144,8 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
 
     if not quiet:
         click.echo(f"analysing {len(clips)} clip{'s' if len(clips) != 1 else ''} for {who.name} ...", err=True)
-    reps = analyse_reps(clips, pose, config, workers=workers, out_dirs=out_dirs, kinograms=out is not None,
-                        on_done=done)
+    reps = analyse_reps(clips, pose, config, workers=workers, out_dirs=out_dirs,
+                        after=draw_kinogram if out is not None else None, on_done=done)
     with open_store(db) as store:
         stored = store_session(store, who.name, reps, date=date.date() if date else None, phase=phase,
                                location=location, notes=notes, new_session=new_session, filmed=filmed)
@@ -157,9 +169,9 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
             ordered = [by_sha[r.video_sha256] for r in reps]
             links = {r.order: f"{_rep_folder(out, s, i).name}/"
                      for i, (s, r) in enumerate(zip(clips, ordered), start=1)}
-            path = write_session_report(store, stored.session.id, out / SESSION_REPORT, fatigue,
-                                        assessment=assessment, pictures=_pictures(out, clips, ordered),
-                                        rep_links=links)
+            path = write_session_report(out / SESSION_REPORT, store.athlete_by_id(stored.session.athlete_id),
+                                        stored.session, store.reps(stored.session.id), assessment,
+                                        pictures=_pictures(out, clips, ordered), rep_links=links)
             click.echo(f"\nwrote {path} and one folder per rep in {out}/")
     click.echo(f"({time.perf_counter() - started:.1f} s)", err=True)
 
@@ -189,5 +201,6 @@ def review(session_id: int, baseline_reps: int, reference: int | None, no_refere
             from sprintlens.render.session_report import write_session_report
 
             check_output_file(html_path)
-            path = write_session_report(store, session_id, html_path, fatigue, assessment=assessment)
+            path = write_session_report(html_path, store.athlete_by_id(session_.athlete_id), session_, reps,
+                                        assessment)
             click.echo(f"\nwrote {path}")

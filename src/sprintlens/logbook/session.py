@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sprintlens.analysis.pipeline import analyse_track
-from sprintlens.analysis.result import AnalysisConfig
+from sprintlens.analysis.result import Analysis, AnalysisConfig
 from sprintlens.capture.trackfile import load_track
 from sprintlens.capture.tracking import PoseConfig, track_video
 from sprintlens.capture.video import (
@@ -130,7 +130,7 @@ def default_workers() -> int:
 
 def analyse_rep(source: str | os.PathLike[str], pose_config: PoseConfig | None = None,
                 config: AnalysisConfig | None = None, out_dir: str | os.PathLike[str] | None = None,
-                kinogram: bool = False) -> Rep:
+                after: AfterRep | None = None) -> Rep:
     """Analyse one clip (or saved pose track) into a storable :class:`~sprintlens.logbook.records.Rep`.
 
     Parameters
@@ -141,8 +141,15 @@ def analyse_rep(source: str | os.PathLike[str], pose_config: PoseConfig | None =
         Options of the pose and analysis stages.
     out_dir : path-like, optional
         Also write the rep's analysis files there (:func:`sprintlens.analysis.folder.write_analysis`).
-    kinogram : bool
-        With ``out_dir`` and a video source, also draw the kinogram of the fastest step there.
+    after : callable, optional
+        With ``out_dir``, called as ``after(analysis, source, out_dir)`` once the analysis files
+        are written (the command line draws the rep's kinogram there).  It runs in the worker
+        process, so it must be a module-level function.
+
+    Returns
+    -------
+    Rep
+        The rep, ready to store.
 
     Raises
     ------
@@ -167,13 +174,13 @@ def analyse_rep(source: str | os.PathLike[str], pose_config: PoseConfig | None =
         from sprintlens.analysis.folder import write_analysis
 
         write_analysis(analysis, out_dir)
-        if kinogram and analysis.steps and source.suffix.lower() not in TRACK_SUFFIXES:
-            from sprintlens.render.outputs import RenderOptions, render_outputs
-
-            render_outputs(analysis, source, out_dir, RenderOptions(clip=False, plots=False, kinogram=True,
-                                                                    report=False))
+        if after is not None:
+            after(analysis, source, Path(out_dir))
     return rep
 
+
+AfterRep = Callable[[Analysis, Path, Path], None]
+"""Called in the worker after a rep's analysis files are written: (analysis, clip, folder)."""
 
 RepDone = Callable[[int, Path, Rep], None]
 """Called as each clip finishes: (position in the list, clip, rep)."""
@@ -181,7 +188,7 @@ RepDone = Callable[[int, Path, Rep], None]
 
 def analyse_reps(sources: Sequence[Path], pose_config: PoseConfig | None = None,
                  config: AnalysisConfig | None = None, *, workers: int | None = None,
-                 out_dirs: Sequence[Path] | None = None, kinograms: bool = False,
+                 out_dirs: Sequence[Path] | None = None, after: AfterRep | None = None,
                  on_done: RepDone | None = None) -> list[Rep]:
     """Analyse a session's clips in parallel, one process per core; results in the clips' order.
 
@@ -193,8 +200,8 @@ def analyse_reps(sources: Sequence[Path], pose_config: PoseConfig | None = None,
         Processes (default: the cores available, at most one per clip; 1 runs in this process).
     out_dirs : sequence of Path, optional
         Per clip, a folder for its analysis files.
-    kinograms : bool
-        Also draw each rep's kinogram into its folder.
+    after : callable, optional
+        Called for each rep with a folder once its files are written (see :func:`analyse_rep`).
     on_done : callable, optional
         Progress callback.
 
@@ -208,7 +215,7 @@ def analyse_reps(sources: Sequence[Path], pose_config: PoseConfig | None = None,
     if workers <= 1:
         reps = []
         for i, source in enumerate(sources):
-            reps.append(analyse_rep(source, pose_config, config, outs[i], kinograms))
+            reps.append(analyse_rep(source, pose_config, config, outs[i], after))
             if on_done:
                 on_done(i, source, reps[-1])
         return reps
@@ -216,7 +223,7 @@ def analyse_reps(sources: Sequence[Path], pose_config: PoseConfig | None = None,
     context = multiprocessing.get_context("spawn")
     results: dict[int, Rep] = {}
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(analyse_rep, source, pose_config, config, outs[i], kinograms): i
+        futures = {pool.submit(analyse_rep, source, pose_config, config, outs[i], after): i
                    for i, source in enumerate(sources)}
         try:
             for future in concurrent.futures.as_completed(futures):

@@ -12,7 +12,7 @@ every step (toe-off, max thigh separation, touchdown, full support) for ``freeze
 with a banner naming it.  The schedule is pure data (:func:`playback_plan`), so the frame count of
 a clip is known before it is drawn.
 
-Writing goes through :class:`sprintlens.capture.video.VideoWriter` (PyAV, libx264, yuv420p), frames upright
+Writing goes through :class:`sprintlens.core.video_writer.VideoWriter` (PyAV, libx264, yuv420p), frames upright
 as the input shows them; the file appears only when complete.
 """
 
@@ -35,11 +35,11 @@ from sprintlens.analysis.steps import Step
 from sprintlens.capture.video import (
     FrameSpan,
     VideoInfo,
-    VideoWriter,
     probe,
     read_frames,
 )
 from sprintlens.core.errors import OutputError, VideoError
+from sprintlens.core.video_writer import VideoWriter
 from sprintlens.render import style
 from sprintlens.render.annotate import Layers, annotate_frame
 from sprintlens.render.frame_state import FrameState, frame_states, panel_corner
@@ -233,7 +233,7 @@ def playback_plan(t_s: np.ndarray, input_fps: float, capture_fps: float, options
 
 
 class BackgroundWriter:
-    """Feed a :class:`~sprintlens.capture.video.VideoWriter` from a worker thread, so drawing the next frame
+    """Feed a :class:`~sprintlens.core.video_writer.VideoWriter` from a worker thread, so drawing the next frame
     overlaps H.264 encoding of the last (about a third faster on two cores).
 
     Use inside the writer's ``with`` block; an encoding error is raised on the next :meth:`write`

@@ -33,10 +33,11 @@ from matplotlib.figure import Figure
 
 from sprintlens.analysis.result import Analysis
 from sprintlens.analysis.travel import near_leg
-from sprintlens.capture.video import Frame, FrameSpan, VideoWriter, read_frames
+from sprintlens.capture.video import Frame, FrameSpan, read_frames
 from sprintlens.core.errors import AnalysisError
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.core.series import nan_mean
+from sprintlens.core.video_writer import VideoWriter
 from sprintlens.render import html, plots, style
 from sprintlens.render.annotate import draw_skeleton
 from sprintlens.render.clip import (

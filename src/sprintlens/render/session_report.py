@@ -23,7 +23,6 @@ import numpy as np
 from sprintlens.core.version import __version__
 from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
-    FatigueConfig,
     MetricSpec,
     RepSteps,
     SessionAssessment,
@@ -32,8 +31,7 @@ from sprintlens.logbook.fatigue import (
     rep_value,
 )
 from sprintlens.logbook.records import Athlete, Rep, TrainingSession
-from sprintlens.logbook.session import assess_stored_session, rep_steps
-from sprintlens.logbook.store import Store
+from sprintlens.logbook.session import rep_steps
 from sprintlens.render import html
 from sprintlens.render.html import Markup, Section, Tile
 from sprintlens.render.logbook_plots import plot_session_panels
@@ -201,16 +199,31 @@ def session_report_html(athlete: Athlete, session: TrainingSession, reps: Sequen
                      footer=f"SprintLens {__version__}, {created}; session {session.id}")
 
 
-def write_session_report(store: Store, session_id: int, path: str | os.PathLike[str],
-                         config: FatigueConfig = FatigueConfig(), *, assessment: SessionAssessment | None = None,
+def write_session_report(path: str | os.PathLike[str], athlete: Athlete, session: TrainingSession,
+                         reps: Sequence[Rep], assessment: SessionAssessment | None, *,
                          pictures: Mapping[int, RepPicture] | None = None,
                          rep_links: Mapping[int, str] | None = None) -> Path:
-    """Write the report of a stored session (the assessment is made here unless given)."""
-    session = store.session(session_id)
-    athlete = store.athlete_by_id(session.athlete_id)
-    reps = store.reps(session_id)
-    if assessment is None and reps:
-        assessment = assess_stored_session(store, session_id, config)
+    """Write a session's report page (atomically) from its records and its assessment.
+
+    Parameters
+    ----------
+    path : path-like
+        The page to write.
+    athlete, session, reps : records
+        From the logbook.
+    assessment : SessionAssessment or None
+        Flags and advice, as :func:`sprintlens.logbook.session.assess_stored_session` made them
+        (None: no reps to judge).
+    pictures : mapping of rep number to RepPicture, optional
+        A picture per rep.
+    rep_links : mapping of rep number to str, optional
+        Relative links to each rep's own report.
+
+    Returns
+    -------
+    Path
+        The page written.
+    """
     trends = None
     if reps and assessment is not None:
         fig, _ = plot_session_panels(assessment, rep_steps(reps))
@@ -218,4 +231,3 @@ def write_session_report(store: Store, session_id: int, path: str | os.PathLike[
     page = session_report_html(athlete, session, reps, assessment, trends_png=trends, pictures=pictures,
                                rep_links=rep_links)
     return html.write_page(path, page)
-

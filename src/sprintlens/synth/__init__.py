@@ -22,10 +22,8 @@ from sprintlens.synth.clip import (
     SecondPerson,
     athlete_coverage,
     prepare,
-    render_clip,
     render_frame,
     render_frames,
-    truth_path_for,
 )
 from sprintlens.synth.fatigue import Fatigue, session_levels
 from sprintlens.synth.scenarios import (
@@ -46,6 +44,7 @@ from sprintlens.synth.truth import (
     truth_angles,
     truth_track,
 )
+from sprintlens.synth.write import render_clip, truth_path_for
 
 __all__ = [
     "FIRST_STEP",

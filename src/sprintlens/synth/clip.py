@@ -10,21 +10,16 @@ build the same bytes.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import os
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
-from sprintlens.capture.video import VideoWriter, file_sha256
-from sprintlens.core.files import write_text
 from sprintlens.synth.body import Body
 from sprintlens.synth.camera import Camera, CameraSpec
 from sprintlens.synth.fatigue import Fatigue
@@ -400,45 +395,3 @@ def render_frames(prep: Rendered) -> Iterator[np.ndarray]:
     """Every frame of the clip (H x W x 3 uint8 RGB), in order."""
     for i in range(prep.n_frames):
         yield render_frame(prep, i)
-
-
-def truth_path_for(video: str | os.PathLike[str]) -> Path:
-    """Where the truth of ``video`` goes: ``clip.mp4`` -> ``clip.truth.json``."""
-    video = Path(video)
-    return video.with_name(video.stem + ".truth.json")
-
-
-def render_clip(spec: ClipSpec, video: str | os.PathLike[str], truth: str | os.PathLike[str] | None = None,
-                progress: Callable[[int, int], None] | None = None) -> dict:
-    """Render ``spec`` to an H.264 MP4 and write its ground truth beside it.
-
-    Parameters
-    ----------
-    spec : ClipSpec
-        The clip.
-    video : path-like
-        Output ``.mp4``.
-    truth : path-like, optional
-        Output truth JSON (default: :func:`truth_path_for` ``(video)``).
-    progress : callable, optional
-        ``progress(done, total)`` after each frame.
-
-    Returns
-    -------
-    dict
-        The truth, as written (and as :func:`~sprintlens.synth.truth.load_truth` reads it).
-    """
-    from sprintlens.synth.truth import build_truth, dumps_truth
-
-    prep = prepare(spec)
-    video = Path(video)
-    r = spec.render
-    with VideoWriter(video, r.fps, r.size, crf=r.crf, preset=r.preset, threads=2) as writer:
-        for i, frame in enumerate(render_frames(prep)):
-            writer.write(frame)
-            if progress is not None:
-                progress(i + 1, prep.n_frames)
-    text = dumps_truth(build_truth(prep, video_name=video.name, video_sha256=file_sha256(video)))
-    write_text(truth if truth is not None else truth_path_for(video), text)
-    log.info("rendered %s: %d frames", video, prep.n_frames)
-    return json.loads(text)
