@@ -15,6 +15,7 @@ import numpy as np
 from sprintlens.analysis.ground import (
     ContactConfig,
     FootSignals,
+    GroundMotion,
     foot_signals,
     ground_motion,
     height_band_px,
@@ -188,7 +189,8 @@ REFINE_WINDOW_S = 0.02
 
 
 def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
-                  signals: FootSignals | None = None, direction: int | None = None) -> list[Contact]:
+                  signals: FootSignals | None = None, direction: int | None = None, *,
+                  band_px: float | None = None, motion: GroundMotion | None = None) -> list[Contact]:
     """Every contact of both feet, sorted by touchdown (see the module docstring).
 
     ``direction`` (+1 left to right) is decided from the track when not given.
@@ -201,9 +203,10 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     leg = signals.leg_px
     if not np.isfinite(leg) or leg <= 0 or n < 3:
         return []
-    band = height_band_px(signals, config)
-    motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg,
-                           travel_by_frame(track.positions_px, t, direction))
+    band = height_band_px(signals, config) if band_px is None else band_px
+    if motion is None:
+        motion = ground_motion(signals, band, t, config.slip_legs_per_s * leg,
+                               travel_by_frame(track.positions_px, t, direction))
     slip = motion.slip_px_s
     min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
     merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))

@@ -120,7 +120,8 @@ class FootSignals:
 UNSMEARED_BELOW_FPS = 90.0
 
 
-def foot_signals(track: PoseTrack, config: ContactConfig | None = None, direction: int | None = None) -> FootSignals:
+def foot_signals(track: PoseTrack, config: ContactConfig | None = None, direction: int | None = None, *,
+                 travel: np.ndarray | None = None) -> FootSignals:
     """Heights above the ground and horizontal speeds of both feet's heels and toes.
 
     The ground line of each point is fitted twice: first through the lower envelope of all its
@@ -132,7 +133,8 @@ def foot_signals(track: PoseTrack, config: ContactConfig | None = None, directio
     P = track.positions_px
     leg = leg_length_px(P)
     direction = direction if direction in (1, -1) else direction_of_travel(P).sign
-    travel = travel_by_frame(P, track.t_s, direction)
+    if travel is None:
+        travel = travel_by_frame(P, track.t_s, direction)
 
     def build(lines: dict[str, dict[str, GroundLine | None]]) -> FootSignals:
         points: dict[str, dict[str, FootPoint]] = {}

@@ -86,12 +86,15 @@ def _analyse_pass(track: PoseTrack, cleaned: CleanedTrack, config: AnalysisConfi
         direction = direction_of_travel(smooth.positions_px)
     angles = sprint_angles(smooth.positions_px, direction.sign)
 
-    signals = foot_signals(timing, config.contacts, direction.sign)
-    contacts = find_contacts(timing, config.contacts, signals=signals, direction=direction.sign)
+    # each of these once per rep; the stages below take them instead of computing them again
+    travel = travel_by_frame(timing.positions_px, track.t_s, direction.sign)
+    signals = foot_signals(timing, config.contacts, direction.sign, travel=travel)
     band = height_band_px(signals, config.contacts)
-    motion = ground_motion(signals, band, track.t_s, config.contacts.slip_legs_per_s * signals.leg_px,
-                           travel_by_frame(timing.positions_px, track.t_s, direction.sign))
-    start = find_start_events(smooth, direction.sign)
+    motion = ground_motion(signals, band, track.t_s, config.contacts.slip_legs_per_s * signals.leg_px, travel)
+    near = near_leg(track)
+    contacts = find_contacts(timing, config.contacts, signals=signals, direction=direction.sign, band_px=band,
+                             motion=motion)
+    start = find_start_events(smooth, direction.sign, angles=angles)
     after = start.front_exit_s if start is not None and np.isfinite(start.front_exit_s) else -np.inf
     running_contacts = [c for c in contacts if c.toeoff_s > after]
     gait = classify_gait(running_contacts, track.duration_s)
@@ -104,13 +107,13 @@ def _analyse_pass(track: PoseTrack, cleaned: CleanedTrack, config: AnalysisConfi
     else:
         scale = no_scale(leg)
     steps = step_metrics(contacts, angles, smooth.positions_px, track.t_s, track.frame_index, track.fps,
-                         direction.sign, scale, gait, motion.true_speed_px_s, after_s=after, near=near_leg(track))
+                         direction.sign, scale, gait, motion.true_speed_px_s, after_s=after, near=near)
     velocity = velocity_curve(smooth.positions_px, track.t_s, track.fps, direction.sign, scale,
                               motion.true_speed_px_s)
     summary = rep_summary(steps, contacts, gait, scale, track.fps, start, velocity, track.t_s)
     return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
-                    start=start, steps=steps, summary=summary, scale=scale, velocity=velocity,
-                    ground_speed_px_s=motion.true_speed_px_s, config=config, passes=passes)
+                    start=start, steps=steps, summary=summary, scale=scale, velocity=velocity, near_leg=near,
+                    travel=travel, foot=signals, ground=motion, height_band_px=band, config=config, passes=passes)
 
 
 def analyse_video(

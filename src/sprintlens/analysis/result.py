@@ -8,7 +8,7 @@ import numpy as np
 
 from sprintlens.analysis.cleaning import CleanedTrack, CleaningConfig
 from sprintlens.analysis.contacts import Contact, GaitVerdict
-from sprintlens.analysis.ground import ContactConfig
+from sprintlens.analysis.ground import ContactConfig, FootSignals, GroundMotion
 from sprintlens.analysis.scale import Scale
 from sprintlens.analysis.start import StartEvents
 from sprintlens.analysis.steps import RepSummary, Step
@@ -67,8 +67,18 @@ class Analysis:
         How distances were converted.
     velocity : ndarray (T,)
         Forward speed of the hips over the ground per frame, in ``scale.unit`` per second.
-    ground_speed_px_s : ndarray (T,)
-        Image speed of the ground (treadmill belt, camera pan); 0 for a static camera overground.
+    near_leg : {"left", "right"} or None
+        The leg nearer the camera over the rep (:func:`sprintlens.analysis.travel.near_leg`).
+    travel : ndarray (T,)
+        Direction of travel at each frame (+1, -1; 0 where unclear), from
+        :func:`sprintlens.analysis.travel.travel_by_frame`.
+    foot : FootSignals
+        Both feet's heights above the ground line (px) and speeds (px/s), from which contacts
+        were found.
+    ground : GroundMotion
+        The ground's image speed (px/s) per frame and per foot (treadmill belt, camera pan).
+    height_band_px : float
+        A foot lower than this above its ground line (px) can be in contact.
     config : AnalysisConfig
         The options used.
     passes : tuple of Pass
@@ -90,7 +100,11 @@ class Analysis:
     summary: RepSummary
     scale: Scale
     velocity: np.ndarray
-    ground_speed_px_s: np.ndarray
+    near_leg: str | None
+    travel: np.ndarray
+    foot: FootSignals
+    ground: GroundMotion
+    height_band_px: float
     config: AnalysisConfig
     passes: tuple[Pass, ...] = ()
     whole_track: PoseTrack | None = None
@@ -102,6 +116,11 @@ class Analysis:
             return None
         start = int(np.searchsorted(self.whole_track.frame_index, self.track.frame_index[0]))
         return next((p for p in self.passes if p.start == start), None)
+
+    @property
+    def ground_speed_px_s(self) -> np.ndarray:
+        """(T,) image speed of the ground (px/s); 0 for a static camera overground."""
+        return self.ground.true_speed_px_s
 
     @property
     def t_s(self) -> np.ndarray:

@@ -169,13 +169,29 @@ def _still_stretch(centre: np.ndarray, allowed: np.ndarray, t: np.ndarray, min_h
     return None
 
 
-def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2) -> StartEvents | None:
-    """Set position, first movement and block exits of a clip that starts crouched and still.
+def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2, *,
+                      angles: dict[str, np.ndarray] | None = None) -> StartEvents | None:
+    """Find the set position, first movement and block exits of a clip that starts crouched and still.
 
     The set position is the first stretch of at least ``min_hold_s`` in which the torso
     (hips and shoulders) stays within :data:`HOLD_RADIUS_LEGS` of where it is held and the
-    hands are down (wrists below the knees).  None when the clip does not start that way (a
-    flying or standing start).
+    hands are down (wrists below the knees).
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The smoothed track (px).
+    direction : {+1, -1}
+        Direction of travel (+1 left to right).
+    min_hold_s : float
+        Shortest set position (s).
+    angles : dict of str to ndarray (T,), optional
+        The track's angles (deg), when already computed (:func:`sprintlens.analysis.angles.sprint_angles`).
+
+    Returns
+    -------
+    StartEvents or None
+        None when the clip does not start that way (a flying or standing start).
     """
     P = track.positions_px
     t, fps = track.t_s, track.fps
@@ -214,7 +230,7 @@ def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2)
     first_movement = onset(centre - hands, a, 0.02)
     start_k = int(np.searchsorted(t, first_movement)) if np.isfinite(first_movement) else a
     from_k = max(start_k - 1, a)
-    knees = sprint_angles(P, direction)
+    knees = angles if angles is not None else sprint_angles(P, direction)
     window_end = int(np.searchsorted(t, t[from_k] + EXIT_SEARCH_S))
     front_exit = _full_extension(knees[f"knee_flexion_{front}_deg"], t, from_k, window_end)
     if not np.isfinite(front_exit):  # no clear extension and fold: the toes rising instead

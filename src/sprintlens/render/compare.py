@@ -32,7 +32,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sprintlens.analysis.result import Analysis
-from sprintlens.analysis.travel import near_leg
 from sprintlens.capture.video import Frame, FrameSpan, read_frames
 from sprintlens.core.errors import AnalysisError
 from sprintlens.core.landmarks import Landmark as L
@@ -297,7 +296,7 @@ def _panel(analysis: Analysis, view: View, rgb: np.ndarray, row: int, label: str
     else:
         pts = analysis.cleaned.smooth.positions_px[r]
         if np.isfinite(pts).any():
-            tile = draw_skeleton(tile, view.points(pts, r), near=near_leg(analysis.track), sizes=sizes)
+            tile = draw_skeleton(tile, view.points(pts, r), near=analysis.near_leg, sizes=sizes)
     put_label(tile, label, (sizes.margin_px, sizes.margin_px), sizes.panel_px, fg=colour)
     put_label(tile, "not started" if waiting else "clip ended" if ended else _fmt_tau(tau),
               (sizes.margin_px, ph - sizes.margin_px),
@@ -412,7 +411,7 @@ def render_ghost(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLik
                       event_out=int(np.searchsorted(sel, plan.event_out)), event_rows=plan.event_rows)
     src = _Frames(base, videos[0])
     sizes = style.Sizes.for_frame(info.width, info.height)
-    near = near_leg(base.track)  # (one colour per rep here; near/far only matters for the ordering)
+    near = base.near_leg  # (one colour per rep here; near/far only matters for the ordering)
     with VideoWriter(out_path, sub.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as video, \
             BackgroundWriter(video) as writer:
         for j in range(sub.n_frames):
@@ -467,7 +466,7 @@ def plot_compare_angles(analyses: Sequence[Analysis], labels: Sequence[str], eve
         fig = plots.new_figure(7.0, 2.3 * len(COMPARE_ANGLES) + 0.5)
         axes = fig.subplots(len(COMPARE_ANGLES), 1, sharex=True, squeeze=False)[:, 0].tolist()
         for ax, (_, pattern) in zip(axes, COMPARE_ANGLES):
-            columns = [pattern.format(near=near_leg(a.track) or "left") for a in analyses]
+            columns = [pattern.format(near=a.near_leg or "left") for a in analyses]
             plots.plot_angle_comparison(analyses, labels, columns, times, ax=ax, window_s=window_s)
             if ax is not axes[-1]:
                 ax.set_xlabel("")

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sprintlens.analysis.result import Analysis
-from sprintlens.analysis.travel import near_leg
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.render import style
 from sprintlens.render.text import format_value
@@ -163,7 +162,7 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
     smooth = analysis.cleaned.smooth.positions_px
     t = track.t_s
     n = track.n_frames
-    near = near_leg(track)
+    near = analysis.near_leg
     unit = analysis.scale.unit
     steps = analysis.steps
     fps = track.fps

@@ -25,7 +25,6 @@ import numpy as np
 
 from sprintlens.analysis.result import Analysis
 from sprintlens.analysis.steps import Step
-from sprintlens.analysis.travel import near_leg
 from sprintlens.capture.video import FrameSpan, read_frames
 from sprintlens.core.errors import AnalysisError, OutputError, VideoError
 from sprintlens.core.files import atomic_path
@@ -299,7 +298,7 @@ def compose_kinogram(analysis: Analysis, panels: Sequence[KinogramPanel], frames
     leg = float(analysis.scale.leg_px)
     scale = layout.scale
     out_w, out_h = layout.size
-    near = near_leg(analysis.track)
+    near = analysis.near_leg
     sizes = style.Sizes.for_frame(out_w * 2, out_w * 2)
     tiles = []
     for i, p in enumerate(panels):

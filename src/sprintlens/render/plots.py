@@ -27,7 +27,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sprintlens.analysis.result import Analysis
-from sprintlens.analysis.travel import near_leg
 from sprintlens.core.errors import OutputError
 from sprintlens.core.files import atomic_path
 from sprintlens.render import style
@@ -104,7 +103,7 @@ def axes_or_new(ax: Axes | None, width_in: float = 8.0, height_in: float = 3.2) 
 
 def leg_hex(analysis: Analysis) -> dict[str, str]:
     """Matplotlib colour of each labelled leg (near orange, far blue)."""
-    return {side: style.hex_colour(rgb) for side, rgb in style.leg_colours(near_leg(analysis.track)).items()}
+    return {side: style.hex_colour(rgb) for side, rgb in style.leg_colours(analysis.near_leg).items()}
 
 
 def seen_span_s(analysis: Analysis) -> tuple[float, float]:
@@ -177,7 +176,7 @@ def plot_angles(analysis: Analysis, group: str = "hip", ax: Axes | None = None, 
     fig, ax = axes_or_new(ax)
     title, ylabel, columns = ANGLE_GROUPS[group]
     colours = leg_hex(analysis)
-    near = near_leg(analysis.track)
+    near = analysis.near_leg
     if shade:
         shade_contacts(ax, analysis)
     for column in columns:
@@ -262,7 +261,7 @@ def plot_step_panels(analysis: Analysis, metrics: Sequence[str] = ("contact_s", 
         plot_step_metric(analysis, metric, ax=ax)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    near = near_leg(analysis.track)
+    near = analysis.near_leg
     fig.suptitle(f"Per step, coloured by the foot in contact (orange: {style.leg_label(near or 'left', near)}); "
                  "hatched: timing below 100 fps", fontsize=10, x=0.01, ha="left", color="#444")
     return fig, axes[:len(metrics)]

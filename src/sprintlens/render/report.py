@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from sprintlens.analysis.result import Analysis
 from sprintlens.analysis.steps import LOW_CONFIDENCE_FPS
-from sprintlens.analysis.travel import near_leg, way_name
+from sprintlens.analysis.travel import way_name
 from sprintlens.core.version import __version__
 from sprintlens.logbook.flags import Flag
 from sprintlens.render import html
@@ -185,7 +185,7 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
     if plots:
         sections.append(Section("plots", "Plots", Markup("".join(plots))))
     header, rows = steps_rows(analysis)
-    near = near_leg(analysis.track)
+    near = analysis.near_leg
     steps_body = html.table(header, rows) if rows else html.paragraphs("No complete steps were found.")
     steps_body = Markup(steps_body + html.paragraphs(
         "TO: toe-off; TD: touchdown. Near/far: the leg nearer the camera is measured more reliably."
