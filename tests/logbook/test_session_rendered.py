@@ -22,7 +22,7 @@ from sprintlens.logbook.session import analyse_reps
 
 pytestmark = pytest.mark.slow
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 LEVELS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 

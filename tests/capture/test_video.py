@@ -14,13 +14,13 @@ import pytest
 import sprintlens.capture.video as video
 from sprintlens.capture.video import (
     FrameSpan,
-    VideoWriter,
     frame_intervals_s,
     frames_in_file,
     probe,
     read_frames,
 )
 from sprintlens.core.errors import OutputError, VideoError
+from sprintlens.core.video_writer import VideoWriter
 
 # -- probe ----------------------------------------------------------------------------------------
 

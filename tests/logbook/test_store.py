@@ -213,7 +213,7 @@ def test_a_process_killed_mid_write_leaves_the_database_as_it_was(db):
         ann = s.add_athlete("Ann")
         s.save_rep(s.add_session(ann.id, DAY).id, synthetic_rep())
     before = snapshot(db)
-    script = KILLED_WRITER.format(tests=str(Path(__file__).parent), db=str(db))
+    script = KILLED_WRITER.format(tests=str(Path(__file__).parents[1]), db=str(db))
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "written"

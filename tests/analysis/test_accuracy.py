@@ -38,7 +38,7 @@ from sprintlens.synth.accuracy import (
     evaluate_analysis,
 )
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 CLIPS = sorted(p.stem for p in SAMPLES.glob("*.mp4") if truth_path_for(p).exists())
 
 #: (angle, limb) pairs of DESIGN section 4 that the analysis reports per frame.
