@@ -5,8 +5,8 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
-from dataclasses import asdict, dataclass, field
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
