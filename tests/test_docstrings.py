@@ -35,7 +35,7 @@ SUBPACKAGES = [
     pytest.param("logbook", marks=BEING_WRITTEN),
     pytest.param("render", marks=BEING_WRITTEN),
     pytest.param("cli", marks=BEING_WRITTEN),
-    pytest.param("synth", marks=BEING_WRITTEN),
+    pytest.param("synth"),
     pytest.param("root"),  # the modules directly in src/sprintlens
 ]
 
