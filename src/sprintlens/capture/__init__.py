@@ -1,1 +1,4 @@
-"""Capture: video in (timestamps, rotation, slow motion), the pose model, people found and followed, the pose-track file."""
+"""Capture: video in (timestamps, rotation, slow motion), the pose model, people found and followed.
+
+Also the pose-track file.
+"""

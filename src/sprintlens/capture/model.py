@@ -68,7 +68,7 @@ def _source_tree(file_name: str) -> Path | None:
 
 
 def default_model_path(name: str = DEFAULT_MODEL) -> Path:
-    """Path of the shipped bundle ``name`` (or of the one ``SPRINTLENS_POSE_MODEL`` names)."""
+    """Return the path of the shipped bundle ``name`` (or of the one ``SPRINTLENS_POSE_MODEL`` names)."""
     override = os.environ.get(MODEL_ENV)
     if override:
         return Path(override)
@@ -83,7 +83,7 @@ def default_model_path(name: str = DEFAULT_MODEL) -> Path:
 
 
 def model_sha256(path: Path) -> str:
-    """SHA-256 of a model file, hex."""
+    """Compute the SHA-256 of a model file, hex."""
     return file_sha256(path)
 
 

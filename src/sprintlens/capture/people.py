@@ -57,7 +57,7 @@ _MOVERS = [int(L.LEFT_HIP), int(L.RIGHT_HIP), int(L.LEFT_ANKLE), int(L.RIGHT_ANK
 
 
 def torso_centre_and_length(positions_px: np.ndarray) -> tuple[np.ndarray, float]:
-    """Centre of shoulders and hips, and shoulder-to-hip length (px), of one pose (33, 2)."""
+    """Return the centre of shoulders and hips, and the shoulder-to-hip length (px), of one pose (33, 2)."""
     torso = positions_px[_TORSO]
     centre = np.nanmean(torso, axis=0)
     shoulders = np.nanmean(torso[:2], axis=0)
@@ -80,6 +80,19 @@ class Person:
     torso_px: list[float] = field(default_factory=list)
 
     def add(self, frame: int, slot: int, centre: np.ndarray, torso: float) -> None:
+        """Append one detection of this person.
+
+        Parameters
+        ----------
+        frame : int
+            Position of the frame in the stream (after the person's latest frame).
+        slot : int
+            Index of the person's detection in that frame.
+        centre : ndarray, shape (2,)
+            Torso centre of the detection (px).
+        torso : float
+            Shoulder-to-hip length of the detection (px).
+        """
         self.frames.append(frame)
         self.slots.append(slot)
         self.centres.append(centre)
@@ -87,6 +100,7 @@ class Person:
 
     @property
     def n_frames(self) -> int:
+        """Number of frames in which the person was detected."""
         return len(self.frames)
 
     @property
@@ -106,6 +120,11 @@ def follow_people(detections: Sequence[Detections], t_s: np.ndarray, max_gap_s: 
         Real time of each frame (s).
     max_gap_s : float
         Longest time a person may go undetected and still be recognised (s).
+
+    Returns
+    -------
+    list of Person
+        Everyone followed, in the order they were first seen (``Person.id`` is the position).
     """
     people: list[Person] = []
     for k, found in enumerate(detections):
@@ -140,7 +159,7 @@ def follow_people(detections: Sequence[Detections], t_s: np.ndarray, max_gap_s: 
 
 
 def _cheapest_first(cost: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs (row, column) taken in order of increasing finite cost, each row and column once."""
+    """Take pairs (row, column) in order of increasing finite cost, each row and column once."""
     rows, cols = np.nonzero(np.isfinite(cost))
     pairs: list[tuple[int, int]] = []
     used_rows: set[int] = set()
@@ -155,7 +174,7 @@ def _cheapest_first(cost: np.ndarray) -> list[tuple[int, int]]:
 
 
 def distinct_detections(found: Detections) -> list[int]:
-    """Indices of the detections in one frame that are distinct people (duplicates dropped).
+    """Return the indices of the detections in one frame that are distinct people (duplicates dropped).
 
     Two detections whose torso centres lie within :data:`DUPLICATE_TORSO` torso lengths (the
     larger of the two) are one person; the one with the higher mean visibility is kept.
@@ -175,7 +194,7 @@ def distinct_detections(found: Detections) -> list[int]:
 
 
 def _horizontal_speed_torso_per_s(person: Person, detections: Sequence[Detections], t_s: np.ndarray) -> float:
-    """Mean horizontal speed of hips and ankles, in torso lengths per second."""
+    """Return the mean horizontal speed of hips and ankles, in torso lengths per second."""
     if person.n_frames < 3:
         return 0.0
     x = np.array([detections[f].positions_px[s][_MOVERS, 0] for f, s in zip(person.frames, person.slots)])
@@ -205,6 +224,7 @@ class AthleteChoice:
     speed_torso_per_s: float
 
     def as_provenance(self) -> dict[str, object]:
+        """Return the choice as a JSON-compatible record for the track's provenance (values rounded)."""
         return {
             "rule": self.rule,
             "people_seen": self.n_people,
@@ -220,6 +240,24 @@ def choose_athlete(
     point: tuple[float, float] | None = None,
 ) -> AthleteChoice:
     """Pick the athlete among the people followed (rules in the module docstring).
+
+    Parameters
+    ----------
+    people : sequence of Person
+        The people followed through the stream (:func:`follow_people`).
+    detections : sequence of Detections
+        One entry per frame of the stream, those the people were followed in.
+    t_s : ndarray, shape (T,)
+        Real time of each frame (s), for the people's horizontal speeds.
+    point : (float, float), optional
+        Pixel ``(x, y)`` of the frame: choose the person nearest it on the first frame where anyone
+        is there, instead of the one who moves most.
+
+    Returns
+    -------
+    AthleteChoice
+        The person chosen, the rule that chose them, how many people were seen, the fraction of
+        frames the athlete is in and their horizontal speed (torso lengths per second).
 
     Raises
     ------
@@ -248,7 +286,7 @@ def choose_athlete(
 
 
 def athlete_arrays(person: Person, detections: Sequence[Detections]) -> dict[str, np.ndarray]:
-    """The person's landmarks as track arrays (T frames; NaN where they were not found)."""
+    """Return the person's landmarks as track arrays (T frames; NaN where they were not found)."""
     arrays = empty_landmarks(len(detections))
     for frame, slot in zip(person.frames, person.slots):
         found = detections[frame]

@@ -52,10 +52,12 @@ class Detections(NamedTuple):
 
     @property
     def n_people(self) -> int:
+        """Number of people found (P)."""
         return int(self.positions_px.shape[0])
 
     @classmethod
     def empty(cls) -> Detections:
+        """Return the detections of a frame in which nobody was found (P = 0)."""
         return cls(np.empty((0, N_LANDMARKS, 2)), np.empty((0, N_LANDMARKS)),
                    np.empty((0, N_LANDMARKS)), np.empty((0, N_LANDMARKS)))
 
@@ -67,7 +69,7 @@ class PoseEstimator(Protocol):
     model_version: str
 
     def estimate(self, rgb: np.ndarray, frame_number: int) -> Detections:
-        """People in one RGB frame; ``frame_number`` increases through the stream."""
+        """Find the people in one RGB frame; ``frame_number`` increases through the stream."""
         ...
 
     def close(self) -> None:
@@ -153,6 +155,7 @@ class MediaPipeEstimator:
         return Detections(xyz[..., :2], xyz[..., 2], np.clip(visibility, 0, 1), np.clip(presence, 0, 1))
 
     def close(self) -> None:
+        """Release the model; closing it again does nothing."""
         if getattr(self, "_landmarker", None) is not None:
             with native_stderr_silenced():  # MediaPipe logs DestroyAccelerator as the graph ends
                 self._landmarker.close()

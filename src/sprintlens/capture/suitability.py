@@ -18,6 +18,8 @@ ASSUMED_POSE_FPS = 40.0
 
 
 class Status(Enum):
+    """How a check rates the clip: ``ok``, ``warn`` (usable, with limits) or ``bad`` (not suitable)."""
+
     OK = "ok"
     WARN = "warn"
     BAD = "bad"
@@ -40,11 +42,13 @@ class Suitability:
 
     @property
     def status(self) -> Status:
+        """The worst status of the checks (``BAD`` over ``WARN`` over ``OK``)."""
         statuses = {c.status for c in self.checks}
         return Status.BAD if Status.BAD in statuses else Status.WARN if Status.WARN in statuses else Status.OK
 
     @property
     def verdict(self) -> str:
+        """The overall verdict in words, from :attr:`status`."""
         return {
             Status.OK: "suitable for sprint analysis",
             Status.WARN: "usable for sprint analysis, with the limits above",
@@ -144,6 +148,12 @@ def assess(info: VideoInfo, intervals_s: np.ndarray | None = None, frames_in_fil
     frames_in_file : int, optional
         Frames actually stored in the file (:func:`sprintlens.capture.video.frames_in_file`), to report a
         truncated file; no such check without it.
+
+    Returns
+    -------
+    Suitability
+        The checks of frame rate, resolution, orientation, duration, timing (and the file's
+        completeness, with ``frames_in_file``), and their verdict.
     """
     checks = [_frame_rate(info), _resolution(info), _orientation(info), _duration(info), _timing(info, intervals_s)]
     if frames_in_file is not None:

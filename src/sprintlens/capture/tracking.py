@@ -5,8 +5,8 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
-from dataclasses import asdict, dataclass, field
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +66,7 @@ class PoseConfig:
     prefetch: int = 4
 
     def as_provenance(self) -> dict[str, object]:
+        """Return the options as a JSON-compatible record for the track's provenance."""
         record = asdict(self)
         record["model_path"] = str(self.model_path) if self.model_path else None
         return record
@@ -99,6 +100,12 @@ def track_video(
         Use this estimator (and leave it open) instead of creating a MediaPipe one.
     info : VideoInfo, optional
         Already probed metadata of ``video``.
+
+    Returns
+    -------
+    PoseTrack
+        The athlete's landmarks in every frame read (NaN where they were not found), with real
+        times, the capture frame rate, the video's checksum, the model and the provenance.
 
     Raises
     ------

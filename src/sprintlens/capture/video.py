@@ -159,13 +159,13 @@ class FrameSpan:
             raise VideoError(f"empty time range {self.start_s}s..{self.end_s}s")
 
     def before(self, index: int, playback_s: float) -> bool:
-        """True while a frame lies before the span's start."""
+        """Return True while a frame (file index, playback time in s) lies before the span's start."""
         return (self.start_frame is not None and index < self.start_frame) or (
             self.start_s is not None and playback_s < self.start_s - 1e-9
         )
 
     def after(self, index: int, playback_s: float) -> bool:
-        """True once a frame lies at or after the span's end."""
+        """Return True once a frame (file index, playback time in s) lies at or after the span's end."""
         return (self.end_frame is not None and index >= self.end_frame) or (
             self.end_s is not None and playback_s >= self.end_s - 1e-9
         )
@@ -188,7 +188,7 @@ def _check_input_path(path: Path) -> None:
 
 
 def _container_tags(path: Path) -> dict[str, str]:
-    """Container and video-stream metadata tags (empty when PyAV cannot read them)."""
+    """Read the container and video-stream metadata tags (empty when PyAV cannot read them)."""
     try:
         import av
 
@@ -223,7 +223,7 @@ _FIRST_PLAUSIBLE_YEAR = 2000
 
 
 def recorded_at(tags: dict[str, str]) -> dt.datetime | None:
-    """When a clip was filmed, from its container tags (timezone-aware), or None.
+    """Return when a clip was filmed, from its container tags (timezone-aware), or None.
 
     ``com.apple.quicktime.creationdate`` (``2024-05-06T10:12:33+0200``) keeps the local time of
     filming; ``creation_time`` (``2024-05-06T08:12:33.000000Z``) is UTC.  Placeholder dates of
@@ -237,8 +237,10 @@ def recorded_at(tags: dict[str, str]) -> dt.datetime | None:
 
 
 def parse_recording_time(text: object) -> dt.datetime | None:
-    """An ISO 8601 recording time (``Z`` or an offset; none means UTC, as in MP4), timezone-aware;
-    None for anything else, and for an encoder's placeholder date."""
+    """Parse an ISO 8601 recording time (``Z`` or an offset; none means UTC, as in MP4), timezone-aware.
+
+    Returns None for anything else, and for an encoder's placeholder date.
+    """
     if not isinstance(text, str) or not text.strip():
         return None
     text = text.strip()
@@ -254,8 +256,11 @@ def parse_recording_time(text: object) -> dt.datetime | None:
 
 
 def filming_day(when: dt.datetime) -> dt.date:
-    """The calendar day a clip was filmed: in the time zone its tag gives, or (for a UTC time,
-    which is what most phones write) in this computer's time zone."""
+    """Return the calendar day a clip was filmed.
+
+    The day is the one in the time zone its tag gives, or (for a UTC time, which is what most
+    phones write) in this computer's time zone.
+    """
     if when.utcoffset() in (None, dt.timedelta(0)):
         return when.astimezone().date()
     return when.date()
@@ -453,6 +458,11 @@ def read_frames(info: VideoInfo, span: FrameSpan | None = None, prefetch: int = 
     prefetch : int
         Frames decoded ahead on a background thread; 0 decodes on the calling thread.
 
+    Returns
+    -------
+    iterator of Frame
+        The frames of the span in file order: index in the file, real time (s), RGB pixels.
+
     Raises
     ------
     VideoError
@@ -465,7 +475,7 @@ def read_frames(info: VideoInfo, span: FrameSpan | None = None, prefetch: int = 
 
 
 def frame_intervals_s(path: str | os.PathLike[str], max_frames: int = 100_000) -> np.ndarray:
-    """Playback intervals between successive frames (s), from the container's packet timestamps.
+    """Measure the playback intervals between successive frames (s) from the container's packet timestamps.
 
     Reads packets without decoding, so it is fast even for long clips.  Empty when the
     container gives no timestamps.
@@ -486,7 +496,7 @@ def frame_intervals_s(path: str | os.PathLike[str], max_frames: int = 100_000) -
 
 
 def frames_in_file(path: str | os.PathLike[str], max_frames: int = 1_000_000) -> int | None:
-    """Number of video frames actually stored in the file (packets counted, not decoded).
+    """Count the video frames actually stored in the file (packets counted, not decoded).
 
     A recording cut off mid-write keeps a header that lists every frame but holds only some of
     them; comparing this count with :attr:`VideoInfo.n_frames` tells so before any decoding.

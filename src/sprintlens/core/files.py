@@ -18,7 +18,7 @@ from sprintlens.core.errors import OutputError
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file's bytes, as hex (identifies a clip however it is renamed)."""
+    """Compute the SHA-256 of a file's bytes, as hex (identifies a clip however it is renamed)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -87,8 +87,11 @@ def _csv_cell(value: object) -> object:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV with a header row; missing values (None, NaN) as empty cells, booleans as 0/1,
-    floats rounded to 6 decimals."""
+    """Format rows as CSV text with a header row.
+
+    Missing values (None, NaN) are written as empty cells, booleans as 0/1, floats rounded to
+    6 decimals.
+    """
     buffer = _io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

@@ -89,13 +89,15 @@ LEG: dict[str, tuple[Landmark, ...]] = {
 
 #: The arm landmarks of each side, shoulder to index finger.
 ARM: dict[str, tuple[Landmark, ...]] = {
-    side: tuple(Landmark[f"{side.upper()}_{part}"] for part in ("SHOULDER", "ELBOW", "WRIST", "PINKY", "INDEX", "THUMB"))
+    side: tuple(
+        Landmark[f"{side.upper()}_{part}"] for part in ("SHOULDER", "ELBOW", "WRIST", "PINKY", "INDEX", "THUMB")
+    )
     for side in ("left", "right")
 }
 
 
 def mirror_index() -> list[int]:
-    """Index permutation that swaps every left landmark with its right twin."""
+    """Return the index permutation that swaps every left landmark with its right twin."""
     order = list(range(N_LANDMARKS))
     for left, right in LEFT_RIGHT_PAIRS:
         order[left], order[right] = int(right), int(left)
@@ -103,7 +105,7 @@ def mirror_index() -> list[int]:
 
 
 def hip_centre_x(positions_px: np.ndarray) -> np.ndarray:
-    """(T,) horizontal position of the hip midpoint in a (T, 33, 2) landmark array (px)."""
+    """Return the (T,) horizontal position of the hip midpoint in a (T, 33, 2) landmark array (px)."""
     return (positions_px[:, Landmark.LEFT_HIP, 0] + positions_px[:, Landmark.RIGHT_HIP, 0]) / 2
 
 

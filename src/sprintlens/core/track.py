@@ -158,9 +158,9 @@ class PoseTrack:
         if not isinstance(other, PoseTrack):
             return NotImplemented
         scalars = ("fps", "frame_size", "video_sha256", "model_id", "model_version", "provenance")
-        return all(np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in PER_FRAME_FIELDS) and all(
-            getattr(self, s) == getattr(other, s) for s in scalars
-        )
+        return all(
+            np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in PER_FRAME_FIELDS
+        ) and all(getattr(self, s) == getattr(other, s) for s in scalars)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -186,17 +186,17 @@ class PoseTrack:
         return float(self.t_s[-1] - self.t_s[0]) + 1.0 / self.fps
 
     def point(self, landmark: Landmark | int) -> np.ndarray:
-        """(T, 2) pixel positions of one landmark (a read-only view)."""
+        """Return the (T, 2) pixel positions of one landmark (a read-only view)."""
         return self.positions_px[:, int(landmark), :]
 
     def rows(self, start: int, stop: int) -> PoseTrack:
-        """The track of frames ``start`` to ``stop - 1`` (rows of this track), validated."""
+        """Return the track of frames ``start`` to ``stop - 1`` (rows of this track), validated."""
         if not 0 <= start < stop <= self.n_frames:
             raise ValueError(f"rows {start}:{stop} are not within a track of {self.n_frames} frames")
         return self.replace(**{name: getattr(self, name)[start:stop] for name in PER_FRAME_FIELDS})
 
     def replace(self, **changes: Any) -> PoseTrack:
-        """A new, validated track with some fields changed (for example filtered positions)."""
+        """Return a new, validated track with some fields changed (for example filtered positions)."""
         return dataclasses.replace(self, **changes)
 
     def __repr__(self) -> str:
@@ -205,7 +205,7 @@ class PoseTrack:
 
 
 def empty_landmarks(n_frames: int) -> dict[str, np.ndarray]:
-    """NaN arrays for ``positions_px``, ``depth_px``, ``visibility`` and ``presence`` of ``n_frames``."""
+    """Make NaN arrays for ``positions_px``, ``depth_px``, ``visibility`` and ``presence`` of ``n_frames``."""
     return {
         "positions_px": np.full((n_frames, N_LANDMARKS, 2), np.nan),
         "depth_px": np.full((n_frames, N_LANDMARKS), np.nan),

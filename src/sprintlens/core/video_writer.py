@@ -41,6 +41,8 @@ class VideoWriter:
     threads : int
         Encoder threads; fixed (and x264's macroblock tree off) so that the same frames give
         the same bytes.
+    tune : str, optional
+        x264 tuning option; none by default.
     """
 
     def __init__(

@@ -103,20 +103,38 @@ class ClipAccuracy:
     foot_error_px: float = float("nan")
 
     def angle_column(self, angle: str, view: str | None = None) -> str:
-        """The column of ``angle`` (``"knee_flexion"``) for the ``"near"`` or ``"far"`` leg or arm."""
+        """Return the column of ``angle`` (``"knee_flexion"``) for the ``"near"`` or ``"far"`` leg or arm."""
         if view is None:
             return f"{angle}_deg"
         far = "left" if self.near_side == "right" else "right"
         return f"{angle}_{self.near_side if view == 'near' else far}_deg"
 
 
-def match_contacts(truth_steps: list[dict[str, Any]], contacts: list[Any], tolerance_s: float) -> list[tuple[dict, Any]]:
-    """Pair each complete true contact with the found contact of the same foot nearest its touchdown."""
+def match_contacts(truth_steps: list[dict[str, Any]], contacts: list[Any],
+                   tolerance_s: float) -> list[tuple[dict, Any]]:
+    """Pair each complete true contact with the found contact of the same foot nearest its touchdown.
+
+    Parameters
+    ----------
+    truth_steps : list of dict
+        The truth's steps (``truth["steps"]``): ``side``, ``complete`` and ``touchdown_s`` (s) are read.
+    contacts : list
+        Found contacts, each with ``foot`` (``"left"`` or ``"right"``) and ``touchdown_s`` (s).
+    tolerance_s : float
+        Largest touchdown difference of a pair (s, exclusive).
+
+    Returns
+    -------
+    list of (dict, contact)
+        Each complete true step with a found contact within ``tolerance_s``, and that contact, in
+        the order of ``truth_steps``.  A found contact may be paired with more than one true step.
+    """
     pairs = []
     for step in truth_steps:
         if not step["complete"]:
             continue
-        near = [c for c in contacts if c.foot == step["side"] and abs(c.touchdown_s - step["touchdown_s"]) < tolerance_s]
+        near = [c for c in contacts
+                if c.foot == step["side"] and abs(c.touchdown_s - step["touchdown_s"]) < tolerance_s]
         if near:
             pairs.append((step, min(near, key=lambda c: abs(c.touchdown_s - step["touchdown_s"]))))
     return pairs
@@ -148,7 +166,8 @@ def _foot_error_px(analysis: Any, truth: dict[str, Any]) -> float:
     for side in ("left", "right"):
         centres = [int(round(s[key] * fps)) for s in truth["steps"] if s["side"] == side and s["complete"]
                    for key in ("touchdown_s", "toe_off_s")]
-        frames = sorted({f for c in centres for f in range(c - FOOT_ERROR_WINDOW_FRAMES, c + FOOT_ERROR_WINDOW_FRAMES + 1)
+        frames = sorted({f for c in centres
+                         for f in range(c - FOOT_ERROR_WINDOW_FRAMES, c + FOOT_ERROR_WINDOW_FRAMES + 1)
                          if 0 <= f < n})
         for point in ("HEEL", "FOOT_INDEX"):
             index = int(Landmark[f"{side.upper()}_{point}"])

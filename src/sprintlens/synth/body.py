@@ -78,7 +78,7 @@ class Body:
 
     @classmethod
     def from_height(cls, height_m: float = 1.80) -> Body:
-        """Segment lengths of an athlete ``height_m`` tall (m), from Winter's proportions."""
+        """Make the segment lengths of an athlete ``height_m`` tall (m), from Winter's proportions."""
         if not 1.0 <= height_m <= 2.5:
             raise ValueError(f"body height must be 1.0-2.5 m, got {height_m}")
         h = float(height_m)

@@ -98,7 +98,29 @@ class Camera:
 
     @classmethod
     def from_spec(cls, spec: CameraSpec, size: tuple[int, int], direction: int, x_m: np.ndarray) -> Camera:
-        """A camera with ``spec``'s geometry, image ``size`` (width, height) and positions ``x_m``."""
+        """Make a camera with ``spec``'s geometry, image ``size`` (width, height) and positions ``x_m``.
+
+        Parameters
+        ----------
+        spec : CameraSpec
+            Distance, field of view, height and horizon of the camera.
+        size : (int, int)
+            Image ``(width, height)`` in pixels.
+        direction : {+1, -1}
+            +1: the athlete runs left to right in the image; -1: right to left.
+        x_m : ndarray, shape (T,)
+            World x on the optical axis at each frame (m).
+
+        Returns
+        -------
+        Camera
+            The camera, its focal length (px) set by the horizontal field of view and image width.
+
+        Raises
+        ------
+        ValueError
+            If ``direction`` is neither +1 nor -1.
+        """
         if direction not in (1, -1):
             raise ValueError(f"direction must be +1 or -1, got {direction}")
         width, height = int(size[0]), int(size[1])
@@ -113,14 +135,15 @@ class Camera:
 
     @property
     def n_frames(self) -> int:
+        """Number of frames (T) the camera has a position for."""
         return int(self.x_m.shape[0])
 
     def depth(self, z_m: np.ndarray | float) -> np.ndarray:
-        """Distance along the optical axis of points at lateral position ``z_m`` (m)."""
+        """Return the distance along the optical axis (m) of points at lateral position ``z_m`` (m)."""
         return self.distance_m + self.direction * np.asarray(z_m, dtype=np.float64)
 
     def project(self, points_m: np.ndarray, frame: int | np.ndarray) -> np.ndarray:
-        """Image pixels (..., 2) of world points (..., 3) seen from the camera at ``frame``.
+        """Project world points (..., 3) in m to image pixels (..., 2) as seen from the camera at ``frame``.
 
         ``frame`` may be an array broadcasting against ``points_m[..., 0]`` (one camera position
         per point).
@@ -132,13 +155,13 @@ class Camera:
         return np.stack([u, v], axis=-1)
 
     def scale(self, z_m: np.ndarray | float) -> np.ndarray:
-        """Pixels per metre at lateral position ``z_m``."""
+        """Return the image scale (pixels per metre) at lateral position ``z_m`` (m)."""
         return self.focal_px / self.depth(z_m)
 
     def ground_row(self, depth_m: np.ndarray | float) -> np.ndarray:
-        """Image row of the track surface at a given depth (m)."""
+        """Return the image row (px) of the track surface at a given depth (m)."""
         return self.horizon_px + self.focal_px * self.height_m / np.asarray(depth_m, dtype=np.float64)
 
     def offset_px(self) -> np.ndarray:
-        """(T,) horizontal image shift of the running line relative to the first frame (pixels)."""
+        """Return the (T,) horizontal image shift of the running line relative to the first frame (pixels)."""
         return -self.direction * (self.x_m - self.x_m[0]) * self.px_per_m

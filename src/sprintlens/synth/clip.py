@@ -34,8 +34,8 @@ from sprintlens.synth.scenarios import (
 from sprintlens.synth.scene import Prop, Scene, SceneStyle
 from sprintlens.synth.skeleton import forward_kinematics
 
-__all__ = ["ClipSpec", "Rendered", "RenderSpec", "SecondPerson", "athlete_coverage", "prepare", "render_clip",
-           "render_frame", "render_frames", "truth_path_for"]
+__all__ = ["ClipSpec", "Rendered", "RenderSpec", "SecondPerson", "athlete_coverage", "prepare", "render_frame",
+           "render_frames"]
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def _tuples(value: Any) -> Any:
 
 
 def _jog(speed_mps: float) -> Mechanics:
-    """A relaxed jog: long contacts, low knees, upright trunk."""
+    """Make the mechanics of a relaxed jog: long contacts, low knees, upright trunk."""
     return Mechanics(speed_mps=speed_mps, contact_s=0.26, step_length_m=speed_mps * 0.36, trunk_lean_deg=3.0,
                      hip_extension_deg=8.0, knee_drive_deg=35.0, knee_toe_off_deg=15.0, knee_yield_deg=12.0,
                      knee_swing_max_deg=85.0, pitch_touchdown_deg=2.0, pitch_mid_deg=0.0, pitch_toe_off_deg=40.0,
@@ -191,7 +191,7 @@ class ClipSpec:
         return DIRECTIONS[self.direction]
 
     def fatigued_scenario(self) -> FlyingSpec | AccelerationSpec:
-        """The scenario with the fatigue applied to its mechanics."""
+        """Return the scenario with the fatigue applied to its mechanics."""
         if self.fatigue is None or self.fatigue_level == 0:
             return self.scenario
         if isinstance(self.scenario, FlyingSpec):
@@ -199,14 +199,14 @@ class ClipSpec:
         return replace(self.scenario, top=self.fatigue.apply(self.scenario.top, self.fatigue_level))
 
     def as_record(self) -> dict:
-        """JSON-compatible record of the spec (:meth:`from_record` turns it back into the spec)."""
+        """Return a JSON-compatible record of the spec (:meth:`from_record` turns it back into the spec)."""
         record = asdict(self)
         record["scenario"]["type"] = type(self.scenario).__name__
         return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> ClipSpec:
-        """The spec of :meth:`as_record` (for example a truth file's ``spec``)."""
+        """Rebuild the spec from a record of :meth:`as_record` (for example a truth file's ``spec``)."""
         data = dict(record)
         scenario = dict(data["scenario"])
         kind = scenario.pop("type")
@@ -241,10 +241,12 @@ class Rendered:
 
     @property
     def samples(self) -> int:
+        """Motion-blur instants per frame."""
         return self.spec.render.motion_blur_samples
 
     @property
     def n_frames(self) -> int:
+        """Number of frames of the clip."""
         return int(self.times_s.shape[0]) // self.samples
 
     @property
@@ -254,18 +256,19 @@ class Rendered:
 
     @property
     def near_side(self) -> str:
+        """The athlete's side facing the camera: ``"right"`` running left to right, else ``"left"``."""
         return "right" if self.spec.sign == 1 else "left"
 
 
 def _x_start(spec: ClipSpec) -> float:
-    """Hip x at the first frame of a flying sprint: a still camera sees the run centred on x = 0."""
+    """Return the hip x (m) at the first frame of a flying sprint: a still camera sees the run centred on x = 0."""
     scenario = spec.fatigued_scenario()
     assert isinstance(scenario, FlyingSpec)
     return -scenario.mechanics.speed_mps * scenario.duration_s / 2
 
 
 def _blocks(run: Run, body: Body) -> list[Prop]:
-    """The starting blocks under the feet of the set position (a wedge per foot on a rail)."""
+    """Place the starting blocks under the feet of the set position (a wedge per foot on a rail)."""
     props: list[Prop] = []
     pose = run.motion.pose(np.array([run.start_s]))
     pts = forward_kinematics(pose, body)
@@ -348,7 +351,7 @@ def _draw_person(img: np.ndarray, camera: Camera, j: int, points: dict[str, np.n
 
 
 def athlete_coverage(prep: Rendered, frame: int) -> np.ndarray:
-    """(H, W) fraction (0-1) of each pixel the athlete's figure covers in ``frame``.
+    """Return the (H, W) fraction (0-1) of each pixel the athlete's figure covers in ``frame``.
 
     Found by drawing the figure alone on black and on white: what it covers looks the same on
     both.  Independent of colours, so it tells the figure from a background of the same hue.
@@ -372,7 +375,7 @@ def _draw_instant(prep: Rendered, j: int) -> np.ndarray:
 
 
 def render_frame(prep: Rendered, frame: int) -> np.ndarray:
-    """Frame ``frame`` of the clip (H x W x 3 uint8 RGB); any frame, in any order."""
+    """Render frame ``frame`` of the clip (H x W x 3 uint8 RGB); any frame, in any order."""
     r = prep.spec.render
     k = prep.samples
     if k == 1:
@@ -392,6 +395,6 @@ def render_frame(prep: Rendered, frame: int) -> np.ndarray:
 
 
 def render_frames(prep: Rendered) -> Iterator[np.ndarray]:
-    """Every frame of the clip (H x W x 3 uint8 RGB), in order."""
+    """Render every frame of the clip (H x W x 3 uint8 RGB), in order."""
     for i in range(prep.n_frames):
         yield render_frame(prep, i)

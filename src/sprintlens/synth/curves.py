@@ -66,7 +66,7 @@ class Keys:
         return self._spline()(tt)
 
     def derivative(self, t: np.ndarray | float) -> np.ndarray:
-        """Derivative at ``t`` (0 outside the keyframes)."""
+        """Return the derivative at ``t`` (0 outside the keyframes)."""
         tt = np.asarray(t, dtype=np.float64)
         inside = (tt >= self.t[0]) & (tt <= self.t[-1])
         out = self._spline().derivative()(np.clip(tt, self.t[0], self.t[-1]))
@@ -74,6 +74,6 @@ class Keys:
 
 
 def smoothstep(x: np.ndarray | float) -> np.ndarray:
-    """0 below 0, 1 above 1, ``3x^2 - 2x^3`` between: a C1 blend weight."""
+    """Return a C1 blend weight: 0 below 0, 1 above 1, ``3x^2 - 2x^3`` between."""
     x = np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0)
     return x * x * (3.0 - 2.0 * x)

@@ -47,7 +47,7 @@ class Fatigue:
     knee_drive_deg: float = -8.0
 
     def apply(self, fresh: Mechanics, level: float = 1.0) -> Mechanics:
-        """``fresh`` mechanics degraded to fatigue ``level`` (0 fresh, 1 full; may exceed 1)."""
+        """Return ``fresh`` mechanics degraded to fatigue ``level`` (0 fresh, 1 full; may exceed 1)."""
         if not np.isfinite(level) or level < 0:
             raise ValueError(f"fatigue level must be >= 0, got {level}")
         return replace(
@@ -61,12 +61,12 @@ class Fatigue:
         )
 
     def at(self, level: float) -> dict[str, float]:
-        """The changes applied at ``level`` (same keys as the attributes)."""
+        """Return the changes applied at ``level`` (same keys as the attributes)."""
         return {k: v * level for k, v in asdict(self).items()}
 
 
 def session_levels(n_reps: int) -> np.ndarray:
-    """Fatigue levels of ``n_reps`` reps going evenly from fresh (0) to fully fatigued (1)."""
+    """Return the fatigue levels of ``n_reps`` reps going evenly from fresh (0) to fully fatigued (1)."""
     if n_reps < 1:
         raise ValueError("a session has at least one rep")
     return np.round(np.linspace(0.0, 1.0, n_reps), 12) if n_reps > 1 else np.zeros(1)

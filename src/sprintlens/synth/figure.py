@@ -88,7 +88,21 @@ def _shade(nx: np.ndarray, ny: np.ndarray) -> np.ndarray:
 
 def capsule(img: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float, colour: RGB,
             shaded: bool = True) -> None:
-    """Draw a shaded capsule from ``a`` (radius ``ra``) to ``b`` (radius ``rb``), in place."""
+    """Draw a shaded capsule from ``a`` (radius ``ra``) to ``b`` (radius ``rb``), in place.
+
+    Parameters
+    ----------
+    img : ndarray, shape (H, W, 3)
+        RGB uint8 image, modified in place.
+    a, b : ndarray, shape (2,)
+        Centres of the two ends, in continuous pixel coordinates (px).
+    ra, rb : float
+        Radii at ``a`` and at ``b`` (px); the radius varies linearly between them.
+    colour : (int, int, int)
+        RGB 0-255.
+    shaded : bool
+        Shade as a rounded solid lit from the upper front; False fills with the flat colour.
+    """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     r = max(ra, rb)
     box = _box(img, np.minimum(a, b) - r, np.maximum(a, b) + r)
@@ -113,7 +127,23 @@ def capsule(img: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float,
 
 def ellipse(img: np.ndarray, centre: np.ndarray, axes: tuple[float, float], angle_rad: float, colour: RGB,
             shaded: bool = True) -> None:
-    """Draw a shaded ellipse (semi-axes ``axes`` along and across ``angle_rad``), in place."""
+    """Draw a shaded ellipse (semi-axes ``axes`` along and across ``angle_rad``), in place.
+
+    Parameters
+    ----------
+    img : ndarray, shape (H, W, 3)
+        RGB uint8 image, modified in place.
+    centre : ndarray, shape (2,)
+        Centre, in continuous pixel coordinates (px).
+    axes : (float, float)
+        Semi-axes along and across the direction ``angle_rad`` (px).
+    angle_rad : float
+        Direction of the first semi-axis from the image x axis, towards +y (down) (rad).
+    colour : (int, int, int)
+        RGB 0-255.
+    shaded : bool
+        Shade as a rounded solid lit from the upper front; False fills with the flat colour.
+    """
     c = np.asarray(centre, dtype=np.float64)
     r = max(axes)
     box = _box(img, c - r, c + r)
@@ -137,7 +167,17 @@ def ellipse(img: np.ndarray, centre: np.ndarray, axes: tuple[float, float], angl
 
 
 def polygon(img: np.ndarray, points: np.ndarray, colour: RGB) -> None:
-    """Fill an anti-aliased polygon (points in continuous pixel coordinates), in place."""
+    """Fill an anti-aliased polygon (points in continuous pixel coordinates), in place.
+
+    Parameters
+    ----------
+    img : ndarray, shape (H, W, 3)
+        RGB uint8 image, modified in place.
+    points : ndarray, shape (N, 2)
+        Vertices, in continuous pixel coordinates (px; drawn to 1/16 px).
+    colour : (int, int, int)
+        RGB 0-255.
+    """
     pts = np.round((np.asarray(points, dtype=np.float64) - 0.5) * 16).astype(np.int32)
     cv2.fillPoly(img, [pts], tuple(int(c) for c in colour), lineType=cv2.LINE_AA, shift=4)
 
@@ -194,8 +234,10 @@ def _chaikin(points: np.ndarray, iterations: int = 3) -> np.ndarray:
 
 
 def _below(points: np.ndarray, level: float) -> np.ndarray:
-    """The part of a closed polygon (N, 2) in (along, up) coordinates with ``up <= level``
-    (Sutherland-Hodgman clipping against one half-plane)."""
+    """Clip a closed polygon (N, 2) in (along, up) coordinates to its part with ``up <= level``.
+
+    Sutherland-Hodgman clipping against one half-plane.
+    """
     out = []
     for a, b in zip(points, np.roll(points, -1, axis=0)):
         a_in, b_in = a[1] <= level, b[1] <= level
@@ -207,7 +249,7 @@ def _below(points: np.ndarray, level: float) -> np.ndarray:
 
 
 def _shoe(img: np.ndarray, ankle: np.ndarray, heel: np.ndarray, toe: np.ndarray, s: float, style: FigureStyle) -> None:
-    """A low-cut sprint spike around the heel and toe-tip landmarks (on its sole), in place."""
+    """Draw a low-cut sprint spike around the heel and toe-tip landmarks (on its sole), in place."""
     along = toe - heel
     length = float(np.hypot(*along))
     if length < 1e-6:
@@ -291,6 +333,8 @@ def draw_figure(img: np.ndarray, points_px: Mapping[str, np.ndarray], px_per_m: 
 
     Parameters
     ----------
+    img : ndarray, shape (H, W, 3)
+        RGB uint8 image, modified in place.
     points_px : mapping of str to ndarray (2,)
         Projected landmark and extra points (:func:`sprintlens.synth.skeleton.forward_kinematics`
         names), in continuous pixel coordinates.
@@ -304,6 +348,11 @@ def draw_figure(img: np.ndarray, points_px: Mapping[str, np.ndarray], px_per_m: 
         +1 when the figure faces the right of the image.
     style : FigureStyle
         Colours.
+
+    Returns
+    -------
+    ndarray
+        ``img``, with the figure drawn.
     """
     far = "left" if near == "right" else "right"
     s = px_per_m * height_m
@@ -320,7 +369,24 @@ def draw_figure(img: np.ndarray, points_px: Mapping[str, np.ndarray], px_per_m: 
 
 def draw_shadow(img: np.ndarray, centre: np.ndarray, half_width_px: float, half_height_px: float,
                 strength: float = 0.35) -> np.ndarray:
-    """Darken a soft elliptical patch of ground (the figure's shadow), in place; returns ``img``."""
+    """Darken a soft elliptical patch of ground (the figure's shadow), in place; return ``img``.
+
+    Parameters
+    ----------
+    img : ndarray, shape (H, W, 3)
+        RGB uint8 image, modified in place.
+    centre : ndarray, shape (2,)
+        Centre of the patch, in continuous pixel coordinates (px).
+    half_width_px, half_height_px : float
+        Semi-axes of the patch, horizontal and vertical (px).
+    strength : float
+        Darkening at the centre (0-1: the share of the colour taken away), fading to 0 at the edge.
+
+    Returns
+    -------
+    ndarray
+        ``img``, with the shadow drawn.
+    """
     c = np.asarray(centre, dtype=np.float64)
     box = _box(img, c - [half_width_px, half_height_px], c + [half_width_px, half_height_px])
     if box is None:

@@ -82,7 +82,7 @@ class Progression(ABC):
 
     @abstractmethod
     def speed(self, t: np.ndarray) -> np.ndarray:
-        """Its forward speed (m/s) at times ``t`` (s)."""
+        """Return the hip midpoint's forward speed (m/s) at times ``t`` (s)."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,24 @@ class GaitPlan:
 
 
 def toe_from_hip(body: Body, thigh_deg: float, knee_deg: float, ankle_deg: float) -> np.ndarray:
-    """Toe tip relative to the hip, (x, y) in m, for given thigh, knee and ankle angles (deg)."""
+    """Place the toe tip relative to the hip, (x, y) in m, for given thigh, knee and ankle angles (deg).
+
+    Parameters
+    ----------
+    body : Body
+        The athlete's segment lengths (m).
+    thigh_deg : float
+        Thigh against the downward vertical, + knee ahead of the hip (deg).
+    knee_deg : float
+        Knee flexion (deg, 0 straight).
+    ankle_deg : float
+        Ankle angle, + dorsiflexion (deg; :mod:`sprintlens.synth.skeleton` conventions).
+
+    Returns
+    -------
+    ndarray, shape (2,)
+        Toe tip (foot index landmark) minus hip joint: x forward, y up (m).
+    """
     shank = thigh_deg - knee_deg
     ankle = body.thigh_m * down(thigh_deg) + body.shank_m * down(shank)
     angle = np.radians(shank + ankle_deg)
@@ -243,9 +260,25 @@ def toe_from_hip(body: Body, thigh_deg: float, knee_deg: float, ankle_deg: float
 
 
 def toe_off_geometry(body: Body, thigh_deg: float, knee_deg: float, pitch_deg: float) -> tuple[float, float]:
-    """Toe tip relative to the hip (x, y in m) for a leg whose foot is pitched ``pitch_deg``.
+    """Place the toe tip relative to the hip (x, y in m) for a leg whose foot is pitched ``pitch_deg``.
 
     With the toe on the ground, ``-y`` is the hip height.
+
+    Parameters
+    ----------
+    body : Body
+        The athlete's segment lengths (m).
+    thigh_deg : float
+        Thigh against the downward vertical, + knee ahead of the hip (deg).
+    knee_deg : float
+        Knee flexion (deg, 0 straight).
+    pitch_deg : float
+        Foot (heel -> toe) below the horizontal, + heel up (deg).
+
+    Returns
+    -------
+    x, y : float
+        Toe tip minus hip joint: x forward, y up (m).
     """
     x, y = toe_from_hip(body, thigh_deg, knee_deg, -pitch_deg - (thigh_deg - knee_deg))
     return float(x), float(y)
@@ -253,14 +286,33 @@ def toe_off_geometry(body: Body, thigh_deg: float, knee_deg: float, pitch_deg: f
 
 def touchdown_knee(body: Body, hip_x: float, toe_m: tuple[float, float], pitch_deg: float,
                    hip_y: float, knee_min_deg: float, knee_max_deg: float) -> tuple[float, float]:
-    """Knee flexion that lands the toe at ``toe_m`` with the hip at ``(hip_x, hip_y)``.
+    """Find the knee flexion that lands the toe at ``toe_m`` with the hip at ``(hip_x, hip_y)``.
 
     The flexion is clipped to ``[knee_min_deg, knee_max_deg]``; when clipped the hip height
     moves instead.
 
+    Parameters
+    ----------
+    body : Body
+        The athlete's segment lengths (m).
+    hip_x : float
+        Hip midpoint x at touchdown (m).
+    toe_m : (float, float)
+        Where the toe tip lands, x forward and y up (m).
+    pitch_deg : float
+        Foot (heel -> toe) below the horizontal at touchdown, + heel up (deg).
+    hip_y : float
+        Hip height wanted at touchdown (m).
+    knee_min_deg, knee_max_deg : float
+        Range of the knee flexion (deg).
+
     Returns
     -------
-    (knee_deg, hip_y_m) : (float, float)
+    knee_deg : float
+        Knee flexion at touchdown (deg).
+    hip_y_m : float
+        Hip height that this flexion gives with the toe at ``toe_m`` (m); ``hip_y`` unless the
+        flexion was clipped.
 
     Raises
     ------
@@ -339,7 +391,7 @@ class Motion:
         return ankle[..., 1] + np.sqrt(np.maximum(reach * reach - dx * dx, 0.0))
 
     def _height_slope(self, c: Contact, t: float, inside: int) -> tuple[float, float]:
-        """Hip height and its time derivative at ``t``, differentiating inside the contact."""
+        """Return the hip height and its time derivative at ``t``, differentiating inside the contact."""
         h = _H * inside
         y0, y1, y2 = self._stance_height(c, np.array([t, t + h, t + 2 * h]))
         return float(y0), float((-3 * y0 + 4 * y1 - y2) / (2 * h))
@@ -350,7 +402,7 @@ class Motion:
         return Keys.of((a.toe_off_s, y0, v0), (b.touchdown_s, y1, v1))
 
     def hip(self, t: np.ndarray) -> np.ndarray:
-        """Hip midpoint (T, 2): x forward, y up (m)."""
+        """Return the hip midpoint (T, 2) at times ``t`` (s): x forward, y up (m)."""
         t = np.asarray(t, dtype=np.float64)
         y = np.full(t.shape, np.nan)
         for c in self.drivers:
@@ -367,7 +419,7 @@ class Motion:
 
     # -- legs ---------------------------------------------------------------------------------
     def _stance_leg(self, c: Contact, t: np.ndarray, hip: np.ndarray | None = None) -> np.ndarray:
-        """(T, 3) thigh, knee, ankle angles (deg) of a planted leg."""
+        """Return the (T, 3) thigh, knee, ankle angles (deg) of a planted leg."""
         hip = self.hip(t) if hip is None else hip
         pitch = c.pitch(t)
         ankle = ankle_from_toe(self.body, np.asarray(c.toe_m), pitch)
@@ -419,7 +471,7 @@ class Motion:
         return thigh, knee, ankle
 
     def _lowest_foot_point(self, q: np.ndarray, hip: np.ndarray) -> np.ndarray:
-        """Height (m) of the lower of heel and toe tip for leg angles ``q`` (T, 3)."""
+        """Return the height (m) of the lower of heel and toe tip for leg angles ``q`` (T, 3)."""
         shank = q[:, 0] - q[:, 1]
         b = self.body
         ankle_y = hip[:, 1] - b.thigh_m * np.cos(np.radians(q[:, 0])) - b.shank_m * np.cos(np.radians(shank))
@@ -428,7 +480,7 @@ class Motion:
         return np.minimum(sole_y + b.toe_m * np.sin(foot), sole_y - b.heel_m * np.sin(foot))
 
     def _clearance_fold(self, q: np.ndarray, hip: np.ndarray, t: np.ndarray, t0: float, t1: float) -> np.ndarray:
-        """Extra knee flexion (deg) that keeps a swinging foot above the track.
+        """Return the extra knee flexion (deg) that keeps a swinging foot above the track.
 
         The clearance asked for rises from 0 after toe-off to ``SWING_CLEARANCE_M`` and falls
         to 0 again just before touchdown; where the keyframed swing would pass lower, the knee
@@ -452,7 +504,7 @@ class Motion:
         return fold
 
     def legs(self, t: np.ndarray, hip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Thigh, knee and ankle angles (T, 2) (deg) at times ``t``."""
+        """Return the thigh, knee and ankle angles (T, 2) (deg) at times ``t`` (s)."""
         t = np.asarray(t, dtype=np.float64)
         hip = self.hip(t) if hip is None else hip
         out = np.full((3, t.size, 2), np.nan)
@@ -478,7 +530,28 @@ class Motion:
     # -- arms ---------------------------------------------------------------------------------
     def arms(self, t: np.ndarray, hip: np.ndarray, trunk: np.ndarray,
              thigh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Upper-arm angle and elbow flexion (T, 2) (deg)."""
+        """Return the upper-arm angle and elbow flexion (T, 2) (deg).
+
+        Each arm follows the opposite thigh (:class:`ArmSwing`); with :class:`HandsDown` in the
+        plan, the arms reach the planted wrists until the hands lift, then blend into the swing.
+
+        Parameters
+        ----------
+        t : ndarray, shape (T,)
+            Times (s).
+        hip : ndarray, shape (T, 2)
+            Hip midpoint at those times, x forward and y up (m).
+        trunk : ndarray, shape (T,)
+            Trunk lean (deg, + forward).
+        thigh : ndarray, shape (T, 2)
+            Thigh angles (deg), column 0 the left side, 1 the right.
+
+        Returns
+        -------
+        upper_arm_deg, elbow_deg : ndarray, shape (T, 2)
+            Upper arm against the downward vertical, + elbow ahead of the shoulder, and elbow
+            flexion (deg); column 0 the left side, 1 the right.
+        """
         a = self.plan.arms
         shoulder_flexion = a.offset_deg + a.gain * (thigh[:, ::-1] + trunk[:, None] - a.centre_deg)
         upper = shoulder_flexion - trunk[:, None]
@@ -507,7 +580,7 @@ class Motion:
 
     # -- everything ---------------------------------------------------------------------------
     def pose(self, t: np.ndarray) -> Pose:
-        """The athlete's :class:`~sprintlens.synth.skeleton.Pose` at times ``t`` (s)."""
+        """Return the athlete's :class:`~sprintlens.synth.skeleton.Pose` at times ``t`` (s)."""
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
         hip = self.hip(t)
         trunk = np.asarray(self.plan.trunk_deg(t), dtype=np.float64)

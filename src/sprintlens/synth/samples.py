@@ -27,10 +27,31 @@ WEEK2_LEVELS = (0.0, 0.0, 0.0, 0.0, 0.6, 1.0)
 
 def session_rep_spec(week: int, rep: int, level: float, render: RenderSpec | None = None,
                      seed: int | None = None) -> ClipSpec:
-    """Rep ``rep`` (from 1) of week 1 or 2 at fatigue ``level``: a flying 120 fps rep, left to right.
+    """Return the spec of rep ``rep`` of week 1 or 2 at fatigue ``level``: a flying 120 fps rep, left to right.
 
-    ``render`` defaults to ``RenderSpec(fps=120.0)``; ``seed`` (default ``10 * week + rep``) changes
-    only the picture (the crowd), never the motion.
+    Parameters
+    ----------
+    week : {1, 2}
+        Week 1 (the sample session, :class:`~sprintlens.synth.scenarios.Mechanics` defaults) or
+        week 2 (:data:`WEEK2_MECHANICS`).
+    rep : int
+        Number of the rep in its week, from 1.
+    level : float
+        Fatigue level (0 fresh, 1 fully fatigued), applied with the default :class:`Fatigue`.
+    render : RenderSpec, optional
+        How to render the clip; ``RenderSpec(fps=120.0)`` by default (120 frames/s).
+    seed : int, optional
+        Seed of the picture (the crowd), ``10 * week + rep`` by default; it never changes the motion.
+
+    Returns
+    -------
+    ClipSpec
+        A 1.4 s flying sprint filmed by :data:`TRACKING_CAMERA`, left to right, in the green outfit.
+
+    Raises
+    ------
+    ValueError
+        If ``week`` is neither 1 nor 2.
     """
     if week not in (1, 2):
         raise ValueError(f"week is 1 or 2, got {week}")

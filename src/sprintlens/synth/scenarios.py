@@ -1,5 +1,6 @@
-"""Sprint scenarios as gait plans: a flying sprint, and a start (blocks, standing or crouched)
-followed by accelerating steps.
+"""Sprint scenarios as gait plans: a flying sprint, and a start followed by accelerating steps.
+
+The start is from blocks, standing or crouched.
 
 Parameters are technique values a coach would name (:class:`Mechanics`); the gait model
 (:mod:`sprintlens.synth.gait`) turns them into consistent limb motion:
@@ -184,12 +185,12 @@ class StartSpec:
 
     @classmethod
     def blocks(cls, **changes: object) -> StartSpec:
-        """Block start: hands at the line, front knee 90 deg, rear knee 125 deg (interior)."""
+        """Make a block start: hands at the line, front knee 90 deg, rear knee 125 deg (interior)."""
         return replace(cls(), **changes)  # type: ignore[arg-type]
 
     @classmethod
     def standing(cls, **changes: object) -> StartSpec:
-        """Standing split-stance start, no hands down."""
+        """Make a standing split-stance start, no hands down."""
         base = cls(kind="standing", front_knee_deg=25.0, rear_knee_deg=35.0, front_pitch_deg=0.0,
                    rear_pitch_deg=35.0, trunk_lean_deg=30.0, hands_down=False, front_thigh_deg=20.0,
                    rear_exit_s=0.16, front_exit_s=0.36, exit_knee_deg=10.0, exit_pitch_deg=55.0,
@@ -199,7 +200,7 @@ class StartSpec:
 
     @classmethod
     def crouched(cls, **changes: object) -> StartSpec:
-        """Crouched (two-point) start: deeper knees and more lean than standing, no hands down."""
+        """Make a crouched (two-point) start: deeper knees and more lean than standing, no hands down."""
         base = cls.standing(kind="crouched", front_knee_deg=50.0, rear_knee_deg=70.0, front_pitch_deg=10.0,
                             rear_pitch_deg=45.0, trunk_lean_deg=50.0, front_thigh_deg=40.0,
                             exit_trunk_lean_deg=45.0)
@@ -371,7 +372,7 @@ class TrunkCurve:
 
 # -- steps ------------------------------------------------------------------------------------
 def _stance_keys(td: float, to: float, m: Mechanics, knee_td: float) -> tuple[Keys, Keys]:
-    """Foot pitch and knee flexion curves of one stance (deg)."""
+    """Make the foot pitch and knee flexion curves of one stance (deg)."""
     tc = to - td
     p_mid, k_mid = td + 0.40 * tc, td + 0.45 * tc
     pitch = Keys.of(
@@ -398,7 +399,7 @@ def _swing_shape(m: Mechanics) -> SwingShape:
 
 def _step_contact(body: Body, side: int, td: float, to: float, m: Mechanics, progression: Progression,
                   trunk: TrunkCurve, previous_toe_off_height: float) -> tuple[Contact, float]:
-    """A running contact and the hip height at its toe-off (m)."""
+    """Plan a running contact; return it and the hip height at its toe-off (m)."""
     thigh_to = -(m.hip_extension_deg + float(trunk(np.array([to]))[0]))
     rel_x, rel_y = toe_off_geometry(body, thigh_to, m.knee_toe_off_deg, m.pitch_toe_off_deg)
     toe = (float(progression(np.array([to]))[0]) + rel_x, 0.0)
@@ -409,7 +410,7 @@ def _step_contact(body: Body, side: int, td: float, to: float, m: Mechanics, pro
 
 
 def _blend(first: Mechanics, top: Mechanics, k: int, steps_tau: float) -> Mechanics:
-    """Technique of step ``k`` (1-based) between ``first`` and ``top``."""
+    """Blend the technique of step ``k`` (1-based) between ``first`` and ``top``."""
     w = math.exp(-(k - 1) / steps_tau)
     values: dict[str, object] = {}
     for f in fields(Mechanics):
@@ -425,7 +426,23 @@ def _blend(first: Mechanics, top: Mechanics, k: int, steps_tau: float) -> Mechan
 
 # -- scenarios --------------------------------------------------------------------------------
 def flying_run(spec: FlyingSpec, body: Body, x_at_start_m: float = 0.0) -> Run:
-    """A steady flying sprint; the hip midpoint is at ``x_at_start_m`` at the clip's start."""
+    """Plan a steady flying sprint; the hip midpoint is at ``x_at_start_m`` at the clip's start.
+
+    Parameters
+    ----------
+    spec : FlyingSpec
+        The sprint: mechanics, duration, phase of the first step, first side.
+    body : Body
+        The athlete's segment lengths (m).
+    x_at_start_m : float
+        Hip midpoint x at the clip's start (m).
+
+    Returns
+    -------
+    Run
+        The motion, the clip's window (0 to ``spec.duration_s`` s), no start events, and the
+        contacts whose touchdown falls in the window as steps.
+    """
     m = spec.mechanics
     step = m.step_time_s
     first_side = SIDES.index(spec.first_side)
@@ -456,7 +473,7 @@ def flying_run(spec: FlyingSpec, body: Body, x_at_start_m: float = 0.0) -> Run:
 
 def _set_position(s: StartSpec, body: Body) -> tuple[np.ndarray, tuple[float, float], tuple[float, float],
                                                      tuple[float, float] | None]:
-    """Hip (2,), front toe, rear toe and planted wrist of the set position (m)."""
+    """Place the hip (2,), front toe, rear toe and planted wrist of the set position (m)."""
     if s.hands_down:
         # fingers just behind the start line (x = 0), knuckles almost on the track
         wrist = np.array([-0.03 - 0.040 * body.height_m * math.sin(math.radians(s.upper_arm_deg + s.elbow_deg)),
@@ -476,7 +493,7 @@ def _set_position(s: StartSpec, body: Body) -> tuple[np.ndarray, tuple[float, fl
 
 
 def _toe_behind(body: Body, hip: np.ndarray, knee_deg: float, pitch_deg: float, which: str) -> tuple[float, float]:
-    """Toe on the ground whose ankle lies behind the hip at the reach of ``knee_deg``."""
+    """Place the toe on the ground whose ankle lies behind the hip at the reach of ``knee_deg``."""
     ankle_rel = ankle_from_toe(body, np.zeros(2), pitch_deg)  # ankle relative to the toe
     reach = float(np.sqrt(body.thigh_m**2 + body.shank_m**2 + 2 * body.thigh_m * body.shank_m
                           * math.cos(math.radians(knee_deg))))
@@ -490,7 +507,7 @@ def _toe_behind(body: Body, hip: np.ndarray, knee_deg: float, pitch_deg: float, 
 
 def _push_pitch(body: Body, s: StartSpec, move: float, exit_s: float, toe: tuple[float, float],
                 exit_thigh: float, hip_velocity: np.ndarray) -> Keys:
-    """Foot pitch of the front foot in the push: on the block face, then rolling onto the toe.
+    """Make the foot pitch curve of the front foot in the push: on the block face, then rolling onto the toe.
 
     At the exit the foot turns just fast enough that the leg stops lengthening, so the knee
     reaches its exit flexion with no angular velocity (a straight leg cannot lengthen further).
@@ -512,7 +529,7 @@ def _push_pitch(body: Body, s: StartSpec, move: float, exit_s: float, toe: tuple
 
 
 def start_run(spec: AccelerationSpec, body: Body) -> Run:
-    """A start (blocks, standing or crouched) and the accelerating steps after it."""
+    """Plan a start (blocks, standing or crouched) and the accelerating steps after it."""
     s = spec.start
     move = s.hold_s
     t_hands, t_rear, t_front = move + s.hands_lift_s, move + s.rear_exit_s, move + s.front_exit_s
@@ -584,7 +601,28 @@ def start_run(spec: AccelerationSpec, body: Body) -> Run:
 
 
 def build_run(spec: FlyingSpec | AccelerationSpec, body: Body, x_at_start_m: float = 0.0) -> Run:
-    """The :class:`Run` of a flying sprint or of a start with acceleration."""
+    """Plan the :class:`Run` of a flying sprint or of a start with acceleration.
+
+    Parameters
+    ----------
+    spec : FlyingSpec or AccelerationSpec
+        The scenario.
+    body : Body
+        The athlete's segment lengths (m).
+    x_at_start_m : float
+        Hip midpoint x at the clip's start (m), for a flying sprint; ignored for a start, which
+        is placed at its start line (x = 0).
+
+    Returns
+    -------
+    Run
+        The motion, the clip's time window, the start events and the contacts that count as steps.
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is not a scenario.
+    """
     if isinstance(spec, FlyingSpec):
         return flying_run(spec, body, x_at_start_m)
     if isinstance(spec, AccelerationSpec):
@@ -593,7 +631,7 @@ def build_run(spec: FlyingSpec | AccelerationSpec, body: Body, x_at_start_m: flo
 
 
 def _record(spec: object) -> dict:
-    """JSON-compatible record of a spec dataclass."""
+    """Return a JSON-compatible record of a spec dataclass."""
     record = asdict(spec)  # type: ignore[call-overload]
     record["type"] = type(spec).__name__
     return record

@@ -1,5 +1,6 @@
-"""The background: a running track seen side on, with lanes, grass, distant trees and sky
-(optionally advertising boards and a grandstand with a crowd).
+"""The background: a running track seen side on, with lanes, grass, distant trees and sky.
+
+Optionally advertising boards and a grandstand with a crowd.
 
 Everything is laid out in world metres and projected through the clip's
 :class:`~sprintlens.synth.camera.Camera`, so a tracking camera sees the near lanes, the boards
@@ -95,7 +96,7 @@ class Scene:
         return camera.distance_m + (k - (s.athlete_lane - 0.5)) * s.lane_width_m
 
     def render(self, camera: Camera, frame: int) -> np.ndarray:
-        """The background seen from the camera at ``frame`` (H x W x 3 uint8 RGB, a new array)."""
+        """Draw the background seen from the camera at ``frame`` (H x W x 3 uint8 RGB, a new array)."""
         cam_x = float(camera.x_m[frame])
         if self._cache is not None and self._cache[0] == cam_x:
             return self._cache[1].copy()
@@ -148,7 +149,7 @@ class Scene:
         return img
 
     def _draw_trees(self, img: np.ndarray, camera: Camera, frame: int, depth: float) -> None:
-        """A soft line of distant trees and a hazier hill behind it, across the whole image."""
+        """Draw a soft line of distant trees and a hazier hill behind it, across the whole image."""
         s = self.style
         w = camera.width_px
         u = np.arange(0, w + 8, 8, dtype=np.float64)

@@ -67,19 +67,19 @@ _CHIN = (0.040, -0.058)
 
 
 def down(angle_deg: np.ndarray | float) -> np.ndarray:
-    """Unit vector(s) at ``angle_deg`` from the downward vertical towards +x; shape (..., 2)."""
+    """Return the unit vector(s) at ``angle_deg`` from the downward vertical towards +x; shape (..., 2)."""
     a = np.radians(np.asarray(angle_deg, dtype=np.float64))
     return np.stack([np.sin(a), -np.cos(a)], axis=-1)
 
 
 def up(angle_deg: np.ndarray | float) -> np.ndarray:
-    """Unit vector(s) at ``angle_deg`` from the upward vertical towards +x; shape (..., 2)."""
+    """Return the unit vector(s) at ``angle_deg`` from the upward vertical towards +x; shape (..., 2)."""
     a = np.radians(np.asarray(angle_deg, dtype=np.float64))
     return np.stack([np.sin(a), np.cos(a)], axis=-1)
 
 
 def _angle_from_down(v: np.ndarray) -> np.ndarray:
-    """Angle (deg) of vectors (..., 2) from the downward vertical, + towards +x."""
+    """Return the angle (deg) of vectors (..., 2) from the downward vertical, + towards +x."""
     return np.degrees(np.arctan2(v[..., 0], -v[..., 1]))
 
 
@@ -131,21 +131,28 @@ class Pose:
 
 
 def leg_reach(body: Body, knee_deg: np.ndarray | float) -> np.ndarray:
-    """Hip-to-ankle distance (m) at a knee flexion (deg)."""
+    """Return the hip-to-ankle distance (m) at a knee flexion (deg)."""
     k = np.radians(np.asarray(knee_deg, dtype=np.float64))
     a, b = body.thigh_m, body.shank_m
     return np.sqrt(a * a + b * b + 2 * a * b * np.cos(k))
 
 
 def ankle_from_toe(body: Body, toe_m: np.ndarray, pitch_deg: np.ndarray | float) -> np.ndarray:
-    """Ankle joint (..., 2) of a foot whose toe tip is at ``toe_m`` and whose pitch is given.
+    """Place the ankle joint (..., 2) of a foot whose toe tip is at ``toe_m`` and whose pitch is given.
 
     Parameters
     ----------
+    body : Body
+        The athlete's segment lengths (toe length and ankle height, m).
     toe_m : ndarray (..., 2)
         Toe tip (the foot index landmark) x, y (m).
     pitch_deg : float or ndarray (...)
         Foot (heel -> toe) below the horizontal, + heel up (deg).
+
+    Returns
+    -------
+    ndarray (..., 2)
+        Ankle joint centre x, y (m).
     """
     p = np.radians(np.asarray(pitch_deg, dtype=np.float64))
     along = np.stack([np.cos(p), -np.sin(p)], axis=-1)  # heel -> toe
@@ -155,7 +162,7 @@ def ankle_from_toe(body: Body, toe_m: np.ndarray, pitch_deg: np.ndarray | float)
 
 def _two_link(root: np.ndarray, end: np.ndarray, a: float, b: float,
               what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Two-link chain from ``root`` to ``end`` (..., 2) with link lengths ``a``, ``b`` (m).
+    """Solve a two-link chain from ``root`` to ``end`` (..., 2) with link lengths ``a``, ``b`` (m).
 
     Returns the root->end direction from the downward vertical, the angle between that line
     and the first link, and the flexion at the middle joint (180 - interior angle), in degrees.
@@ -170,12 +177,19 @@ def _two_link(root: np.ndarray, end: np.ndarray, a: float, b: float,
 
 
 def leg_ik(body: Body, hip_m: np.ndarray, ankle_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Thigh angle and knee flexion (deg) that put the ankle at ``ankle_m`` (knee in front).
+    """Find the thigh angle and knee flexion (deg) that put the ankle at ``ankle_m`` (knee in front).
 
     Parameters
     ----------
+    body : Body
+        The athlete's segment lengths (thigh and shank, m).
     hip_m, ankle_m : ndarray (..., 2)
         Hip and ankle joint centres (m).
+
+    Returns
+    -------
+    thigh_deg, knee_deg : ndarray (...)
+        Thigh against the downward vertical, + knee ahead of the hip, and knee flexion (deg).
 
     Raises
     ------
@@ -187,10 +201,23 @@ def leg_ik(body: Body, hip_m: np.ndarray, ankle_m: np.ndarray) -> tuple[np.ndarr
 
 
 def arm_ik(body: Body, shoulder_m: np.ndarray, wrist_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Upper-arm angle and elbow flexion (deg) that put the wrist at ``wrist_m``.
+    """Find the upper-arm angle and elbow flexion (deg) that put the wrist at ``wrist_m``.
 
     The forearm turns forward of the upper arm (elbow flexion >= 0), so the elbow lies behind
     the shoulder-wrist line.
+
+    Parameters
+    ----------
+    body : Body
+        The athlete's segment lengths (upper arm and forearm, m).
+    shoulder_m, wrist_m : ndarray (..., 2)
+        Shoulder and wrist joint centres (m).
+
+    Returns
+    -------
+    upper_arm_deg, elbow_deg : ndarray (...)
+        Upper arm against the downward vertical, + elbow ahead of the shoulder, and elbow
+        flexion (deg).
 
     Raises
     ------
@@ -206,7 +233,7 @@ def _with_z(xy: np.ndarray, z: float) -> np.ndarray:
 
 
 def forward_kinematics(pose: Pose, body: Body) -> dict[str, np.ndarray]:
-    """World positions (m) of the 33 landmarks and the :data:`EXTRA_POINTS` of every instant.
+    """Compute the world positions (m) of the 33 landmarks and the :data:`EXTRA_POINTS` of every instant.
 
     Returns
     -------

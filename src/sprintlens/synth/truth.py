@@ -105,7 +105,7 @@ _FINE_S = 0.0005
 
 
 def truth_angles(pose: Pose) -> dict[str, np.ndarray]:
-    """DESIGN section 4 angles of a pose, from the joint angles the generator imposed.
+    """Compute the DESIGN section 4 angles of a pose, from the joint angles the generator imposed.
 
     Returns
     -------
@@ -200,7 +200,24 @@ def _steps(prep: Rendered) -> list[dict[str, Any]]:
 
 
 def build_truth(prep: Rendered, video_name: str = "", video_sha256: str = "") -> dict[str, Any]:
-    """The truth record of a prepared clip (see the module docstring for its schema)."""
+    """Build the truth record of a prepared clip (see the module docstring for its schema).
+
+    Parameters
+    ----------
+    prep : Rendered
+        The clip, prepared by :func:`~sprintlens.synth.clip.prepare`.
+    video_name : str
+        File name of the rendered video, recorded as ``video.file``.
+    video_sha256 : str
+        SHA-256 of the rendered video (hex), recorded as ``video.sha256``; empty when unknown.
+
+    Returns
+    -------
+    dict
+        The JSON-compatible truth: video, scenario, athlete, camera, fatigue and mechanics, the
+        spec, per-frame landmarks (px), depths (m), contacts and angles, the steps and the start
+        events (times in s).
+    """
     spec, camera, run = prep.spec, prep.camera, prep.run
     j = prep.frame_samples
     w, h = spec.render.size
@@ -279,7 +296,7 @@ def _dumps(x: Any, indent: int) -> str:
 
 
 def dumps_truth(truth: dict[str, Any]) -> str:
-    """The truth as JSON text: readable structure, one line per frame or step."""
+    """Format the truth as JSON text: readable structure, one line per frame or step."""
     return _dumps(truth, 0) + "\n"
 
 
@@ -320,7 +337,7 @@ def load_truth(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def truth_track(truth: dict[str, Any]) -> PoseTrack:
-    """A :class:`~sprintlens.core.track.PoseTrack` of the truth landmarks (a perfect pose model).
+    """Make a :class:`~sprintlens.core.track.PoseTrack` of the truth landmarks (a perfect pose model).
 
     Depth is MediaPipe-like: pixels (at the running line's scale) relative to the hip midpoint,
     negative nearer the camera; visibility and presence are 1.

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def truth_path_for(video: str | os.PathLike[str]) -> Path:
-    """Where the truth of ``video`` goes: ``clip.mp4`` -> ``clip.truth.json``."""
+    """Return where the truth of ``video`` goes: ``clip.mp4`` -> ``clip.truth.json``."""
     video = Path(video)
     return video.with_name(video.stem + ".truth.json")
 
