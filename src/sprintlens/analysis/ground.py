@@ -1,6 +1,7 @@
-"""Events: direction of travel, foot contacts (touchdown, toe-off), gait, block-start events.
+"""The ground under the feet: ground lines, foot heights and speeds, the ground's own image speed.
 
-Pure functions on pose tracks (pixels).  Contacts are timed on the *timing* version of a cleaned
+The first half of finding contacts (:mod:`sprintlens.analysis.contacts` times them from these
+signals).  Pure functions on pose tracks (pixels).  Contacts are timed on the *timing* version of a cleaned
 track (only lightly low-pass filtered): smoothing spreads a touchdown over several frames.
 
 Foot contacts (../shared/DESIGN.md section 5)

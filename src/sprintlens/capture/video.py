@@ -1,4 +1,4 @@
-"""Video input and output at the edge of the program.
+"""Video input at the edge of the program: probing, upright frames with real timestamps.
 
 Reading uses OpenCV (FFmpeg backend): frames come out upright (the container's rotation is
 applied), one at a time, with the container's own timestamps, so a phone's variable frame rate
@@ -6,8 +6,7 @@ is kept.  A slow-motion clip whose header says 30 fps but was filmed at 240 fps 
 real time axis once the capture rate is known (``capture_fps``, or Android's
 ``com.android.capture.fps`` tag).
 
-Writing uses PyAV: H.264 in MP4, yuv420p, which plays in phone galleries, messaging apps and
-browsers.
+Writing video is :mod:`sprintlens.core.video_writer` (PyAV: H.264 in MP4, yuv420p).
 
 Times: ``t_s`` is always *real* (scene) time in seconds.  Playback time, the time a video player
 shows, is ``t_s * slow_motion_factor``.

@@ -1,4 +1,4 @@
-"""A rendered clip: scenario, camera and look in; an H.264 video and its ground truth out.
+"""A rendered clip: scenario, camera and look in; its frames out (:mod:`sprintlens.synth.write` saves them).
 
 >>> from sprintlens.synth import ClipSpec, FlyingSpec, render_clip
 >>> truth = render_clip(ClipSpec(FlyingSpec(duration_s=1.0)), "flying.mp4")  # doctest: +SKIP
