@@ -154,7 +154,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Rep:
+class AnalysedClip:
     """One analysed rep and its clip.
 
     Attributes
@@ -212,7 +212,7 @@ def check_video_matches(track: PoseTrack, video: Path) -> None:
                          "give the right one with --video")
 
 
-def load_rep(folder: str | os.PathLike[str], video: str | os.PathLike[str] | None = None) -> Rep:
+def load_rep(folder: str | os.PathLike[str], video: str | os.PathLike[str] | None = None) -> AnalysedClip:
     """Load an analysis folder and find its clip.
 
     Parameters
@@ -256,20 +256,20 @@ def load_rep(folder: str | os.PathLike[str], video: str | os.PathLike[str] | Non
     check_video_matches(track, clip)
     analysis = analyse_track(track, config)
     name = str(dict(track.provenance.get("video", {}) or {}).get("file") or clip.name)
-    return Rep(analysis=analysis, video=clip, name=Path(name).stem, folder=folder)
+    return AnalysedClip(analysis=analysis, video=clip, name=Path(name).stem, folder=folder)
 
 
 def rep_from_video(video: str | os.PathLike[str], pose_config: PoseConfig | None = None,
                    config: AnalysisConfig | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> Rep:
+                   progress: Callable[[int, int], None] | None = None) -> AnalysedClip:
     """Track and analyse a clip (pose estimation: tens of frames per second)."""
     info = probe(video, capture_fps=pose_config.capture_fps if pose_config else None)
     track = track_video(info.path, pose_config, progress=progress, info=info)
-    return Rep(analysis=analyse_track(track, config), video=info.path, name=info.path.stem)
+    return AnalysedClip(analysis=analyse_track(track, config), video=info.path, name=info.path.stem)
 
 
 def load_rep_or_video(source: str | os.PathLike[str], video: str | os.PathLike[str] | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> Rep:
+                      progress: Callable[[int, int], None] | None = None) -> AnalysedClip:
     """An analysis folder (see :func:`load_rep`) or a video (analysed now with default options)."""
     path = Path(source)
     if path.is_dir():

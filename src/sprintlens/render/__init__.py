@@ -1,6 +1,7 @@
 """What athletes and coaches look at: annotated clips, plots, kinograms, reports, reps compared.
 
-Everything for one rep in one call::
+Everything for one rep in one call (an :class:`~sprintlens.analysis.result.Analysis` and its
+clip; :func:`sprintlens.analysis.folder.load_rep` reads one back from an analysis folder)::
 
     from sprintlens.render import RenderOptions, ClipOptions, render_outputs
     render_outputs(analysis, "rep1.mp4", "rep1.sprintlens", RenderOptions(clip_options=ClipOptions(slow_motion=2)))
@@ -17,13 +18,11 @@ Modules:
 - :mod:`~sprintlens.render.report`: the rep report;
 - :mod:`~sprintlens.render.compare`: reps side by side, ghost overlay, aligned curves, metric table;
 - :mod:`~sprintlens.render.outputs`: all of a rep's outputs into a folder;
-- :mod:`~sprintlens.analysis.folder`: an analysis folder (or a video) and its clip;
 - :mod:`~sprintlens.render.style`, :mod:`~sprintlens.render.text`: colours, sizes, text on frames.
 """
 
 from __future__ import annotations
 
-from sprintlens.analysis.folder import Rep, load_rep, load_rep_or_video
 from sprintlens.render.annotate import Layers, annotate_frame
 from sprintlens.render.clip import ClipOptions, render_clip
 from sprintlens.render.compare import CompareOptions, SyncEvent, write_comparison
@@ -37,11 +36,8 @@ __all__ = [
     "KinogramOptions",
     "Layers",
     "RenderOptions",
-    "Rep",
     "SyncEvent",
     "annotate_frame",
-    "load_rep",
-    "load_rep_or_video",
     "render_clip",
     "render_kinogram",
     "render_outputs",
