@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sprintlens.analysis.folder import Rep
+from sprintlens.analysis.folder import AnalysedClip
 from sprintlens.analysis.pipeline import analyse_track
 from sprintlens.capture.tracking import PoseConfig, track_video
 from sprintlens.capture.video import FrameSpan
@@ -33,18 +33,18 @@ def _footage(name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def treadmill() -> Rep:
+def treadmill() -> AnalysedClip:
     """The treadmill run (portrait 720x1280, 30 fps, runner facing left), first 120 frames, analysed."""
     video = _footage("treadmill_run_side_portrait_30fps.mp4")
     track = track_video(video, PoseConfig(span=FrameSpan(end_frame=TREADMILL_FRAMES), max_people=1))
-    return Rep(analysis=analyse_track(track), video=video, name=video.stem)
+    return AnalysedClip(analysis=analyse_track(track), video=video, name=video.stem)
 
 
 @pytest.fixture(scope="session")
-def jog() -> Rep:
+def jog() -> AnalysedClip:
     """The short jog (480x352, 29.97 fps, left to right, about three steps), analysed."""
     video = _footage("jog_side_short_30fps.mp4")
-    return Rep(analysis=analyse_track(track_video(video, PoseConfig(max_people=1))), video=video, name=video.stem)
+    return AnalysedClip(analysis=analyse_track(track_video(video, PoseConfig(max_people=1))), video=video, name=video.stem)
 
 
 @pytest.fixture(scope="session")
