@@ -186,3 +186,10 @@ def format_change(change: float | None, metric: Metric | str, unit: str = "m", c
     if change_pct is not None and math.isfinite(change_pct):
         return format_percent(change_pct)
     return format_value(change, metric, unit, fps, sign=True, html=html)
+
+
+def format_instant(t_s: float | None, decimals: int = 3) -> str:
+    """A moment in the clip (an event time, not a duration) in s: ``"1.234"``; ``"-"`` when missing."""
+    if t_s is None or not math.isfinite(t_s):
+        return "-"
+    return f"{t_s:.{decimals}f}"
