@@ -76,8 +76,8 @@ def test_units_and_html():
     assert display_unit("contact_s") == "ms"
     assert display_unit("step_velocity", "legs") == "legs/s"
     assert display_unit("step_velocity", "legs/s") == "legs/s"
-    assert display_unit("knee_drive_deg", html=True) == "°"
-    assert format_value(12.3, "knee_drive_deg", html=True) == "12°"
+    assert display_unit("knee_drive_deg", degree_sign=True) == "°"
+    assert format_value(12.3, "knee_drive_deg", degree_sign=True) == "12°"
     assert format_value(0.45, BY_NAME["duty_factor"]) == "45 %"
 
 

@@ -55,13 +55,13 @@ def resolve(metric: Metric | str, unit: str = "m") -> Metric:
     return Metric(metric, metric, metric, kind, decimals, "either")
 
 
-def display_unit(metric: Metric | str, unit: str = "m", *, html: bool = False) -> str:
-    """The unit a value is shown in: ``"ms"``, ``"Hz"``, ``"m/s"``, ``"deg"`` (``"°"`` in HTML), ``"%"``..."""
+def display_unit(metric: Metric | str, unit: str = "m", *, degree_sign: bool = False) -> str:
+    """The unit a value is shown in: ``"ms"``, ``"Hz"``, ``"m/s"``, ``"deg"`` (or ``"°"``), ``"%"``..."""
     m = resolve(metric, unit)
     if m.kind == "time":
         return "ms"
     if m.kind == "angle":
-        return "°" if html else "deg"
+        return "°" if degree_sign else "deg"
     if m.kind == "ratio":
         return "%" if m.as_percent else ""
     return m.unit_for(_distance_unit(unit)) if m.kind in ("distance", "speed") else m.unit_for()
@@ -112,7 +112,7 @@ def format_number(value: float | None, metric: Metric | str, unit: str = "m", fp
 
 
 def format_value(value: float | None, metric: Metric | str, unit: str = "m", fps: float | None = None, *,
-                 sign: bool = False, spread: bool = False, html: bool = False) -> str:
+                 sign: bool = False, spread: bool = False, degree_sign: bool = False) -> str:
     """A value with its display unit: ``"101 ms"``, ``"9.5 m/s"``, ``"-6 deg"``; ``"-"`` when missing.
 
     Parameters
@@ -129,8 +129,8 @@ def format_value(value: float | None, metric: Metric | str, unit: str = "m", fps
         Always show the sign (a change).
     spread : bool
         A noise, SD or threshold: one decimal more, never coarsened.
-    html : bool
-        Degrees as ``°`` (no space) for a page.
+    degree_sign : bool
+        Degrees as ``°`` (no space), for pages and video frames.
 
     Returns
     -------
@@ -140,7 +140,7 @@ def format_value(value: float | None, metric: Metric | str, unit: str = "m", fps
     text = format_number(value, metric, unit, fps, sign=sign, spread=spread)
     if text == "-":
         return text
-    shown = display_unit(metric, unit, html=html)
+    shown = display_unit(metric, unit, degree_sign=degree_sign)
     if not shown:
         return text
     return f"{text}{shown}" if shown == "°" else f"{text} {shown}"
@@ -157,7 +157,7 @@ def format_percent(pct: float | None, *, sign: bool = True) -> str:
 
 
 def format_change(change: float | None, metric: Metric | str, unit: str = "m", change_pct: float | None = None,
-                  fps: float | None = None, *, html: bool = False) -> str:
+                  fps: float | None = None, *, degree_sign: bool = False) -> str:
     """A signed change: as a percentage when ``change_pct`` is given (``"+11 %"``), else in the
     display unit (``"-6 deg"``, ``"+12 ms"``); ``"-"`` when missing.
 
@@ -173,8 +173,8 @@ def format_change(change: float | None, metric: Metric | str, unit: str = "m", c
         The change as a percentage of its reference (used when finite).
     fps : float, optional
         Frame rate (frames/s): coarsens times below 100 fps.
-    html : bool
-        Degrees as ``°`` for a page.
+    degree_sign : bool
+        Degrees as ``°``, for pages and video frames.
 
     Returns
     -------
@@ -185,7 +185,7 @@ def format_change(change: float | None, metric: Metric | str, unit: str = "m", c
         return "-"
     if change_pct is not None and math.isfinite(change_pct):
         return format_percent(change_pct)
-    return format_value(change, metric, unit, fps, sign=True, html=html)
+    return format_value(change, metric, unit, fps, sign=True, degree_sign=degree_sign)
 
 
 def format_instant(t_s: float | None, decimals: int = 3) -> str:

@@ -516,7 +516,7 @@ class MetricRow:
         metric = BY_NAME[self.name]
 
         def shown(v: float, rate: float | None) -> str:
-            return format_value(v, metric, self.distance_unit, rate, html=True)
+            return format_value(v, metric, self.distance_unit, rate, degree_sign=True)
 
         base = self.values[0]
         out = [shown(base, fps[0])]
@@ -525,7 +525,7 @@ class MetricRow:
             coarser = None if rate is None or fps[0] is None else min(fps[0], rate)
             pct = f", {format_percent(100 * d / abs(base))}" if math.isfinite(d) and math.isfinite(base) \
                 and abs(base) > 1e-9 and metric.kind not in ("angle", "ratio", "count") else ""
-            diff = format_change(d, metric, self.distance_unit, fps=coarser, html=True)
+            diff = format_change(d, metric, self.distance_unit, fps=coarser, degree_sign=True)
             out.append(shown(v, rate) + (f" ({diff}{pct})" if math.isfinite(d) else ""))
         return out
 
@@ -547,7 +547,7 @@ def metric_rows(analyses: Sequence[Analysis]) -> list[MetricRow]:
             continue
         comparable = metric.kind not in ("distance", "speed") or len(units) == 1
         diffs = tuple((v - values[0]) if comparable else float("nan") for v in values)
-        rows.append(MetricRow(name, metric.label, display_unit(metric, unit, html=True), values, diffs, unit, fps))
+        rows.append(MetricRow(name, metric.label, display_unit(metric, unit, degree_sign=True), values, diffs, unit, fps))
     return rows
 
 

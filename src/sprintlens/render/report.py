@@ -42,7 +42,7 @@ def summary_tiles(analysis: Analysis) -> list[Tile]:
     low = " (low confidence)" if s.low_confidence_timing else ""
 
     def value(v: float, name: str, spread: bool = False) -> str:
-        return format_value(v, name, unit, s.fps, spread=spread, html=True)
+        return format_value(v, name, unit, s.fps, spread=spread, degree_sign=True)
 
     def mean_sd(name: str) -> tuple[str, str]:
         tr = t.get(name)
@@ -83,11 +83,11 @@ def flags_html(flags: Sequence[Flag]) -> Markup:
     for f in sorted(flags, key=lambda fl: (fl.severity != "warning", fl.metric)):
         pct = f" ({format_percent(f.change_pct)})" if f.change_pct is not None and math.isfinite(f.change_pct) else ""
         where = f"rep {f.rep}, " if f.rep is not None else ""
-        noise = format_value(f.noise, f.metric, f.unit, spread=True, html=True)
-        swc = format_value(f.smallest_worthwhile, f.metric, f.unit, spread=True, html=True)
+        noise = format_value(f.noise, f.metric, f.unit, spread=True, degree_sign=True)
+        swc = format_value(f.smallest_worthwhile, f.metric, f.unit, spread=True, degree_sign=True)
         parts.append(
             f'<div class="flag {html.escape(f.severity)}"><div class="what">{html.escape(f.label)}: '
-            f"{html.escape(format_change(f.change, f.metric, f.unit, html=True))}{html.escape(pct)}</div>"
+            f"{html.escape(format_change(f.change, f.metric, f.unit, degree_sign=True))}{html.escape(pct)}</div>"
             f"<div>{html.escape(f.message)}</div>"
             f'<div class="detail">{html.escape(where + f.scope)}; against {html.escape(f.reference)}; '
             f"noise {html.escape(noise)}, smallest worthwhile change {html.escape(swc)}; "
