@@ -56,8 +56,8 @@ def _unit_label(spec: MetricSpec, unit: str) -> str:
     return display_unit(spec.name, spec.unit_for(unit))
 
 
-def _value_cell(value: float, spec: MetricSpec, unit: str) -> str:
-    return format_number(value, spec.name, spec.unit_for(unit))
+def _value_cell(value: float, spec: MetricSpec, unit: str, fps: float | None = None) -> str:
+    return format_number(value, spec.name, spec.unit_for(unit), fps)
 
 
 def _change_cell(change: Change | None, spec: MetricSpec) -> str:
@@ -99,7 +99,7 @@ def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: Ses
                            f"{', '.join(map(str, steps.dropped))}")
         role = " (baseline)" if assessment is not None and rep.order in assessment.baseline.reps else ""
         rows.append([str(rep.order), rep.video_name[:24] + role, str(rep.n_steps - len(steps.dropped)),
-                     *(_value_cell(_rep_cell_value(steps, m), m, unit) for m in metrics),
+                     *(_value_cell(_rep_cell_value(steps, m), m, unit, rep.fps) for m in metrics),
                      str(rep.rpe) if rep.rpe is not None else "-"])
     lines.extend(text_table(header, [units, *rows], left=2, indent="  "))
     if dropped:
