@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from logbook_data import STEP_SD, fatigue_shift, synthetic_rep
 
+from sprintlens.core.formatting import format_change
 from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
     FatigueConfig,
@@ -18,7 +19,6 @@ from sprintlens.logbook.fatigue import (
     confidence_words,
     estimate_noise,
     fit_step_trend,
-    format_change,
     implausible_steps,
     make_baseline,
     rep_value,
@@ -299,9 +299,9 @@ def test_words_and_formats():
     assert confidence_words(0.96) == "very likely"
     assert confidence_words(0.80) == "likely"
     assert confidence_words(0.5) == "possibly"
-    assert format_change(0.011, 11.0, "s", True) == "+11 %"
-    assert format_change(-6.0, None, "deg", False) == "-6.0 deg"
-    assert format_change(0.012, None, "s", False) == "+12 ms"
+    assert format_change(0.011, "contact_s", "s", 11.0) == "+11 %"
+    assert format_change(-6.0, "hip_extension_toeoff_deg", "deg") == "-6 deg"
+    assert format_change(0.012, "contact_s", "s") == "+12 ms"
     assert {m.name for m in FATIGUE_METRICS} == set(STEP_SD) - {"step_length"}
 
 

@@ -39,8 +39,3 @@ def test_page_is_self_contained_and_phone_ready():
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "@import" not in page and "url(http" not in page
     assert "@media (max-width" in page
-
-
-def test_format_number():
-    assert html.format_number(float("nan")) == "-" and html.format_number(None) == "-"
-    assert html.format_number(3) == "3" and html.format_number(0.12345, ".2f") == "0.12"

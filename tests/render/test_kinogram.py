@@ -15,7 +15,6 @@ from sprintlens.render.kinogram import (
     render_kinogram,
     soft_mask,
 )
-from sprintlens.render.text import format_value
 
 pytestmark = pytest.mark.footage
 
@@ -33,7 +32,7 @@ def test_panels_are_toeoff_separation_then_the_next_touchdown_and_support(treadm
     assert [p.key for p in panels][2:] == ["touchdown", "full_support"]
     assert by_key["toeoff"].foot == this.foot and by_key["touchdown"].foot == nxt.foot != this.foot
     toeoff = by_key["toeoff"]
-    assert toeoff.labels[0] == "hip ext " + format_value(a.angles[f"hip_extension_{this.foot}_deg"][toeoff.row], ".0f", "°")
+    assert toeoff.labels[0] == "hip ext " + f"{a.angles[f'hip_extension_{this.foot}_deg'][toeoff.row]:.0f}°"
 
 
 def test_feet_on_the_ground_sit_on_the_common_ground_line(treadmill):

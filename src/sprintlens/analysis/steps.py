@@ -19,12 +19,13 @@ import numpy as np
 from sprintlens.analysis.contacts import Contact, Gait, GaitVerdict
 from sprintlens.analysis.scale import Scale
 from sprintlens.analysis.start import StartEvents
+from sprintlens.core.catalogue import BY_NAME, FINE_TIMING_FPS, STEP_METRIC_NAMES
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.core.landmarks import hip_centre_x
 from sprintlens.core.series import derivative, nan_mean
 
 #: Below this frame rate (frames/s), contact and flight times are low confidence.
-LOW_CONFIDENCE_FPS = 100.0
+LOW_CONFIDENCE_FPS = FINE_TIMING_FPS
 
 
 def value_at(t_s: np.ndarray, values: np.ndarray, time_s: float) -> float:
@@ -79,22 +80,9 @@ class Step:
         return asdict(self)
 
 
-#: Step metrics summarised per rep, with the direction in which a change is a worse sign.
-STEP_METRICS: dict[str, str] = {
-    "contact_s": "up",
-    "flight_s": "either",
-    "step_time_s": "up",
-    "step_frequency_hz": "down",
-    "step_length": "down",
-    "step_velocity": "down",
-    "touchdown_distance": "up",
-    "hip_extension_toeoff_deg": "down",
-    "thigh_toeoff_deg": "either",
-    "shin_touchdown_deg": "either",
-    "trunk_lean_touchdown_deg": "either",
-    "knee_drive_deg": "down",
-    "max_thigh_separation_deg": "down",
-}
+#: Step metrics summarised per rep, with the direction in which a change is a worse sign
+#: (from the catalogue, :mod:`sprintlens.core.catalogue`).
+STEP_METRICS: dict[str, str] = {name: BY_NAME[name].worse for name in STEP_METRIC_NAMES}
 
 
 @dataclass(frozen=True)

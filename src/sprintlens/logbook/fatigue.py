@@ -48,7 +48,8 @@ Few baseline reps cannot reveal a large ``tau``: pool the history, or use three 
 top speed: contact time 10 ms, step frequency 0.25 Hz, speed ~5 %, touchdown distance 5 cm,
 hip extension at toe-off 5 deg, trunk lean at touchdown 4 deg, knee drive 6 deg, thigh
 separation 8 deg.  These SDs are rounded orders of magnitude, not values from one study:
-replace them with your squad's (``FatigueConfig(metrics=...)``).
+replace them with your squad's (``FatigueConfig(metrics=...)``).  The figures live in the metric
+catalogue (:mod:`sprintlens.core.catalogue`), with each metric's label, unit and direction.
 
 *Flag rule.*  A change is flagged when, in the direction that matters, it exceeds both the SWC
 and ``t(1 - alpha / m, df) * SE(d)``: the change that noise alone would produce with probability
@@ -82,10 +83,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy import stats
 
+from sprintlens.core.catalogue import BY_NAME
+from sprintlens.core.formatting import format_change, format_value
 from sprintlens.logbook.flags import Flag
 from sprintlens.logbook.records import Rep
 
 log = logging.getLogger(__name__)
+
+
+#: Units of :class:`MetricSpec` by catalogue kind.
+_SPEC_UNITS = {"time": "s", "frequency": "Hz", "angle": "deg", "distance": "dist", "speed": "speed"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,15 @@ class MetricSpec:
     percent: bool = False
     technique: bool = True
 
+    @classmethod
+    def of(cls, name: str, **statistics: object) -> MetricSpec:
+        """The catalogue's metric ``name`` (label, unit, direction, SWC) with the statistics' own
+        parameters (``floor``, ``floor_rel``, ``timing``)."""
+        m = BY_NAME[name]
+        unit = _SPEC_UNITS.get(m.kind) or m.unit_for()
+        return cls(name, m.label, unit, m.worse, swc=dict(m.swc), swc_rel=m.swc_rel, percent=m.relative,
+                   technique=m.technique, **statistics)  # type: ignore[arg-type]
+
     def unit_for(self, distance_unit: str) -> str:
         """The metric's unit for a rep whose distances are in ``distance_unit``."""
         return {"dist": distance_unit, "speed": f"{distance_unit}/s"}.get(self.unit, self.unit)
@@ -152,31 +168,24 @@ class MetricSpec:
         return floor
 
 
-#: The metrics watched for fatigue (DESIGN.md section 6), in the order reports show them.
+#: The metrics watched for fatigue (DESIGN.md section 6), in the order reports show them.  Label,
+#: unit, direction and smallest worthwhile change come from the catalogue; here only the noise
+#: floor and how the floor follows the frame period.
 FATIGUE_METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec("contact_s", "contact time", "s", "up", swc={"s": 0.002}, timing="time", percent=True,
-               technique=False),
-    MetricSpec("step_frequency_hz", "step frequency", "Hz", "down", swc={"Hz": 0.05}, timing="frequency",
-               percent=True, technique=False),
-    MetricSpec("step_velocity", "speed", "speed", "down", swc_rel=0.01, floor_rel=0.003, percent=True,
-               technique=False),
-    MetricSpec("hip_extension_toeoff_deg", "hip extension at toe-off", "deg", "down", swc={"deg": 1.0},
-               floor={"deg": 0.5}),
-    MetricSpec("knee_drive_deg", "knee drive", "deg", "down", swc={"deg": 1.2}, floor={"deg": 0.5}),
-    MetricSpec("max_thigh_separation_deg", "thigh separation", "deg", "down", swc={"deg": 1.6},
-               floor={"deg": 0.5}),
-    MetricSpec("trunk_lean_touchdown_deg", "trunk lean at touchdown", "deg", "either", swc={"deg": 0.8},
-               floor={"deg": 0.5}),
-    MetricSpec("touchdown_distance", "touchdown distance", "dist", "up", swc={"m": 0.01, "legs": 0.012},
-               floor={"m": 0.003, "legs": 0.0035}, percent=True),
+    MetricSpec.of("contact_s", timing="time"),
+    MetricSpec.of("step_frequency_hz", timing="frequency"),
+    MetricSpec.of("step_velocity", floor_rel=0.003),
+    MetricSpec.of("hip_extension_toeoff_deg", floor={"deg": 0.5}),
+    MetricSpec.of("knee_drive_deg", floor={"deg": 0.5}),
+    MetricSpec.of("max_thigh_separation_deg", floor={"deg": 0.5}),
+    MetricSpec.of("trunk_lean_touchdown_deg", floor={"deg": 0.5}),
+    MetricSpec.of("touchdown_distance", floor={"m": 0.003, "legs": 0.0035}),
 )
 
 METRICS_BY_NAME: dict[str, MetricSpec] = {m.name: m for m in FATIGUE_METRICS}
 
 #: Step length: shown and followed over weeks, not flagged within a session (speed covers it).
-#: Smallest worthwhile change 1 % (0.2 x ~0.12 m between-athlete SD at ~2.1 m).
-STEP_LENGTH = MetricSpec("step_length", "step length", "dist", "down", swc_rel=0.01, floor_rel=0.003, percent=True,
-                         technique=False)
+STEP_LENGTH = MetricSpec.of("step_length", floor_rel=0.003)
 
 #: Every metric the statistics know, by name.
 ALL_METRICS: dict[str, MetricSpec] = {**METRICS_BY_NAME, STEP_LENGTH.name: STEP_LENGTH}
@@ -564,32 +573,10 @@ class Change:
         return self.verdict in ("worse", "changed")
 
     def describe(self, spec: MetricSpec | None = None) -> str:
-        """``"contact time +11 %"``, ``"hip extension at toe-off -6.0 deg"``."""
+        """``"contact time +11 %"``, ``"hip extension at toe-off -6 deg"``."""
         spec = spec or METRICS_BY_NAME.get(self.metric)
-        return f"{self.label} {format_change(self.change, self.change_pct, self.unit, spec.percent if spec else False)}"
-
-
-def format_value(value: float, unit: str) -> str:
-    """A value with its unit, at the precision a coach reads it (s shown as ms)."""
-    if not math.isfinite(value):
-        return "-"
-    if unit == "s":
-        return f"{value * 1000:.0f} ms"
-    if unit == "deg":
-        return f"{value:.1f} deg"
-    if unit == "Hz":
-        return f"{value:.2f} Hz"
-    return f"{value:.2f} {unit}" if abs(value) >= 0.1 else f"{value:.3f} {unit}"
-
-
-def format_change(change: float, change_pct: float | None, unit: str, percent: bool) -> str:
-    """``+11 %`` or ``-6.0 deg`` or ``+12 ms``."""
-    if not math.isfinite(change):
-        return "-"
-    if percent and change_pct is not None and math.isfinite(change_pct):
-        return f"{change_pct:+.0f} %" if abs(change_pct) >= 9.5 else f"{change_pct:+.1f} %"
-    text = format_value(change, unit)
-    return text if text.startswith("-") else "+" + text
+        pct = self.change_pct if spec is not None and spec.percent else None
+        return f"{self.label} {format_change(self.change, self.metric, self.unit, pct)}"
 
 
 def _t_quantile(p: float, df: float) -> float:
@@ -803,16 +790,18 @@ def change_flag(change: Change) -> Flag:
     spec = METRICS_BY_NAME.get(change.metric)
     words = confidence_words(change.probability)
     size = change.describe(spec)
+    def shown(value: float, spread: bool = False) -> str:
+        return format_value(value, change.metric, change.unit, spread=spread)
+
+    noise, swc = shown(change.noise, True), shown(change.swc, True)
     if change.scope == "rep":
         where = f"rep {change.rep}: {size} against {change.reference_label}"
-        beyond = (f"beyond your rep-to-rep noise ({format_value(change.noise, change.unit)}) and the smallest "
-                  f"worthwhile change ({format_value(change.swc, change.unit)})")
+        beyond = f"beyond your rep-to-rep noise ({noise}) and the smallest worthwhile change ({swc})"
     else:
         where = f"within rep {change.rep}: {size} from the first to the last step"
-        beyond = (f"beyond your step-to-step noise ({format_value(change.noise, change.unit)}) and the smallest "
-                  f"worthwhile change ({format_value(change.swc, change.unit)})")
+        beyond = f"beyond your step-to-step noise ({noise}) and the smallest worthwhile change ({swc})"
     how = {"better": "better", "changed": "changed", "worse": "worse"}.get(change.verdict, change.verdict)
-    message = (f"{where} ({format_value(change.reference, change.unit)} -> {format_value(change.value, change.unit)}), "
+    message = (f"{where} ({shown(change.reference)} -> {shown(change.value)}), "
                f"{beyond}: {words} {how} ({100 * change.probability:.0f} %)")
     return Flag(metric=change.metric, label=change.label, scope=change.scope, rep=change.rep, change=change.change,
                 change_pct=change.change_pct, unit=change.unit, reference=change.reference_label, noise=change.noise,

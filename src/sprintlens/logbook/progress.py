@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from sprintlens.core.formatting import format_change
 from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
     STEP_LENGTH,
@@ -46,7 +47,6 @@ from sprintlens.logbook.fatigue import (
     MetricSpec,
     RepSteps,
     estimate_noise,
-    format_change,
     join_words,
     rep_value,
     usable,
@@ -192,7 +192,8 @@ class MetricProgress:
 
     def describe_change(self) -> str:
         """``"speed +3.1 %"``."""
-        return f"{self.label} {format_change(self.change, self.change_pct, self.unit, self.percent)}"
+        pct = self.change_pct if self.percent else None
+        return f"{self.label} {format_change(self.change, self.metric, self.unit, pct)}"
 
 
 def _phase_summaries(points: Sequence[ProgressPoint]) -> tuple[PhaseSummary, ...]:

@@ -33,7 +33,14 @@ from matplotlib.figure import Figure
 
 from sprintlens.analysis.result import Analysis
 from sprintlens.capture.video import Frame, FrameSpan, read_frames
+from sprintlens.core.catalogue import BY_NAME
 from sprintlens.core.errors import AnalysisError
+from sprintlens.core.formatting import (
+    display_unit,
+    format_change,
+    format_percent,
+    format_value,
+)
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.core.series import nan_mean
 from sprintlens.core.video_writer import VideoWriter
@@ -477,48 +484,49 @@ def _trend(name: str) -> Callable[[Analysis], float]:
     return lambda a: a.summary.trends[name].mean if name in a.summary.trends else float("nan")
 
 
-#: Metrics of the comparison table: label, how to read it from an analysis, unit factor, format, unit.
-COMPARE_METRICS: tuple[tuple[str, Callable[[Analysis], float], float, str, str], ...] = (
-    ("steps", lambda a: float(a.summary.n_steps), 1, ".0f", ""),
-    ("cadence", lambda a: a.summary.cadence_spm, 1, ".1f", "/min"),
-    ("contact time", _trend("contact_s"), 1000, ".0f", "ms"),
-    ("flight time", _trend("flight_s"), 1000, ".0f", "ms"),
-    ("step frequency", _trend("step_frequency_hz"), 1, ".2f", "Hz"),
-    ("step length", _trend("step_length"), 1, ".2f", "{unit}"),
-    ("top velocity", lambda a: a.summary.top_velocity, 1, ".2f", "{unit}/s"),
-    ("duty factor", lambda a: a.summary.duty_factor, 100, ".0f", "%"),
-    ("touchdown distance", _trend("touchdown_distance"), 1, ".2f", "{unit}"),
-    ("hip extension at toe-off", _trend("hip_extension_toeoff_deg"), 1, ".1f", "°"),
-    ("trunk lean at touchdown", _trend("trunk_lean_touchdown_deg"), 1, ".1f", "°"),
-    ("shin at touchdown", _trend("shin_touchdown_deg"), 1, ".1f", "°"),
-    ("knee drive", _trend("knee_drive_deg"), 1, ".1f", "°"),
-    ("max thigh separation", _trend("max_thigh_separation_deg"), 1, ".1f", "°"),
-    ("block time", lambda a: a.summary.block_time_s, 1000, ".0f", "ms"),
+#: Metrics of the comparison table (catalogue names) and how to read each from an analysis.
+COMPARE_METRICS: tuple[tuple[str, Callable[[Analysis], float]], ...] = (
+    ("n_steps", lambda a: float(a.summary.n_steps)),
+    ("cadence_spm", lambda a: a.summary.cadence_spm),
+    *((name, _trend(name)) for name in ("contact_s", "flight_s", "step_frequency_hz", "step_length")),
+    ("top_velocity", lambda a: a.summary.top_velocity),
+    ("duty_factor", lambda a: a.summary.duty_factor),
+    *((name, _trend(name)) for name in ("touchdown_distance", "hip_extension_toeoff_deg", "trunk_lean_touchdown_deg",
+                                        "shin_touchdown_deg", "knee_drive_deg", "max_thigh_separation_deg")),
+    ("block_time_s", lambda a: a.summary.block_time_s),
 )
 
 
 @dataclass(frozen=True)
 class MetricRow:
-    """One metric across reps: values (in ``unit``) and differences from the first rep."""
+    """One metric across reps: values (the metric's base unit: s, deg, the reps' distance unit...)
+    and differences from the first rep; ``unit`` is the unit they are shown in."""
 
+    name: str
     label: str
     unit: str
     values: tuple[float, ...]
     diffs: tuple[float, ...]
-    fmt: str
+    distance_unit: str = "m"
+    fps: tuple[float, ...] = ()
 
     def cells(self) -> list[str]:
-        def f(v: float, sign: str = "") -> str:
-            return "-" if not math.isfinite(v) else format(v, sign + self.fmt)
-        gap = "" if self.unit in ("°", "%", "") else " "
-        unit = f"{gap}{self.unit}"
-        out = [f"{f(self.values[0])}{unit}" if math.isfinite(self.values[0]) else "-"]
-        for v, d in zip(self.values[1:], self.diffs[1:]):
-            base = self.values[0]
-            pct = f", {100 * d / abs(base):+.0f} %" if math.isfinite(d) and math.isfinite(base) and abs(base) > 1e-9 \
-                and self.unit not in ("°", "%") else ""
-            value = f"{f(v)}{unit}" if math.isfinite(v) else "-"
-            out.append(value + (f" ({f(d, '+')}{pct})" if math.isfinite(d) else ""))
+        """The first rep's value, then each other rep's value with its difference from the first."""
+        fps = self.fps or (None,) * len(self.values)
+        metric = BY_NAME[self.name]
+
+        def shown(v: float, rate: float | None) -> str:
+            return format_value(v, metric, self.distance_unit, rate, degree_sign=True)
+
+        base = self.values[0]
+        out = [shown(base, fps[0])]
+        for v, d, rate in zip(self.values[1:], self.diffs[1:], fps[1:]):
+            # a difference is as coarse as its coarser rep
+            coarser = None if rate is None or fps[0] is None else min(fps[0], rate)
+            pct = f", {format_percent(100 * d / abs(base))}" if math.isfinite(d) and math.isfinite(base) \
+                and abs(base) > 1e-9 and metric.kind not in ("angle", "ratio", "count") else ""
+            diff = format_change(d, metric, self.distance_unit, fps=coarser, degree_sign=True)
+            out.append(shown(v, rate) + (f" ({diff}{pct})" if math.isfinite(d) else ""))
         return out
 
 
@@ -530,14 +538,16 @@ def metric_rows(analyses: Sequence[Analysis]) -> list[MetricRow]:
     """
     units = {a.scale.unit for a in analyses}
     unit = analyses[0].scale.unit
+    fps = tuple(float(a.summary.fps) for a in analyses)
     rows = []
-    for label, get, factor, fmt, u in COMPARE_METRICS:
-        values = tuple(float(get(a)) * factor for a in analyses)
+    for name, get in COMPARE_METRICS:
+        metric = BY_NAME[name]
+        values = tuple(float(get(a)) for a in analyses)
         if not any(math.isfinite(v) for v in values):
             continue
-        comparable = "{unit}" not in u or len(units) == 1
+        comparable = metric.kind not in ("distance", "speed") or len(units) == 1
         diffs = tuple((v - values[0]) if comparable else float("nan") for v in values)
-        rows.append(MetricRow(label, u.format(unit=unit), values, diffs, fmt))
+        rows.append(MetricRow(name, metric.label, display_unit(metric, unit, degree_sign=True), values, diffs, unit, fps))
     return rows
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sprintlens.analysis.result import Analysis
+from sprintlens.core.formatting import format_value
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.render import style
-from sprintlens.render.text import format_value
 
 #: Angle columns an annotated frame carries.
 FRAME_ANGLES: tuple[str, ...] = (
@@ -127,8 +127,8 @@ class FrameState:
     note: str = ""
 
 
-def _fmt(value: float, fmt: str, unit: str = "") -> str:
-    return format_value(value, fmt, unit)
+def _angle(value: float) -> str:
+    return format_value(value, "angle", "deg", degree_sign=True)
 
 
 def _foot_point(points: np.ndarray, side: str, kind: str) -> tuple[float, float]:
@@ -194,11 +194,11 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
             step = by_touchdown.get(round(c.touchdown_s, 9))
             text = f"Touchdown {letter}"
             if step is not None:
-                text += (f"  trunk {_fmt(step.trunk_lean_touchdown_deg, '.0f', '°')}"
-                         f"  shin {_fmt(step.shin_touchdown_deg, '.0f', '°')}")
+                text += (f"  trunk {_angle(step.trunk_lean_touchdown_deg)}"
+                         f"  shin {_angle(step.shin_touchdown_deg)}")
             else:
                 k = int(np.clip(np.searchsorted(t, c.touchdown_s), 0, n - 1))
-                text += f"  trunk {_fmt(float(analysis.angles['trunk_lean_deg'][k]), '.0f', '°')}"
+                text += f"  trunk {_angle(float(analysis.angles['trunk_lean_deg'][k]))}"
             events.append((shown_from_after(c.touchdown_s), "touchdown", c.foot, _foot_point(smooth[c.first_frame], c.foot, "touchdown"),
                            text, style.TOUCHDOWN))
         if c.ends_in_clip:
@@ -206,12 +206,13 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
             value = step.hip_extension_toeoff_deg if step is not None else float(
                 analysis.angles[f"hip_extension_{c.foot}_deg"][min(c.last_frame, n - 1)])
             events.append((shown_from_before(c.toeoff_s), "toeoff", c.foot, _foot_point(smooth[c.last_frame], c.foot, "toeoff"),
-                           f"Toe-off {letter}  hip ext {_fmt(value, '.0f', '°')}", style.TOEOFF))
+                           f"Toe-off {letter}  hip ext {_angle(value)}", style.TOEOFF))
     if analysis.start is not None:
         st = analysis.start
+        block = format_value(st.block_time_s, "block_time_s", fps=fps)
         for time_s, text in ((st.first_movement_s, "First movement"),
                              (st.rear_exit_s, "Rear foot leaves the block"),
-                             (st.front_exit_s, f"Front foot leaves the block  block time {_fmt(st.block_time_s, '.2f', ' s')}")):
+                             (st.front_exit_s, f"Front foot leaves the block  block time {block}")):
             if math.isfinite(time_s):
                 events.append((shown_from_after(time_s), "start", "", None, text, style.REFERENCE))
     events.sort(key=lambda e: e[0])
@@ -265,9 +266,9 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
         contact = steps[done_contact[-1]].contact_s if done_contact.size else float("nan")
         frequency = steps[done_step[-1]].step_frequency_hz if done_step.size else float("nan")
         panel = (
-            PanelRow("contact", _fmt(1000 * contact, ".0f", " ms")),
-            PanelRow("step freq", _fmt(frequency, ".2f", " Hz")),
-            PanelRow("velocity", _fmt(float(analysis.velocity[k]), ".1f", f" {unit}/s")),
+            PanelRow("contact", format_value(contact, "contact_s", unit, fps)),
+            PanelRow("step freq", format_value(frequency, "step_frequency_hz", unit)),
+            PanelRow("velocity", format_value(float(analysis.velocity[k]), "step_velocity", unit)),
         )
         states.append(FrameState(
             row=k, index=int(track.frame_index[k]), t_s=now, points_px=pts, angles=angles, near=near,

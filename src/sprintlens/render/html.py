@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import html as _html
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -75,21 +74,6 @@ def video(src: str, caption: str, *, poster: bytes | None = None) -> Markup:
         f'<figure><video controls playsinline preload="metadata" src="{src_e}"{poster_attr}></video>'
         f'<figcaption>{escape(caption)} · <a href="{src_e}">open the clip</a></figcaption></figure>'
     )
-
-
-def format_number(value: object, fmt: str = ".3g") -> str:
-    """A number for a table cell: ``-`` for None/NaN, else formatted; other values as text."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int,)) and not isinstance(value, bool):
-        return str(value)
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    return "-" if not math.isfinite(number) else format(number, fmt)
 
 
 def table(header: Sequence[object], rows: Sequence[Sequence[object]], *, caption: str | None = None,

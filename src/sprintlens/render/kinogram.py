@@ -28,13 +28,14 @@ from sprintlens.analysis.steps import Step
 from sprintlens.capture.video import FrameSpan, read_frames
 from sprintlens.core.errors import AnalysisError, OutputError, VideoError
 from sprintlens.core.files import atomic_path
+from sprintlens.core.formatting import format_value
 from sprintlens.core.landmarks import SKELETON
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.core.series import nan_mean
 from sprintlens.render import style
 from sprintlens.render.annotate import draw_skeleton
 from sprintlens.render.clip import source_info
-from sprintlens.render.text import blend_patch, format_value, panel_patch
+from sprintlens.render.text import blend_patch, panel_patch
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ class KinogramPanel:
     labels: tuple[str, ...]
 
 
-def _f(value: float, fmt: str = ".0f", unit: str = "°") -> str:
-    return format_value(value, fmt, unit)
+def _f(value: float, name: str = "", unit: str = "deg") -> str:
+    """An angle series' value (whole degrees) or a catalogue metric, as on the frames."""
+    return format_value(value, name or "angle", unit, degree_sign=True)
 
 
 def _row_of(analysis: Analysis, frame: int) -> int:
@@ -72,7 +74,7 @@ def _labels(analysis: Analysis, key: str, row: int, step: Step) -> tuple[str, ..
                 f"trunk {_f(a['trunk_lean_deg'])}")
     if key == "touchdown":
         return (f"shin {_f(a[f'shin_{side}_deg'])}", f"trunk {_f(a['trunk_lean_deg'])}",
-                f"foot ahead {_f(step.touchdown_distance, '.2f', ' ' + analysis.scale.unit)}")
+                f"foot ahead {_f(step.touchdown_distance, 'touchdown_distance', analysis.scale.unit)}")
     return (f"knee {_f(a[f'knee_flexion_{side}_deg'])}", f"swing knee {_f(a[f'knee_flexion_{other}_deg'])}",
             f"trunk {_f(a['trunk_lean_deg'])}")
 

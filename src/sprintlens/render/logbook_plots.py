@@ -25,6 +25,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sprintlens.core.formatting import format_value
 from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
     METRICS_BY_NAME,
@@ -109,7 +110,8 @@ def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None, *, le
         fig, ax = axes_or_new(ax, 6.0, 3.0)
         k, label = _scale(progress.unit)
         points = progress.points
-        band = f" (band ±{progress.mdc * k:.3g} {label})" if math.isfinite(progress.mdc) else ""
+        mdc = format_value(progress.mdc, progress.metric, progress.unit, spread=True)
+        band = f" (band ±{mdc})" if math.isfinite(progress.mdc) else ""
         ax.set_title(f"{progress.label.capitalize()}: {progress.verdict}{band}", fontsize=10)
         ax.set_ylabel(label)
         if not points:
@@ -132,10 +134,11 @@ def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None, *, le
             ax.scatter(x[sel], y[sel], color=PHASE_COLOURS[i % len(PHASE_COLOURS)], s=46, zorder=3,
                        label=phase or "(no phase)", gid=f"session values {phase}")
         if math.isfinite(progress.slope_per_week) and len(points) >= 3:
+            slope = format_value(progress.slope_per_week, progress.metric, progress.unit, sign=True, spread=True)
             weeks = (x - x[0]) / 7.0
             intercept = float(np.mean(y) - progress.slope_per_week * k * np.mean(weeks))
             ax.plot(x, intercept + progress.slope_per_week * k * weeks, linestyle="--", color=NEUTRAL, linewidth=1,
-                    gid="trend", label=f"trend {progress.slope_per_week * k:+.3g} {label}/week")
+                    gid="trend", label=f"trend {slope}/week")
         locator = mdates.AutoDateLocator(minticks=2, maxticks=6)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -11,31 +11,28 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sprintlens.core.catalogue import BY_NAME
+from sprintlens.core.formatting import (
+    display_unit,
+    format_change,
+    format_number,
+    format_value,
+)
 from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
     Change,
     MetricSpec,
     RepSteps,
     SessionAssessment,
-    format_change,
-    format_value,
     rep_value,
 )
 from sprintlens.logbook.progress import MetricProgress, slope_significant
 from sprintlens.logbook.records import Athlete, Rep, TrainingSession
 
-#: Short column heads of the watched metrics.
-SHORT = {
-    "contact_s": "contact",
-    "step_frequency_hz": "step freq",
-    "step_velocity": "speed",
-    "hip_extension_toeoff_deg": "hip ext TO",
-    "knee_drive_deg": "knee drive",
-    "max_thigh_separation_deg": "thigh sep",
-    "trunk_lean_touchdown_deg": "trunk TD",
-    "touchdown_distance": "TD dist",
-    "step_length": "step len",
-}
+
+def short_label(name: str) -> str:
+    """The catalogue's short column head of a metric (its name when the catalogue lacks it)."""
+    return BY_NAME[name].short if name in BY_NAME else name
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, left: int = 1, align: str = "",
@@ -56,19 +53,11 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, left: in
 
 
 def _unit_label(spec: MetricSpec, unit: str) -> str:
-    metric_unit = spec.unit_for(unit)
-    return "ms" if metric_unit == "s" else metric_unit
+    return display_unit(spec.name, spec.unit_for(unit))
 
 
-def _value_cell(value: float, spec: MetricSpec, unit: str) -> str:
-    if not math.isfinite(value):
-        return "-"
-    metric_unit = spec.unit_for(unit)
-    if metric_unit == "s":
-        return f"{value * 1000:.0f}"
-    if metric_unit in ("deg",):
-        return f"{value:.1f}"
-    return f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.3f}"
+def _value_cell(value: float, spec: MetricSpec, unit: str, fps: float | None = None) -> str:
+    return format_number(value, spec.name, spec.unit_for(unit), fps)
 
 
 def _change_cell(change: Change | None, spec: MetricSpec) -> str:
@@ -76,7 +65,7 @@ def _change_cell(change: Change | None, spec: MetricSpec) -> str:
         return "-"
     if change.verdict == "too few steps":
         return "few steps"
-    text = format_change(change.change, change.change_pct, change.unit, spec.percent)
+    text = format_change(change.change, change.metric, change.unit, change.change_pct if spec.percent else None)
     text = text.replace(" %", "%").replace(" deg", "").replace(" ms", "ms")
     mark = {"worse": " !", "changed": " !", "better": " +"}.get(change.verdict, "")
     return text + mark
@@ -100,7 +89,7 @@ def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: Ses
         lines.append("  note: clips below 100 fps: contact and step times are low confidence (the noise floor "
                      "follows the frame period)")
     lines.append("")
-    header = ["rep", "clip", "steps", *(SHORT.get(m.name, m.name) for m in metrics), "RPE"]
+    header = ["rep", "clip", "steps", *(short_label(m.name) for m in metrics), "RPE"]
     units = ["", "", "", *(_unit_label(m, unit) for m in metrics), ""]
     rows, dropped = [], []
     for rep in reps:
@@ -110,7 +99,7 @@ def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: Ses
                            f"{', '.join(map(str, steps.dropped))}")
         role = " (baseline)" if assessment is not None and rep.order in assessment.baseline.reps else ""
         rows.append([str(rep.order), rep.video_name[:24] + role, str(rep.n_steps - len(steps.dropped)),
-                     *(_value_cell(_rep_cell_value(steps, m), m, unit) for m in metrics),
+                     *(_value_cell(_rep_cell_value(steps, m), m, unit, rep.fps) for m in metrics),
                      str(rep.rpe) if rep.rpe is not None else "-"])
     lines.extend(text_table(header, [units, *rows], left=2, indent="  "))
     if dropped:
@@ -127,11 +116,11 @@ def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: Ses
         change_rows.append([str(rep_number), *(_change_cell(by_metric.get(m.name), m) for m in metrics)])
     first = assessment.changes[assessment.compared[0]]
     noise = {c.metric: c for c in first}
-    noise_row = ["noise", *(format_value(noise[m.name].noise, noise[m.name].unit) if m.name in noise else "-"
-                            for m in metrics)]
-    swc_row = ["SWC", *(format_value(noise[m.name].swc, noise[m.name].unit) if m.name in noise else "-"
-                        for m in metrics)]
-    lines.extend(text_table(["rep", *(SHORT.get(m.name, m.name) for m in metrics)],
+    noise_row = ["noise", *(format_value(noise[m.name].noise, m.name, noise[m.name].unit, spread=True)
+                            if m.name in noise else "-" for m in metrics)]
+    swc_row = ["SWC", *(format_value(noise[m.name].swc, m.name, noise[m.name].unit, spread=True)
+                        if m.name in noise else "-" for m in metrics)]
+    lines.extend(text_table(["rep", *(short_label(m.name) for m in metrics)],
                             [*change_rows, noise_row, swc_row], indent="  "))
     lines.append("  (noise: typical error of one rep; SWC: smallest worthwhile change)")
     lines.append("")
@@ -153,8 +142,7 @@ def progress_lines(athlete: Athlete, results: Sequence[MetricProgress], advice: 
     together = f", {len(results)} metrics together" if len(results) > 1 else ""
     for r in results:
         lines.append("")
-        unit = "ms" if r.unit == "s" else r.unit
-        scale = 1000.0 if r.unit == "s" else 1.0
+        unit = display_unit(r.metric, r.unit)
         worse = {"up": "higher", "down": "lower"}.get(r.worse, "changed either way")
         lines.append(f"{r.label} ({unit}; worse when {worse})")
         if not r.points:
@@ -166,21 +154,23 @@ def progress_lines(athlete: Athlete, results: Sequence[MetricProgress], advice: 
             diff = p.value - first
             pct = 100 * diff / abs(first) if r.percent and first else None
             beyond = abs(diff) > max(r.mdc, r.swc) if math.isfinite(r.mdc) else False
-            rows.append([p.date.isoformat(), p.phase or "-", str(p.session_id), f"{p.value * scale:.3g}",
-                         f"±{p.typical_error * scale:.2g}", str(p.n_reps),
+            rows.append([p.date.isoformat(), p.phase or "-", str(p.session_id),
+                         format_number(p.value, r.metric, r.unit),
+                         "±" + format_number(p.typical_error, r.metric, r.unit, spread=True), str(p.n_reps),
                          "" if p is r.points[0] else
-                         format_change(diff, pct, r.unit, r.percent) + (" *" if beyond else "")])
+                         format_change(diff, r.metric, r.unit, pct) + (" *" if beyond else "")])
         lines.extend(text_table(["date", "phase", "session", "value", "noise", "reps", "vs first"], rows, left=2,
                                 indent="  "))
-        band = (f"noise band (MDC95{together}) ±{format_value(r.mdc, r.unit)}, smallest worthwhile "
-                f"{format_value(r.swc, r.unit)}")
+        band = (f"noise band (MDC95{together}) ±{format_value(r.mdc, r.metric, r.unit, spread=True)}, "
+                f"smallest worthwhile {format_value(r.swc, r.metric, r.unit, spread=True)}")
         lines.append(f"  {band}; * beyond both")
         if math.isfinite(r.slope_per_week):
             sig = "" if slope_significant(r) else " (not different from zero)"
-            lines.append(f"  trend {format_value(r.slope_per_week, r.unit)}/week "
-                         f"± {format_value(r.slope_se, r.unit)}{sig}")
+            lines.append(f"  trend {format_value(r.slope_per_week, r.metric, r.unit, spread=True)}/week "
+                         f"± {format_value(r.slope_se, r.metric, r.unit, spread=True)}{sig}")
         if len(r.phases) > 1:
-            lines.append("  by phase: " + "; ".join(f"{ph.phase} {format_value(ph.mean, r.unit)} ({ph.n_sessions})"
+            lines.append("  by phase: " + "; ".join(f"{ph.phase} {format_value(ph.mean, r.metric, r.unit)} "
+                                                    f"({ph.n_sessions})"
                                                     for ph in r.phases))
         lines.append(f"  verdict: {r.verdict}")
     lines.append("")
@@ -220,8 +210,7 @@ def rep_rows(reps: Sequence[Rep]) -> list[str]:
         speed = rep_value(steps.values["step_velocity"], steps.feet)[0]
         contact = rep_value(steps.values["contact_s"], steps.feet)[0]
         rows.append([str(r.id), str(r.order), r.video_name[:30], f"{r.fps:.4g}", str(r.n_steps - len(steps.dropped)),
-                     f"{contact * 1000:.0f}" if math.isfinite(contact) else "-",
-                     f"{speed:.2f} {r.unit}/s" if math.isfinite(speed) else "-",
+                     format_number(contact, "contact_s", fps=r.fps), format_value(speed, "step_velocity", r.unit),
                      str(r.rpe) if r.rpe is not None else "-", r.notes.replace("\n", " ")[:30]])
     return text_table(["id", "rep", "clip", "fps", "steps", "contact ms", "speed", "RPE", "notes"], rows,
                       align="rrlrrrrrl")

@@ -27,8 +27,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sprintlens.analysis.result import Analysis
+from sprintlens.core.catalogue import BY_NAME
 from sprintlens.core.errors import OutputError
 from sprintlens.core.files import atomic_path
+from sprintlens.core.formatting import display_unit, format_value
 from sprintlens.render import style
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,18 +62,10 @@ ANGLE_GROUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "separation": ("Thigh separation", "thigh separation (deg)", ("thigh_separation_deg",)),
 }
 
-#: Per-step metrics shown as bars: title, y label (``{unit}`` is the rep's distance unit), scale.
-STEP_BARS: dict[str, tuple[str, str, float]] = {
-    "contact_s": ("Contact time", "contact (ms)", 1000.0),
-    "flight_s": ("Flight time", "flight (ms)", 1000.0),
-    "step_length": ("Step length", "step length ({unit})", 1.0),
-    "step_frequency_hz": ("Step frequency", "step frequency (Hz)", 1.0),
-    "step_velocity": ("Step velocity", "velocity ({unit}/s)", 1.0),
-    "touchdown_distance": ("Touchdown distance", "foot ahead of hip ({unit})", 1.0),
-    "hip_extension_toeoff_deg": ("Hip extension at toe-off", "hip extension (deg)", 1.0),
-    "trunk_lean_touchdown_deg": ("Trunk lean at touchdown", "trunk lean (deg)", 1.0),
-    "max_thigh_separation_deg": ("Max thigh separation", "separation (deg)", 1.0),
-}
+#: Per-step metrics shown as bars (catalogue names: titles, units and precision come from it).
+STEP_BARS: tuple[str, ...] = ("contact_s", "flight_s", "step_length", "step_frequency_hz", "step_velocity",
+                              "touchdown_distance", "hip_extension_toeoff_deg", "trunk_lean_touchdown_deg",
+                              "max_thigh_separation_deg")
 _UNCERTAINTY = {"contact_s": "timing_unc_s", "flight_s": "timing_unc_s", "step_length": "step_length_unc",
                 "step_frequency_hz": "step_frequency_unc_hz"}
 
@@ -220,8 +214,11 @@ def plot_step_metric(analysis: Analysis, metric: str = "contact_s", ax: Axes | N
     if metric not in STEP_BARS:
         raise ValueError(f"unknown step metric {metric!r}; choose from {', '.join(STEP_BARS)}")
     fig, ax = axes_or_new(ax, 6.0, 3.0)
-    title, ylabel, factor = STEP_BARS[metric]
     unit = analysis.scale.unit
+    entry = BY_NAME[metric]
+    title = entry.label[0].upper() + entry.label[1:]
+    ylabel = f"{entry.short} ({display_unit(entry, unit)})"
+    factor = 1000.0 if entry.kind == "time" else 1.0
     colours = leg_hex(analysis)
     steps = analysis.steps
     x = np.array([s.index for s in steps], dtype=float)
@@ -237,11 +234,11 @@ def plot_step_metric(analysis: Analysis, metric: str = "contact_s", ax: Axes | N
     finite = y[np.isfinite(y)]
     if finite.size:
         ax.axhline(float(np.mean(finite)), color="#333", lw=1, ls="--", gid="mean")
-        title = f"{title} (mean {np.mean(finite):.3g})"
+        title = f"{title} (mean {format_value(float(np.mean(finite)) / factor, entry, unit, analysis.summary.fps)})"
     elif not steps:
         ax.text(0.5, 0.5, "no complete steps", transform=ax.transAxes, ha="center", va="center", color="#666")
     ax.set_title(title)
-    ax.set_ylabel(ylabel.format(unit=unit))
+    ax.set_ylabel(ylabel)
     ax.set_xlabel("step")
     if len(steps) <= 30:
         ax.set_xticks(x)

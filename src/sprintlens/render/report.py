@@ -17,19 +17,21 @@ from datetime import UTC, datetime
 from sprintlens.analysis.result import Analysis
 from sprintlens.analysis.steps import LOW_CONFIDENCE_FPS
 from sprintlens.analysis.travel import way_name
+from sprintlens.core.formatting import (
+    format_change,
+    format_instant,
+    format_number,
+    format_percent,
+    format_value,
+)
 from sprintlens.core.version import __version__
 from sprintlens.logbook.flags import Flag
 from sprintlens.render import html
 from sprintlens.render.html import Markup, Section, Tile
 from sprintlens.render.summary import pass_note
-from sprintlens.render.text import format_value
 
 #: Section ids of the report, in page order (a test checks the rendered page has them).
 SECTIONS: tuple[str, ...] = ("summary", "flags", "clip", "kinogram", "plots", "steps", "notes", "about")
-
-
-def _f(value: float | None, fmt: str, scale: float = 1.0, unit: str = "") -> str:
-    return format_value(value, fmt, unit, scale)
 
 
 def summary_tiles(analysis: Analysis) -> list[Tile]:
@@ -39,36 +41,36 @@ def summary_tiles(analysis: Analysis) -> list[Tile]:
     unit = s.unit
     low = " (low confidence)" if s.low_confidence_timing else ""
 
-    def mean_sd(name: str, fmt: str, scale: float = 1.0, u: str = "") -> tuple[str, str]:
+    def value(v: float, name: str, spread: bool = False) -> str:
+        return format_value(v, name, unit, s.fps, spread=spread, degree_sign=True)
+
+    def mean_sd(name: str) -> tuple[str, str]:
         tr = t.get(name)
         if tr is None or tr.n == 0:
             return "-", ""
-        sd = f"± {_f(tr.sd, fmt, scale)}{u} SD, {tr.n} steps" if math.isfinite(tr.sd) else f"{tr.n} step(s)"
-        return _f(tr.mean, fmt, scale, u), sd
+        sd = f"± {value(tr.sd, name, True)} SD, {tr.n} steps" if math.isfinite(tr.sd) else f"{tr.n} step(s)"
+        return value(tr.mean, name), sd
 
     tiles = [
         Tile("Gait", s.gait, s.gait_reason if len(s.gait_reason) < 60 else ""),
         Tile("Steps", str(s.n_steps), f"{analysis.track.n_frames} frames at {s.fps:.4g} fps"),
-        Tile("Cadence", _f(s.cadence_spm, ".0f", unit=" /min"), "steps per minute"),
+        Tile("Cadence", value(s.cadence_spm, "cadence_spm"), "steps per minute"),
     ]
-    for label, name, fmt, scale, u in (("Contact", "contact_s", ".0f", 1000, " ms"),
-                                       ("Flight", "flight_s", ".0f", 1000, " ms"),
-                                       ("Step length", "step_length", ".2f", 1, f" {unit}"),
-                                       ("Step frequency", "step_frequency_hz", ".2f", 1, " Hz")):
-        value, note = mean_sd(name, fmt, scale, u)
+    for label, name in (("Contact", "contact_s"), ("Flight", "flight_s"), ("Step length", "step_length"),
+                        ("Step frequency", "step_frequency_hz")):
+        shown, note = mean_sd(name)
         if name in ("contact_s", "flight_s"):
             note += low
-        tiles.append(Tile(label, value, note))
-    tiles.append(Tile("Top speed", _f(s.top_velocity, ".2f", unit=f" {unit}/s"),
+        tiles.append(Tile(label, shown, note))
+    tiles.append(Tile("Top speed", value(s.top_velocity, "top_velocity"),
                       f"step {s.top_velocity_step}" if s.top_velocity_step else ""))
-    tiles.append(Tile("Duty factor", _f(s.duty_factor, ".0f", 100, " %"), "share of the stride on the ground"))
+    tiles.append(Tile("Duty factor", value(s.duty_factor, "duty_factor"), "share of the stride on the ground"))
     for label, name in (("Hip ext. at toe-off", "hip_extension_toeoff_deg"),
                         ("Trunk lean at touchdown", "trunk_lean_touchdown_deg"),
                         ("Knee drive", "knee_drive_deg"), ("Thigh separation", "max_thigh_separation_deg")):
-        value, note = mean_sd(name, ".1f", 1, "°")
-        tiles.append(Tile(label, value, note))
+        tiles.append(Tile(label, *mean_sd(name)))
     if analysis.start is not None:
-        tiles.append(Tile("Block time", _f(s.block_time_s, ".3f", unit=" s"), "first movement to front foot exit"))
+        tiles.append(Tile("Block time", value(s.block_time_s, "block_time_s"), "first movement to front foot exit"))
     return tiles
 
 
@@ -79,15 +81,17 @@ def flags_html(flags: Sequence[Flag]) -> Markup:
                       "or no change exceeded the athlete's own noise.</p>")
     parts = []
     for f in sorted(flags, key=lambda fl: (fl.severity != "warning", fl.metric)):
-        pct = f" ({f.change_pct:+.0f} %)" if f.change_pct is not None and math.isfinite(f.change_pct) else ""
+        pct = f" ({format_percent(f.change_pct)})" if f.change_pct is not None and math.isfinite(f.change_pct) else ""
         where = f"rep {f.rep}, " if f.rep is not None else ""
+        noise = format_value(f.noise, f.metric, f.unit, spread=True, degree_sign=True)
+        swc = format_value(f.smallest_worthwhile, f.metric, f.unit, spread=True, degree_sign=True)
         parts.append(
             f'<div class="flag {html.escape(f.severity)}"><div class="what">{html.escape(f.label)}: '
-            f"{html.escape(f'{f.change:+.3g} {f.unit}')}{html.escape(pct)}</div>"
+            f"{html.escape(format_change(f.change, f.metric, f.unit, degree_sign=True))}{html.escape(pct)}</div>"
             f"<div>{html.escape(f.message)}</div>"
             f'<div class="detail">{html.escape(where + f.scope)}; against {html.escape(f.reference)}; '
-            f"noise {html.escape(f'{f.noise:.3g} {f.unit}')}, smallest worthwhile change "
-            f"{html.escape(f'{f.smallest_worthwhile:.3g} {f.unit}')}; {html.escape(f.confidence)}</div></div>")
+            f"noise {html.escape(noise)}, smallest worthwhile change {html.escape(swc)}; "
+            f"{html.escape(f.confidence)}</div></div>")
     return Markup("".join(parts))
 
 
@@ -97,14 +101,15 @@ def steps_rows(analysis: Analysis) -> tuple[list[str], list[list[object]]]:
     header = ["step", "foot", "touchdown (s)", "contact (ms)", "flight (ms)", "freq (Hz)", f"length ({unit})",
               f"speed ({unit}/s)", f"TD dist ({unit})", "hip ext TO (°)", "trunk TD (°)", "shin TD (°)",
               "knee drive (°)", "max sep (°)"]
+    names = ("contact_s", "flight_s", "step_frequency_hz", "step_length", "step_velocity", "touchdown_distance",
+             "hip_extension_toeoff_deg", "trunk_lean_touchdown_deg", "shin_touchdown_deg", "knee_drive_deg",
+             "max_thigh_separation_deg")
+    fps = analysis.summary.fps
     rows: list[list[object]] = []
     for s in analysis.steps:
         foot = f"{s.foot} ({s.foot_view})" if s.foot_view else s.foot
-        rows.append([s.index, foot, _f(s.touchdown_s, ".3f"), _f(s.contact_s, ".0f", 1000), _f(s.flight_s, ".0f", 1000),
-                     _f(s.step_frequency_hz, ".2f"), _f(s.step_length, ".2f"), _f(s.step_velocity, ".2f"),
-                     _f(s.touchdown_distance, ".2f"), _f(s.hip_extension_toeoff_deg, ".1f"),
-                     _f(s.trunk_lean_touchdown_deg, ".1f"), _f(s.shin_touchdown_deg, ".1f"), _f(s.knee_drive_deg, ".0f"),
-                     _f(s.max_thigh_separation_deg, ".0f")])
+        rows.append([s.index, foot, format_instant(s.touchdown_s),
+                     *(format_number(getattr(s, name), name, unit, fps) for name in names)])
     return header, rows
 
 

@@ -20,14 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
+from sprintlens.core.formatting import display_unit, format_change, format_value
 from sprintlens.core.version import __version__
 from sprintlens.logbook.fatigue import (
     FATIGUE_METRICS,
     MetricSpec,
     RepSteps,
     SessionAssessment,
-    format_change,
-    format_value,
     rep_value,
 )
 from sprintlens.logbook.records import Athlete, Rep, TrainingSession
@@ -65,7 +64,7 @@ def _cell(rep: Rep, spec: MetricSpec, assessment: SessionAssessment | None) -> M
     unit = spec.unit_for(rep.unit)
     steps = RepSteps.from_rep(rep)
     value = rep_value(steps.values.get(spec.name, np.array([])), steps.feet)[0]
-    text = html.escape(format_value(value, unit))
+    text = html.escape(format_value(value, spec.name, unit, rep.fps))
     if assessment is None or rep.order is None:
         return text
     if rep.order in assessment.baseline.reps and rep.order not in assessment.changes:
@@ -75,7 +74,7 @@ def _cell(rep: Rep, spec: MetricSpec, assessment: SessionAssessment | None) -> M
         return text
     if change.verdict == "too few steps":
         return Markup(f'{text}<br><span class="muted">too few steps to judge</span>')
-    words = format_change(change.change, change.change_pct, change.unit, spec.percent)
+    words = format_change(change.change, change.metric, change.unit, change.change_pct if spec.percent else None)
     css = {"worse": "worse", "changed": "worse", "better": "better"}.get(change.verdict, "muted")
     mark = {"worse": " !", "changed": " !", "better": " +"}.get(change.verdict, "")
     return Markup(f'{text}<br><span class="{css}">{html.escape(words + mark)}</span>')
@@ -99,15 +98,15 @@ def reps_table(reps: Sequence[Rep], assessment: SessionAssessment | None,
     ]
     for spec in metrics:
         unit = spec.unit_for(reps[0].unit if reps else "m")
-        rows.append([f"{spec.label} ({'ms' if unit == 's' else unit})", *(_cell(r, spec, assessment) for r in reps)])
+        rows.append([f"{spec.label} ({display_unit(spec.name, unit)})", *(_cell(r, spec, assessment) for r in reps)])
     if assessment is not None and assessment.compared:
         first = {c.metric: c for c in assessment.changes[assessment.compared[0]]}
         noise_rows = []
         for spec in metrics:
             c = first.get(spec.name)
             if c is not None:
-                noise_rows.append([spec.label, format_value(c.noise, c.unit), format_value(c.swc, c.unit),
-                                   format_value(c.threshold, c.unit)])
+                noise_rows.append([spec.label, *(format_value(v, c.metric, c.unit, spread=True)
+                                                 for v in (c.noise, c.swc, c.threshold))])
         table = html.table(header, rows, caption="Value of each rep (mean of the left and right step means) and, "
                            "below it, the change from the baseline: ! worse beyond your noise and the smallest "
                            "worthwhile change, + better")
@@ -131,7 +130,8 @@ def _summary_tiles(session: TrainingSession, reps: Sequence[Rep], assessment: Se
     finite = [s for s in speeds if math.isfinite(s)]
     if finite:
         best = max(finite)
-        items.append(Tile("Fastest rep", f"{best:.2f} {reps[0].unit}/s", f"rep {reps[speeds.index(best)].order}"))
+        items.append(Tile("Fastest rep", format_value(best, "step_velocity", reps[0].unit),
+                          f"rep {reps[speeds.index(best)].order}"))
     return html.tiles(items)
 
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 from sprintlens.analysis.result import Analysis
 from sprintlens.analysis.steps import LOW_CONFIDENCE_FPS
 from sprintlens.analysis.travel import way_name
-
-
-def _f(value: float, fmt: str, scale: float = 1.0) -> str:
-    return "-" if value is None or not math.isfinite(value) else format(value * scale, fmt)
+from sprintlens.core.formatting import format_instant, format_number, format_value
 
 
 def pass_note(analysis: Analysis) -> str | None:
@@ -44,35 +39,42 @@ def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
         lines.append(f"  note: {passes}")
     lines.append(f"  scale: {analysis.scale.describe()}; direction: "
                  f"{way_name(analysis.direction.sign)} ({analysis.direction.method})")
+    fps = s.fps
+
+    def v(value: float, name: str) -> str:
+        return format_value(value, name, unit, fps)
+
     if analysis.start is not None:
         st = analysis.start
-        lines.append(f"  start: set {st.set_position_s:.2f} s, first movement {_f(st.first_movement_s, '.3f')} s, "
-                     f"rear foot exit {_f(st.rear_exit_s, '.3f')} s, front foot exit {_f(st.front_exit_s, '.3f')} s, "
-                     f"block time {_f(st.block_time_s, '.3f')} s")
+        lines.append(f"  start: set {format_instant(st.set_position_s, 2)} s, first movement "
+                     f"{format_instant(st.first_movement_s)} s, rear foot exit {format_instant(st.rear_exit_s)} s, "
+                     f"front foot exit {format_instant(st.front_exit_s)} s, "
+                     f"block time {v(st.block_time_s, 'block_time_s')}")
     if s.n_steps:
-        flight = "no flight (walking)" if s.gait != "running" else f"flight {_f(t['flight_s'].mean, '.0f', 1000)} ms"
+        flight = "no flight (walking)" if s.gait != "running" else f"flight {v(t['flight_s'].mean, 'flight_s')}"
         lines.append(
-            f"  cadence {_f(s.cadence_spm, '.1f')} steps/min, contact {_f(t['contact_s'].mean, '.0f', 1000)} ms, "
-            f"{flight}, duty factor {_f(s.duty_factor, '.0f', 100)}%")
+            f"  cadence {v(s.cadence_spm, 'cadence_spm')}, contact {v(t['contact_s'].mean, 'contact_s')}, "
+            f"{flight}, duty factor {v(s.duty_factor, 'duty_factor')}")
         lines.append(
-            f"  step length {_f(t['step_length'].mean, '.2f')} {unit}, top speed {_f(s.top_velocity, '.2f')} {unit}/s "
-            f"(step {s.top_velocity_step}), touchdown distance {_f(t['touchdown_distance'].mean, '.2f')} {unit}")
+            f"  step length {v(t['step_length'].mean, 'step_length')}, top speed {v(s.top_velocity, 'top_velocity')} "
+            f"(step {s.top_velocity_step}), touchdown distance {v(t['touchdown_distance'].mean, 'touchdown_distance')}")
         lines.append(
-            f"  hip extension at toe-off {_f(t['hip_extension_toeoff_deg'].mean, '.1f')} deg, trunk lean at touchdown "
-            f"{_f(t['trunk_lean_touchdown_deg'].mean, '.1f')} deg, knee drive {_f(t['knee_drive_deg'].mean, '.1f')} deg, "
-            f"thigh separation {_f(t['max_thigh_separation_deg'].mean, '.1f')} deg")
+            f"  hip extension at toe-off {v(t['hip_extension_toeoff_deg'].mean, 'hip_extension_toeoff_deg')}, "
+            f"trunk lean at touchdown {v(t['trunk_lean_touchdown_deg'].mean, 'trunk_lean_touchdown_deg')}, "
+            f"knee drive {v(t['knee_drive_deg'].mean, 'knee_drive_deg')}, "
+            f"thigh separation {v(t['max_thigh_separation_deg'].mean, 'max_thigh_separation_deg')}")
         lines.append("")
         lines.append(f"  {'step':>4} {'foot':<5} {'touchdown':>9} {'contact':>8} {'flight':>7} {'freq':>5} "
                      f"{'length':>7} {'speed':>6} {'hip ext':>7} {'trunk':>6} {'knee':>5} {'sep':>5}")
         lines.append(f"  {'':>4} {'':<5} {'s':>9} {'ms':>8} {'ms':>7} {'Hz':>5} {unit:>7} {unit + '/s':>6} "
                      f"{'TO deg':>7} {'TD deg':>6} {'deg':>5} {'deg':>5}")
+        columns = (("contact_s", 8), ("flight_s", 7), ("step_frequency_hz", 5), ("step_length", 7),
+                   ("step_velocity", 6), ("hip_extension_toeoff_deg", 7), ("trunk_lean_touchdown_deg", 6),
+                   ("knee_drive_deg", 5), ("max_thigh_separation_deg", 5))
         for step in analysis.steps:
-            lines.append(
-                f"  {step.index:>4} {step.foot:<5} {step.touchdown_s:>9.3f} {_f(step.contact_s, '.0f', 1000):>8} "
-                f"{_f(step.flight_s, '.0f', 1000):>7} {_f(step.step_frequency_hz, '.2f'):>5} "
-                f"{_f(step.step_length, '.2f'):>7} {_f(step.step_velocity, '.2f'):>6} "
-                f"{_f(step.hip_extension_toeoff_deg, '.1f'):>7} {_f(step.trunk_lean_touchdown_deg, '.1f'):>6} "
-                f"{_f(step.knee_drive_deg, '.0f'):>5} {_f(step.max_thigh_separation_deg, '.0f'):>5}")
+            cells = " ".join(format_number(getattr(step, name), name, unit, fps).rjust(width)
+                             for name, width in columns)
+            lines.append(f"  {step.index:>4} {step.foot:<5} {format_instant(step.touchdown_s):>9} {cells}")
     else:
         lines.append("  no complete steps found")
     return lines

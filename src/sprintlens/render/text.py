@@ -9,7 +9,6 @@ degrees) hit the cache, so labels cost little per frame.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -133,12 +132,3 @@ def panel_patch(rows: Sequence[tuple[str, style.RGB, int]], *, bg: style.RGB = s
         y += height + gap_px
     return np.asarray(img)
 
-
-def format_value(value: float | None, fmt: str, unit: str = "", scale: float = 1.0) -> str:
-    """A number for display: ``"-"`` when missing, never ``"-0"``; ``unit`` appended as given."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    text = format(value * scale, fmt)
-    if text.startswith("-") and float(text) == 0.0:
-        text = text[1:]
-    return f"{text}{unit}"
