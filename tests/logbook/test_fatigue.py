@@ -193,7 +193,7 @@ def test_contact_time_rising_over_a_long_rep_is_flagged_within_the_rep():
 
 def test_block_start_reps_trend_from_the_fastest_step_on():
     rep = synthetic_rep("block.mp4", seed=1, n_steps=16, block=True)
-    steps = [dict(s) for s in rep.steps]
+    steps = rep.steps.rows()
     for i, s in enumerate(steps):  # accelerating over the first 6 steps, trunk rising from 40 deg
         s["step_velocity"] = min(6.0 + 0.7 * i, 9.5) + 0.01 * (i == 5)
         s["trunk_lean_touchdown_deg"] = max(40.0 - 6.0 * i, 6.0)
@@ -264,7 +264,7 @@ def test_steps_from_a_missed_or_extra_contact_are_left_out():
     assert implausible_steps(times).tolist() == [False, False, True, False, False, True, False]
     assert not implausible_steps(np.array([0.2, 0.5])).any()  # too few steps to judge
     rep = synthetic_rep("r.mp4", seed=1)
-    steps = [dict(s) for s in rep.steps]
+    steps = rep.steps.rows()
     steps[0].update(step_time_s=0.088, contact_s=0.037, step_velocity=14.4)  # an extra contact
     from dataclasses import replace
 

@@ -61,15 +61,15 @@ def test_rep_round_trip_keeps_every_value_and_missing_ones(store):
     ann = store.add_athlete("Ann", height_m=1.70, notes="400 m")
     session = store.add_session(ann.id, DAY, location="Track A", phase="Speed", notes="windy")
     rep = synthetic_rep("rep1.mp4", seed=1)
-    steps = list(rep.steps)
+    steps = rep.steps.rows()
     steps[3] = {**steps[3], "knee_drive_deg": math.nan}
     rep = replace(rep, steps=tuple(steps))
     saved = store.save_rep(session.id, rep)
     assert saved.order == 1 and saved.session_id == session.id
     back = store.rep(saved.id)
     assert back.video_sha256 == rep.video_sha256 and back.capture == rep.capture
-    assert len(back.steps) == 12
-    for got, want in zip(back.steps, rep.steps):
+    assert back.steps.n_steps == 12
+    for got, want in zip(back.steps.rows(), rep.steps.rows()):
         for key, value in want.items():
             if isinstance(value, float) and math.isnan(value):
                 assert math.isnan(got[key]), key

@@ -33,7 +33,6 @@ from sprintlens.analysis.cleaning import CleaningConfig
 from sprintlens.analysis.ground import ContactConfig
 from sprintlens.analysis.pipeline import analyse_track
 from sprintlens.analysis.result import Analysis, AnalysisConfig
-from sprintlens.analysis.steps import Step
 from sprintlens.capture.trackfile import load_track, save_track
 from sprintlens.capture.tracking import PoseConfig, track_video
 from sprintlens.capture.video import file_sha256, probe
@@ -74,11 +73,12 @@ def angles_table(analysis: Analysis) -> tuple[list[str], list[list[object]]]:
 
 def steps_table(analysis: Analysis) -> tuple[list[str], list[list[object]]]:
     """Per-step table (one row per step; distances in the rep's unit)."""
-    fields = [f.name for f in dataclasses.fields(Step)]
+    table = analysis.step_table
+    fields = list(table)
     unit = analysis.scale.unit
     header = [f"{name}_{unit}" if name in ("step_length", "step_length_unc", "touchdown_distance") else
               f"{name}_{unit}_s" if name == "step_velocity" else name for name in fields]
-    rows = [[getattr(step, name) for name in fields] for step in analysis.steps]
+    rows = [[row[name] for name in fields] for row in table.rows()]
     return header, rows
 
 
@@ -121,7 +121,7 @@ def summary_record(analysis: Analysis) -> dict[str, object]:
         "start": None if start is None else {**dataclasses.asdict(start), "block_time_s": start.block_time_s,
                                              "rear_block_time_s": start.rear_block_time_s},
         "rep": analysis.summary.as_dict(),
-        "steps": [step.as_row() for step in analysis.steps],
+        "steps": analysis.step_table.rows(),
         "contacts": [{**dataclasses.asdict(c), "contact_s": c.contact_s} for c in analysis.contacts],
         "angle_definitions": {**{a.name: a.description for a in ANGLES}, **DERIVED},
     }

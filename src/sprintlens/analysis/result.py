@@ -13,6 +13,7 @@ from sprintlens.analysis.scale import Scale
 from sprintlens.analysis.start import StartEvents
 from sprintlens.analysis.steps import RepSummary, Step
 from sprintlens.analysis.travel import Direction, Pass
+from sprintlens.core.step_table import StepTable
 from sprintlens.core.track import PoseTrack
 
 
@@ -116,6 +117,11 @@ class Analysis:
             return None
         start = int(np.searchsorted(self.whole_track.frame_index, self.track.frame_index[0]))
         return next((p for p in self.passes if p.start == start), None)
+
+    @property
+    def step_table(self) -> StepTable:
+        """The steps as a :class:`~sprintlens.core.step_table.StepTable` (distances in ``scale.unit``)."""
+        return StepTable.from_steps(self.steps, Step, self.scale.unit)
 
     @property
     def ground_speed_px_s(self) -> np.ndarray:

@@ -80,6 +80,10 @@ class Step:
         return asdict(self)
 
 
+#: Every field of a step, in the order of :class:`Step` (and of ``steps.csv``).
+STEP_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Step))
+
+
 #: Step metrics summarised per rep, with the direction in which a change is a worse sign
 #: (from the catalogue, :mod:`sprintlens.core.catalogue`).
 STEP_METRICS: dict[str, str] = {name: BY_NAME[name].worse for name in STEP_METRIC_NAMES}

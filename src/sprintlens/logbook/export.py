@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,7 +66,7 @@ def _session_record(s: TrainingSession) -> dict[str, object]:
 def _rep_record(r: Rep) -> dict[str, object]:
     record = dataclasses.asdict(r)
     record["capture"] = dict(r.capture)
-    record["steps"] = [dict(s) for s in r.steps]
+    record["steps"] = r.steps.rows()
     return record
 
 

@@ -273,8 +273,9 @@ class RepSteps:
     ----------
     rep : int
         Rep number in its session.
-    values : mapping of str to ndarray (n_steps,)
-        Per-step values of each metric (NaN where missing).
+    values : StepTable, or a mapping of str to ndarray (n_steps,)
+        Per-step values of each metric (NaN where missing): the rep's
+        :class:`~sprintlens.core.step_table.StepTable`.
     feet : ndarray of str (n_steps,)
         ``"left"`` / ``"right"`` of each step.
     unit : str
@@ -303,13 +304,13 @@ class RepSteps:
         ``drop_implausible`` is False.  A rep with a block start trends from its fastest step.
         """
         feet = rep.feet
-        values = {name: rep.step_values(name) for name in ALL_METRICS}
+        values = rep.steps
         dropped: tuple[int, ...] = ()
         if drop_implausible:
             mask = implausible_steps(rep.step_values("step_time_s"))
             if mask.any():
                 dropped = tuple(int(i) + 1 for i in np.flatnonzero(mask))
-                values = {name: np.where(mask, np.nan, v) for name, v in values.items()}
+                values = values.without(mask)
                 log.info("%s: step(s) %s left out (step time far from the rep's median: a missed or extra contact)",
                          rep.label, ", ".join(map(str, dropped)))
         trend_from = 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sprintlens.core.step_table import StepTable
 from sprintlens.core.version import __version__
 
 if TYPE_CHECKING:  # only for annotations: a logbook command need not load the analysis stages
@@ -139,8 +140,10 @@ class Rep:
         Rep-level metrics (:data:`REP_VALUES`).
     trends : mapping of str to mapping
         Per step metric: mean, sd, n, slope_per_step, first_last_change over the rep's steps.
-    steps : tuple of mappings
-        One mapping per step: every :class:`sprintlens.analysis.steps.Step` field.
+    steps : StepTable
+        Every :class:`sprintlens.analysis.steps.Step` field, column by column
+        (:class:`sprintlens.core.step_table.StepTable`, distances in ``unit``); a sequence of
+        one mapping per step is turned into one.
     id, session_id, order : int or None
         Database id, session and order in the session (None before it is stored).
     rpe : int or None
@@ -165,7 +168,7 @@ class Rep:
     low_confidence_timing: bool
     values: Mapping[str, float] = field(default_factory=dict)
     trends: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    steps: tuple[Mapping[str, Any], ...] = ()
+    steps: StepTable = field(default_factory=lambda: StepTable({}))
     id: int | None = None
     session_id: int | None = None
     order: int | None = None
@@ -174,14 +177,18 @@ class Rep:
     analysed_utc: str = ""
     sprintlens_version: str = ""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.steps, StepTable):  # one mapping per step, as read or made by hand
+            object.__setattr__(self, "steps", StepTable.from_rows(list(self.steps), self.unit))
+
     def step_values(self, metric: str) -> np.ndarray:
         """Per-step values of ``metric`` (NaN where missing), in step order."""
-        return np.array([_number(step.get(metric)) for step in self.steps], dtype=np.float64)
+        return self.steps.numbers(metric)
 
     @property
     def feet(self) -> np.ndarray:
         """Foot of each step (``"left"`` / ``"right"``)."""
-        return np.array([str(step.get("foot", "")) for step in self.steps])
+        return self.steps.feet
 
     @property
     def label(self) -> str:
@@ -205,17 +212,6 @@ def _number(value: object) -> float:
     except (TypeError, ValueError):
         return float("nan")
     return number if math.isfinite(number) else float("nan")
-
-
-def _plain(value: object) -> object:
-    """numpy scalars to Python ones, non-finite floats to NaN (JSON-ready after NaN handling)."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value)
-    return value
 
 
 def rep_record(analysis: Analysis, video_name: str | None = None) -> Rep:
@@ -250,7 +246,7 @@ def rep_record(analysis: Analysis, video_name: str | None = None) -> Rep:
     }
     values = {name_: _number(getattr(summary, name_)) for name_ in REP_VALUES}
     trends = {metric: {f: _number(getattr(tr, f)) for f in TREND_FIELDS} for metric, tr in summary.trends.items()}
-    steps = tuple({k: _plain(v) for k, v in step.as_row().items()} for step in analysis.steps)
+    steps = analysis.step_table
     return Rep(
         video_sha256=track.video_sha256,
         video_name=name,

@@ -64,6 +64,7 @@ from typing import Any
 import platformdirs
 
 from sprintlens.core.errors import StoreError
+from sprintlens.core.step_table import StepTable
 from sprintlens.logbook.records import (
     STEP_FLAG_FIELDS,
     STEP_TEXT_FIELDS,
@@ -535,7 +536,7 @@ class Store:
             capture=json.loads(row[5]), gait=row[6], gait_reason=row[7], unit=row[8], scale_source=row[9],
             n_steps=row[10], fps=_float(row[11]), low_confidence_timing=bool(row[12]), rpe=row[13], notes=row[14],
             analysed_utc=row[15], sprintlens_version=row[16], values=values, trends=trends,
-            steps=tuple(steps[k] for k in sorted(steps)),
+            steps=StepTable.from_rows([steps[k] for k in sorted(steps)], row[8]),
         )
 
     def rep(self, rep_id: int) -> Rep:
@@ -629,7 +630,7 @@ class Store:
             f"INSERT INTO rep_trends (rep_id, metric, {', '.join(TREND_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(rep_id, metric, *(_real(t.get(f)) for f in TREND_FIELDS)) for metric, t in rep.trends.items()])
         step_rows, value_rows = [], []
-        for position, step in enumerate(rep.steps, start=1):
+        for position, step in enumerate(rep.steps.rows(), start=1):
             index = int(step.get("index", position))
             step_rows.append((rep_id, index, str(step.get("foot", "")), str(step.get("foot_view", "")),
                               int(bool(step.get("low_confidence_timing", False)))))
