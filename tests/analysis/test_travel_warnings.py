@@ -44,7 +44,7 @@ def unseen(positions_px: np.ndarray, parts: list[int]) -> np.ndarray:
 
 
 def facing_body(n: int = 60, facing: int = 1, toe_ahead: int | None = None) -> np.ndarray:
-    """An athlete running on the spot (the hips stay put): nose ahead of the ears, toes of the heels."""
+    """An athlete running on the spot (the hips stay put): nose ahead of the ears, toes ahead of the heels."""
     toe_ahead = facing if toe_ahead is None else toe_ahead
     rng = np.random.default_rng(3)
     xy = np.full((n, 33, 2), np.nan)
