@@ -243,6 +243,11 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     return contacts
 
 
+def _mean_of_seen(a: float, b: float) -> float:
+    """Mean of the two values that are not NaN; NaN, without a warning, when neither is."""
+    return float("nan") if np.isnan(a) and np.isnan(b) else float(np.nanmean([a, b]))
+
+
 def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list[Contact]:
     """Join contacts of one foot broken by a brief lift of the signal.
 
@@ -263,7 +268,7 @@ def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list
             out[-1] = Contact(
                 foot=prev.foot, touchdown_s=prev.touchdown_s, toeoff_s=c.toeoff_s, first_frame=prev.first_frame,
                 last_frame=c.last_frame, uncertainty_s=max(prev.uncertainty_s, c.uncertainty_s),
-                x_px=float(np.nanmean([prev.x_px, c.x_px])), y_px=float(np.nanmean([prev.y_px, c.y_px])),
+                x_px=_mean_of_seen(prev.x_px, c.x_px), y_px=_mean_of_seen(prev.y_px, c.y_px),
                 starts_in_clip=prev.starts_in_clip, ends_in_clip=c.ends_in_clip)
         else:
             out.append(c)

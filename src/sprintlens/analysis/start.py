@@ -60,6 +60,11 @@ class StartEvents:
         return self.rear_exit_s - self.first_movement_s
 
 
+def _median(values: np.ndarray) -> float:
+    """Median ignoring NaN; NaN, without a warning, when there is nothing but NaN."""
+    return float("nan") if np.isnan(values).all() else float(np.nanmedian(values))
+
+
 def _torso_centre(positions_px: np.ndarray) -> np.ndarray:
     idx = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
     return nan_mean(np.moveaxis(positions_px[:, idx], 1, 0))
@@ -215,15 +220,17 @@ def find_start_events(track: PoseTrack, direction: int, min_hold_s: float = 0.2,
     # landmarks the pose model invents by following the body (on the rendered block start its
     # toe moved 0.36 s before the foot did).
     toes = {side: P[:, L[f"{side.upper()}_FOOT_INDEX"]] for side in SIDES}
-    sag_x = {side: direction * float(np.nanmedian(toes[side][a:b, 0])) for side in SIDES}
+    sag_x = {side: direction * _median(toes[side][a:b, 0]) for side in SIDES}
     rear, front = sorted(SIDES, key=lambda s: sag_x[s])
 
     def onset(values: np.ndarray, start: int, min_legs: float) -> float:
+        if np.isnan(values[a:b]).all(axis=0).any():  # a part never seen in the hold: no rest to leave
+            return float("nan")
         rest = np.nanmedian(values[a:b], axis=0)
         displacement = np.linalg.norm((values - rest).reshape(len(values), -1), axis=1)
         quiet = displacement[a:b]
         # a rendered or very steady hold can read almost frozen: keep a realistic noise floor
-        noise = max(1.4826 * float(np.nanmedian(np.abs(quiet - np.nanmedian(quiet)))), HOLD_NOISE_LEGS * leg)
+        noise = max(1.4826 * _median(np.abs(quiet - _median(quiet))), HOLD_NOISE_LEGS * leg)
         return _departure(displacement, t, start, noise, max(5.0 * noise, min_legs * leg))
 
     hands = nan_mean(np.moveaxis(P[:, [L.LEFT_WRIST, L.RIGHT_WRIST]], 1, 0))

@@ -60,10 +60,11 @@ def direction_of_travel(positions_px: np.ndarray) -> Direction:
     if abs(travel_legs) >= 1.0:
         return Direction(1 if travel > 0 else -1, "hip travel", travel_legs)
     ears = (positions_px[:, L.LEFT_EAR, 0] + positions_px[:, L.RIGHT_EAR, 0]) / 2
-    votes = [np.nanmedian(positions_px[:, L.NOSE, 0] - ears)]
+    leads = [positions_px[:, L.NOSE, 0] - ears]
     for side in ("LEFT", "RIGHT"):
-        votes.append(np.nanmedian(positions_px[:, L[f"{side}_FOOT_INDEX"], 0] - positions_px[:, L[f"{side}_HEEL"], 0]))
-    score = float(np.nansum(np.sign(votes)))
+        leads.append(positions_px[:, L[f"{side}_FOOT_INDEX"], 0] - positions_px[:, L[f"{side}_HEEL"], 0])
+    # a part never seen in the clip (the feet out of frame, the ears hidden) has no vote
+    score = float(sum(np.sign(np.nanmedian(lead)) for lead in leads if not np.isnan(lead).all()))
     if score == 0:
         score = travel
     return Direction(1 if score >= 0 else -1, "facing", travel_legs)
