@@ -89,11 +89,15 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def open_store(db: str | None, *, create: bool = False) -> Store:
-    """The logbook named by ``--db`` (or the default); with ``create=False`` a missing one is an error."""
+def open_store(db: str | None, *, create: bool = False, readonly: bool = False) -> Store:
+    """Open the logbook named by ``--db`` (or the default); with ``create=False`` a missing one is an error.
+
+    ``readonly`` (commands that only read) opens it with SQLite's ``mode=ro``, so they work on
+    read-only storage too.
+    """
     from sprintlens.logbook.store import Store
 
-    return Store(db, create=create)
+    return Store(db, create=create, readonly=readonly)
 
 
 def date_option(f: Callable[..., Any]) -> Callable[..., Any]:
