@@ -91,8 +91,9 @@ def _csv_cell(value: object) -> object:
         return int(value)
     text = str(value)
     if text.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(text):
-        return "'" + text  # shown as text, never run as a formula
-    return text
+        text = "'" + text  # shown as text, never run as a formula
+    # line breaks as "\n": the writer quotes a cell holding one, but a bare "\r" would end the row
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
