@@ -90,10 +90,22 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def open_store(db: str | None, *, create: bool = False, readonly: bool = False) -> Store:
-    """Open the logbook named by ``--db`` (or the default); with ``create=False`` a missing one is an error.
+    """Open the logbook named by ``--db`` (or the default).
 
-    ``readonly`` (commands that only read) opens it with SQLite's ``mode=ro``, so they work on
-    read-only storage too.
+    Parameters
+    ----------
+    db : str or None
+        The ``--db`` option (None: ``$SPRINTLENS_DB``, else the user's data directory).
+    create : bool
+        Create the database if it is missing (else a missing one is an error).
+    readonly : bool
+        For commands that only read: open it with SQLite's ``mode=ro``, so they work on
+        read-only storage too.
+
+    Returns
+    -------
+    Store
+        The open logbook.
     """
     from sprintlens.logbook.store import Store
 

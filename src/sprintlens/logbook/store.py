@@ -766,7 +766,29 @@ class Store:
                        created_utc=row[5])
 
     def add_athlete(self, name: str, height_m: float | None = None, notes: str = "") -> Athlete:
-        """Add an athlete.  Raises :class:`StoreError` if the name is taken."""
+        """Add an athlete.
+
+        Parameters
+        ----------
+        name : str
+            Unique (case-insensitive); runs of whitespace become one space.  No control
+            characters.
+        height_m : float, optional
+            Standing height (m), within :data:`sprintlens.core.limits.HEIGHT_RANGE_M`.
+        notes : str
+            Free text; tabs and line breaks allowed, other control characters not.
+
+        Returns
+        -------
+        Athlete
+            As stored.
+
+        Raises
+        ------
+        StoreError
+            The name is taken or empty, the height implausible, or the text holds control
+            characters.
+        """
         name = _clean_name(name)
         height_m = _check_height(height_m)
         notes = _check_text("athlete notes", notes, multiline=True)
@@ -804,7 +826,26 @@ class Store:
 
     def update_athlete(self, name: str, *, new_name: str | None = None, height_m: float | None = _UNSET,
                        notes: str | None = None, reference_session_id: int | None = _UNSET) -> Athlete:
-        """Change an athlete's name, height, notes or reference session (only what is given)."""
+        """Change an athlete's name, height, notes or reference session (only what is given).
+
+        Parameters
+        ----------
+        name : str
+            The athlete.
+        new_name : str, optional
+            A new, unique name.
+        height_m : float or None, optional
+            Standing height (m); None clears it.
+        notes : str, optional
+            Replacement notes.
+        reference_session_id : int or None, optional
+            One of the athlete's sessions as the baseline of later verdicts; None clears it.
+
+        Returns
+        -------
+        Athlete
+            As stored.
+        """
         with self.transaction():
             athlete = self.athlete(name)
             if new_name is not None:
@@ -864,7 +905,26 @@ class Store:
 
     def add_session(self, athlete_id: int, date: dt.date, *, location: str = "", phase: str = "",
                     notes: str = "") -> TrainingSession:
-        """Add a session for an athlete."""
+        """Add a session for an athlete.
+
+        Parameters
+        ----------
+        athlete_id : int
+            The athlete.
+        date : datetime.date
+            The day of the session.
+        location : str
+            Where (one line, no control characters).
+        phase : str
+            Training phase (stored lower-case).
+        notes : str
+            Free text; tabs and line breaks allowed, other control characters not.
+
+        Returns
+        -------
+        TrainingSession
+            As stored.
+        """
         location = _check_text("session location", location.strip())
         phase = _check_text("session phase", phase.strip().lower())
         notes = _check_text("session notes", notes, multiline=True)
@@ -900,7 +960,26 @@ class Store:
 
     def update_session(self, session_id: int, *, date: dt.date | None = None, location: str | None = None,
                        phase: str | None = None, notes: str | None = None) -> TrainingSession:
-        """Change a session's date, location, phase or notes (only what is given)."""
+        """Change a session's date, location, phase or notes (only what is given).
+
+        Parameters
+        ----------
+        session_id : int
+            The session.
+        date : datetime.date, optional
+            A new day.
+        location : str, optional
+            A new location.
+        phase : str, optional
+            A new training phase.
+        notes : str, optional
+            Replacement notes.
+
+        Returns
+        -------
+        TrainingSession
+            As stored.
+        """
         if location is not None:
             location = _check_text("session location", location.strip())
         if phase is not None:
