@@ -3,6 +3,7 @@ checks and backups; text with terminal control codes; one height range with the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -41,7 +42,7 @@ def make_logbook(path: Path, reps: int = 3) -> Path:
 
 
 def snapshot(path: Path) -> list[tuple]:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name")]
         return [(t, sorted(map(repr, conn.execute(f"SELECT * FROM {t}").fetchall()))) for t in tables]
 
@@ -167,7 +168,7 @@ def test_a_migration_backup_is_written_atomically_through_the_backup_api(tmp_pat
 # -- read-only storage --------------------------------------------------------------------
 
 
-def test_readonly_store_opens_with_mode_ro_and_refuses_changes(db):
+def test_a_readonly_store_refuses_changes_even_in_sql_and_leaves_no_files_behind(db):
     before = snapshot(db)
     with Store(db, readonly=True) as store:
         assert [a.name for a in store.athletes()] == ["Ann"]
@@ -176,6 +177,7 @@ def test_readonly_store_opens_with_mode_ro_and_refuses_changes(db):
         with pytest.raises(LogbookReadOnlyError):
             store._conn.execute("DELETE FROM athletes")  # even SQL past the store's methods
     assert snapshot(db) == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["logbook.db"]  # SQLite removed its -wal and -shm
 
 
 def test_read_only_storage_is_read_and_changes_say_why_they_cannot_be_made(db, tmp_path):

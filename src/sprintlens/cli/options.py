@@ -99,8 +99,8 @@ def open_store(db: str | None, *, create: bool = False, readonly: bool = False) 
     create : bool
         Create the database if it is missing (else a missing one is an error).
     readonly : bool
-        For commands that only read: open it with SQLite's ``mode=ro``, so they work on
-        read-only storage too.
+        For commands that only read: refuse every change, and open read-only storage with
+        SQLite's ``mode=ro``, so they work there too.
 
     Returns
     -------

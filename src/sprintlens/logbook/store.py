@@ -41,10 +41,11 @@ temporary file renamed into place).  A database from a newer SprintLens is refus
 
 Reading only
 ------------
-``Store(path, readonly=True)`` (the listing, review, progress and export commands) opens the
-file with SQLite's ``mode=ro``: nothing is written, not even to a damaged file.  WAL mode needs
-the ``-wal`` and ``-shm`` files beside the database; where they cannot be made (read-only
-storage, a full disk) the file is opened ``immutable``, as of its last checkpoint.
+``Store(path, readonly=True)`` (the listing, review, progress and export commands) refuses
+every change (SQLite's ``query_only``).  On read-only storage it opens the file with SQLite's
+``mode=ro``; WAL mode needs the ``-wal`` and ``-shm`` files beside the database, and where they
+cannot be made (read-only storage, a full disk) the file is opened ``immutable``, as of its
+last checkpoint.
 
 When SQLite fails
 -----------------
@@ -478,8 +479,9 @@ class Store:
     timeout_s : float
         How long a writer waits for another writer to finish (s).
     readonly : bool
-        Only read: open the file with SQLite's ``mode=ro`` (``immutable`` where the ``-wal`` and
-        ``-shm`` files cannot be made) and refuse every change.  A database from an older
+        Only read: refuse every change (``query_only``), and on read-only storage open the file
+        with SQLite's ``mode=ro`` (``immutable`` where the ``-wal`` and ``-shm`` files cannot be
+        made).  A database from an older
         SprintLens is upgraded first if its storage is writable.
 
     Raises
@@ -548,6 +550,12 @@ class Store:
 
     def _open_readonly(self, timeout_s: float) -> _Connection:
         try:
+            if _storage_writable(self.path):
+                # opened as a writer opens it, so SQLite tidies the -wal and -shm files away on
+                # close, but refusing every change
+                conn = self._connect(timeout_s, mode="rw")
+                conn.execute("PRAGMA query_only = ON")
+                return conn
             return self._connect(timeout_s, mode="ro")
         except (LogbookReadOnlyError, LogbookFullError) as exc:
             # WAL mode needs the -shm (and -wal) files, which read-only storage or a full disk cannot
@@ -569,7 +577,7 @@ class Store:
         self._conn.close()
         with Store(self.path, create=False, timeout_s=timeout_s):  # migrates, after a backup
             pass
-        self._conn = self._connect(timeout_s, mode="ro")
+        self._conn = self._open_readonly(timeout_s)
 
     @contextlib.contextmanager
     def _sqlite_errors(self) -> Iterator[None]:
@@ -578,6 +586,8 @@ class Store:
         except sqlite3.ProgrammingError:  # misuse (a closed connection, wrong parameters): a bug
             raise
         except sqlite3.Error as exc:
+            if self.readonly and _code(exc) == _READONLY and _storage_writable(self.path):
+                raise LogbookReadOnlyError(f"{self.path}: opened for reading only; nothing was changed") from None
             raise sqlite_error(self.path, exc, writing=self._depth > 0) from None
 
     def __enter__(self) -> Store:
