@@ -228,6 +228,21 @@ def test_a_full_disk_still_reads_and_says_full_when_writing(db, tmp_path):
         assert snapshot(copy) == before
 
 
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_nothing(db, tmp_path):
+    with tmpfs(tmp_path / "full", size="64k") as folder:
+        fill(folder)
+        with Store(db, readonly=True) as store, pytest.raises(LogbookFullError, match="is full"):
+            store.backup(folder / "backup.db")
+        assert sorted(p.name for p in folder.iterdir()) == ["filler"]
+
+
+def test_a_logbook_cannot_be_created_in_a_read_only_folder(tmp_path):
+    with tmpfs(tmp_path / "ro") as folder:
+        remount_readonly(folder)
+        with pytest.raises(LogbookReadOnlyError, match="cannot create the logbook .*--db"):
+            Store(folder / "new.db")
+
+
 def test_a_disk_that_fills_during_a_write_rolls_back_and_says_so(db, tmp_path):
     with tmpfs(tmp_path / "full", size="512k") as folder:
         copy = folder / "logbook.db"

@@ -327,13 +327,18 @@ def _classify(path: Path, exc: sqlite3.Error, writing: bool) -> StoreError:
     if code == _NOTADB:
         return NotALogbookError(f"{path}: not a SprintLens database ({exc}); if it was your logbook, it is damaged: "
                                 f"{restore_hint(path)}")
-    if code == _FULL or (code in (_IOERR, _CANTOPEN) and _disk_full(path)):
+    if code == _FULL:
         return LogbookFullError(f"the disk holding {path} is full ({exc}): free some space and try again{unchanged}")
     if code in (_READONLY, _CANTOPEN, _IOERR) and not _storage_writable(path):
+        if not path.exists():
+            return LogbookReadOnlyError(f"cannot create the logbook {path}: its folder is on read-only storage or "
+                                        f"not writable ({exc}); give another place with --db or ${ENV_VAR}")
         return LogbookReadOnlyError(
             f"cannot change the logbook {path}: it is on read-only storage or not writable ({exc}){unchanged}; "
             f"listing, review, progress and export still work; to change it, copy it somewhere writable "
             f"({_command('sprintlens', 'logbook', 'backup', 'COPY', '--db', str(path))}) and use --db COPY")
+    if code in (_IOERR, _CANTOPEN) and _disk_full(path):  # SQLite cannot make its -shm file, for one
+        return LogbookFullError(f"the disk holding {path} is full ({exc}): free some space and try again{unchanged}")
     if code in (_BUSY, _LOCKED):
         return LogbookBusyError(f"the logbook {path} is busy: another SprintLens is using it ({exc}); try again "
                                 f"when it has finished{unchanged}")
