@@ -486,8 +486,8 @@ class Store:
     readonly : bool
         Only read: refuse every change (``query_only``), and on read-only storage open the file
         with SQLite's ``mode=ro`` (``immutable`` where the ``-wal`` and ``-shm`` files cannot be
-        made).  A database from an older
-        SprintLens is upgraded first if its storage is writable.
+        made).  A database from an older SprintLens is upgraded first if its storage is
+        writable.
 
     Raises
     ------
@@ -588,7 +588,7 @@ class Store:
     def _sqlite_errors(self) -> Iterator[None]:
         try:
             yield
-        except sqlite3.ProgrammingError:  # misuse (a closed connection, wrong parameters): a bug
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):  # misuse (a closed connection, bad types): a bug
             raise
         except sqlite3.Error as exc:
             if self.readonly and _code(exc) == _READONLY and _storage_writable(self.path):
