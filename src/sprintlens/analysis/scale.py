@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sprintlens.core.errors import AnalysisError
+from sprintlens.core.limits import height_range_text, plausible_height
 
 #: Hip-to-ankle length (thigh + shank) as a fraction of standing height (Winter 2009).
 LEG_FRACTION_OF_HEIGHT = 0.491
@@ -71,8 +72,8 @@ class Scale:
 
 def scale_from_height(leg_px: float, height_m: float) -> Scale:
     """Scale from the athlete's standing height (m) and leg length (px)."""
-    if not (math.isfinite(height_m) and 1.0 <= height_m <= 2.5):
-        raise AnalysisError(f"athlete height must be in metres between 1.0 and 2.5, got {height_m}")
+    if not plausible_height(height_m):
+        raise AnalysisError(f"athlete height must be in metres, {height_range_text()}, got {height_m}")
     if not (math.isfinite(leg_px) and leg_px > 0):
         raise AnalysisError("cannot measure the athlete's legs in this clip, so the height cannot set a scale")
     px_per_m = leg_px / (LEG_FRACTION_OF_HEIGHT * height_m)

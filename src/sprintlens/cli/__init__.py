@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "note": ("logbook", "note", "Write notes on a rep or a session."),
     "delete": ("logbook", "delete", "Delete a rep or a whole session."),
     "export": ("logbook", "export", "Export the logbook to CSV and JSON."),
+    "logbook": ("logbook", "logbook", "Check the logbook database for damage, or back it up."),
 }
 
 

@@ -1,19 +1,40 @@
-"""The logbook commands a coach expects: athletes, sessions and reps listed; RPE and notes; deleting; export.
+r"""The logbook commands a coach expects: athletes, sessions and reps listed; RPE and notes; deleting; export.
 
 ``sprintlens athlete add|edit|delete``, ``sprintlens athletes``, ``sprintlens sessions``,
 ``sprintlens reps``, ``sprintlens rpe``, ``sprintlens note``, ``sprintlens delete``,
-``sprintlens export``.
+``sprintlens export``, ``sprintlens logbook check|backup``.
+
+The listing commands and ``export`` only read (the database is opened read-only, so they work
+on read-only storage).  Everything printed from the logbook goes through
+:func:`sprintlens.core.terminal.printable`: a name with terminal control codes, stored by an
+older SprintLens, is shown escaped (``\x1b``), never obeyed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from sprintlens.cli.options import db_option, open_store
 from sprintlens.core.errors import StoreError
+from sprintlens.core.terminal import printable
 from sprintlens.render.logbook_text import athlete_rows, rep_rows, session_rows
+
+_Record = TypeVar("_Record")
+
+
+def _echo(text: str) -> None:
+    click.echo(printable(text))
+
+
+def _shown(record: _Record) -> _Record:
+    """Escape the control characters of the record's text fields (line breaks kept: the rows fold them)."""
+    changes = {f.name: printable(getattr(record, f.name), keep="\n") for f in dataclasses.fields(record)  # type: ignore[arg-type]
+               if isinstance(getattr(record, f.name), str)}
+    return dataclasses.replace(record, **changes)  # type: ignore[type-var]
 
 
 @click.group()
@@ -31,7 +52,7 @@ def athlete_add(name: str, height_m: float | None, notes: str, db: str | None) -
     """Add an athlete to the logbook (it is created if needed)."""
     with open_store(db, create=True) as store:
         who = store.add_athlete(name, height_m=height_m, notes=notes)
-        click.echo(f"added {who.name} (id {who.id}) to {store.path}")
+        _echo(f"added {who.name} (id {who.id}) to {store.path}")
 
 
 @athlete.command("edit")
@@ -57,7 +78,7 @@ def athlete_edit(name: str, new_name: str | None, height_m: float | None, notes:
         who = store.update_athlete(name, new_name=new_name, notes=notes, **kwargs)  # type: ignore[arg-type]
         height = f"{who.height_m:.2f} m" if who.height_m else "no height"
         ref = f", reference session {who.reference_session_id}" if who.reference_session_id else ""
-        click.echo(f"{who.name}: {height}{ref}")
+        _echo(f"{who.name}: {height}{ref}")
 
 
 @athlete.command("delete")
@@ -71,20 +92,20 @@ def athlete_delete(name: str, yes: bool, db: str | None) -> None:
         sessions = store.sessions(who.id)
         what = f"{who.name} with {len(sessions)} session(s) and {sum(s.n_reps for s in sessions)} rep(s)"
         if not yes:
-            click.confirm(f"delete {what}?", abort=True)
+            click.confirm(printable(f"delete {what}?"), abort=True)
         store.delete_athlete(who.name)
-        click.echo(f"deleted {what}")
+        _echo(f"deleted {what}")
 
 
 @click.command()
 @db_option
 def athletes(db: str | None) -> None:
     """List the athletes in the logbook."""
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         everyone = store.athletes()
         by_athlete = {a.id: store.sessions(a.id) for a in everyone}
-    for line in athlete_rows(everyone, by_athlete):
-        click.echo(line)
+    for line in athlete_rows([_shown(a) for a in everyone], by_athlete):
+        _echo(line)
 
 
 @click.command()
@@ -92,10 +113,10 @@ def athletes(db: str | None) -> None:
 @db_option
 def sessions(athlete_name: str | None, db: str | None) -> None:
     """List sessions (id, athlete, date, phase, location, reps)."""
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         found = store.sessions(store.athlete(athlete_name).id if athlete_name else None)
-    for line in session_rows(found):
-        click.echo(line)
+    for line in session_rows([_shown(s) for s in found]):
+        _echo(line)
 
 
 @click.command()
@@ -103,12 +124,12 @@ def sessions(athlete_name: str | None, db: str | None) -> None:
 @db_option
 def reps(session_id: int, db: str | None) -> None:
     """List a session's reps (id, order, clip, frame rate, steps, contact time, speed, RPE, notes)."""
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         found = store.session(session_id)
         listed = store.reps(session_id)
-    click.echo(f"{found.athlete}: {found.describe()}")
-    for line in rep_rows(listed):
-        click.echo(line)
+    _echo(f"{found.athlete}: {found.describe()}")
+    for line in rep_rows([_shown(r) for r in listed]):
+        _echo(line)
 
 
 def _parse_rpe(text: str) -> int | None:
@@ -132,7 +153,7 @@ def rpe(rep_id: int, value: str, db: str | None) -> None:
     rating = _parse_rpe(value)
     with open_store(db) as store:
         rep = store.set_rpe(rep_id, rating)
-        click.echo(f"rep {rep.order} ({rep.video_name}): RPE {rep.rpe if rep.rpe is not None else 'cleared'}")
+        _echo(f"rep {rep.order} ({rep.video_name}): RPE {rep.rpe if rep.rpe is not None else 'cleared'}")
 
 
 @click.command()
@@ -150,12 +171,12 @@ def note(text: str, rep_id: int | None, session_id: int | None, append: bool, db
             old = store.rep(rep_id).notes
             new = f"{old}\n{text}" if append and old else text
             rep = store.set_rep_notes(rep_id, new)
-            click.echo(f"rep {rep.order} ({rep.video_name}): notes saved")
+            _echo(f"rep {rep.order} ({rep.video_name}): notes saved")
         else:
             old = store.session(session_id).notes  # type: ignore[arg-type]
             new = f"{old}\n{text}" if append and old else text
             found = store.update_session(session_id, notes=new)  # type: ignore[arg-type]
-            click.echo(f"{found.describe()}: notes saved")
+            _echo(f"{found.describe()}: notes saved")
 
 
 @click.command()
@@ -174,15 +195,15 @@ def delete(rep_id: int | None, session_id: int | None, yes: bool, db: str | None
             found = store.session(rep.session_id)  # type: ignore[arg-type]
             what = f"rep {rep.order} ({rep.video_name}) of {found.athlete}'s {found.describe()}"
             if not yes:
-                click.confirm(f"delete {what}?", abort=True)
+                click.confirm(printable(f"delete {what}?"), abort=True)
             store.delete_rep(rep_id)
         else:
             found = store.session(session_id)  # type: ignore[arg-type]
             what = f"{found.athlete}'s {found.describe()} with its {found.n_reps} rep(s)"
             if not yes:
-                click.confirm(f"delete {what}?", abort=True)
+                click.confirm(printable(f"delete {what}?"), abort=True)
             store.delete_session(found.id)
-        click.echo(f"deleted {what}")
+        _echo(f"deleted {what}")
 
 
 @click.command()
@@ -192,9 +213,13 @@ def delete(rep_id: int | None, session_id: int | None, yes: bool, db: str | None
               help="First reps that form each session's baseline (for the flags and progress exported).")
 @db_option
 def export(out: Path, athlete_name: str | None, baseline_reps: int, db: str | None) -> None:
-    """Export the logbook to OUT (a folder): CSV tables (athletes, sessions, reps, steps, changes, flags,
-    progress) and logbook.json with everything nested."""
-    with open_store(db) as store:
+    """Export the logbook to OUT (a folder): CSV tables and JSON.
+
+    The CSV tables are athletes, sessions, reps, steps, changes, flags and progress;
+    logbook.json has everything nested.  Text cells that a spreadsheet would run as a formula
+    (starting with = + - @) start with a ' instead.
+    """
+    with open_store(db, readonly=True) as store:
         if athlete_name:
             store.athlete(athlete_name)
         from sprintlens.logbook.export import export_logbook
@@ -203,4 +228,60 @@ def export(out: Path, athlete_name: str | None, baseline_reps: int, db: str | No
         written = export_logbook(store, out, athlete_name, FatigueConfig(baseline_reps=baseline_reps))
     if not written:
         raise StoreError("nothing exported")
-    click.echo(f"wrote {out}/: {', '.join(p.name for p in written.values())}")
+    _echo(f"wrote {out}/: {', '.join(p.name for p in written.values())}")
+
+
+@click.group()
+def logbook() -> None:
+    """Check the logbook database, or back it up."""
+
+
+@logbook.command("check")
+@db_option
+@click.pass_context
+def logbook_check(ctx: click.Context, db: str | None) -> None:
+    """Check the logbook for damage (SQLite's integrity and foreign-key checks).
+
+    Prints ok, or the problems and which backup to restore, with exit status 1.  Nothing is
+    written.
+    """
+    from sprintlens.logbook.store import LogbookDamagedError, NotALogbookError, restore_hint
+
+    try:
+        store = open_store(db, readonly=True)
+    except (LogbookDamagedError, NotALogbookError) as exc:
+        if getattr(exc, "reason", None) is None:  # an SQLite file, but not a logbook: not damaged
+            raise
+        path = exc.path  # type: ignore[attr-defined]
+        _echo(f"{path}: damaged: it cannot be opened ({exc.reason})")  # type: ignore[attr-defined]
+        _echo(f"{restore_hint(path)}")
+        ctx.exit(1)
+    with store:
+        problems = store.check()
+        if problems:
+            _echo(f"{store.path}: damaged: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+            for line in problems:
+                _echo(f"  {line}")
+            _echo(restore_hint(store.path))
+            ctx.exit(1)
+        counts = store.counts()
+    _echo(f"{store.path}: ok (integrity and foreign keys checked; {counts['athletes']} athletes, "
+          f"{counts['sessions']} sessions, {counts['reps']} reps)")
+
+
+@logbook.command("backup")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def logbook_backup(file: Path | None, db: str | None) -> None:
+    """Copy the logbook to FILE, consistently and atomically.
+
+    The copy is made with SQLite's backup API (consistent even while another process writes)
+    into a temporary file, checked, then renamed into place.  Default FILE: beside the logbook,
+    named by the time (sprintlens.db.20240501T120000Z.bak), where the message about a damaged
+    logbook looks for it.
+    """
+    with open_store(db, readonly=True) as store:
+        written = store.backup(file)
+        counts = store.counts()
+    _echo(f"backed up {store.path} to {written} ({counts['athletes']} athletes, {counts['sessions']} sessions, "
+          f"{counts['reps']} reps)")

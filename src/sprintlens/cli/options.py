@@ -89,11 +89,27 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def open_store(db: str | None, *, create: bool = False) -> Store:
-    """The logbook named by ``--db`` (or the default); with ``create=False`` a missing one is an error."""
+def open_store(db: str | None, *, create: bool = False, readonly: bool = False) -> Store:
+    """Open the logbook named by ``--db`` (or the default).
+
+    Parameters
+    ----------
+    db : str or None
+        The ``--db`` option (None: ``$SPRINTLENS_DB``, else the user's data directory).
+    create : bool
+        Create the database if it is missing (else a missing one is an error).
+    readonly : bool
+        For commands that only read: refuse every change, and open read-only storage with
+        SQLite's ``mode=ro``, so they work there too.
+
+    Returns
+    -------
+    Store
+        The open logbook.
+    """
     from sprintlens.logbook.store import Store
 
-    return Store(db, create=create)
+    return Store(db, create=create, readonly=readonly)
 
 
 def date_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,6 +9,7 @@ import click
 from sprintlens.cli.options import db_option, open_store
 from sprintlens.core.errors import OutputError, StoreError
 from sprintlens.core.files import check_output_file
+from sprintlens.core.terminal import printable
 from sprintlens.logbook.fatigue import FatigueConfig
 from sprintlens.logbook.progress import (
     PROGRESS_BY_NAME,
@@ -40,7 +41,7 @@ def progress(athlete: str, metrics: tuple[str, ...], phases: tuple[str, ...], ba
         if plot.suffix.lower() not in PLOT_FORMATS:
             raise OutputError(f"{plot}: the plot is written as .png or .svg")
         check_output_file(plot)
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         who = store.athlete(athlete)
         sessions = athlete_sessions(store, who.id)
     wanted = {p.strip().lower() for p in phases}
@@ -51,7 +52,7 @@ def progress(athlete: str, metrics: tuple[str, ...], phases: tuple[str, ...], ba
         raise StoreError(f"{who.name} has no analysed reps{where} yet (sprintlens session ... --athlete {who.name!r})")
     results = athlete_progress(sessions, list(metrics) or None, FatigueConfig(baseline_reps=baseline_reps))
     for line in progress_lines(who, results, progress_advice(results)):
-        click.echo(line)
+        click.echo(printable(line))
     if plot is not None:
         from sprintlens.render.logbook_plots import plot_progress_panels
         from sprintlens.render.plots import save_figure

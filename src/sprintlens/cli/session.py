@@ -185,17 +185,18 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
 def review(session_id: int, baseline_reps: int, reference: int | None, no_reference: bool, no_history: bool,
            html_path: Path | None, db: str | None) -> None:
     """Show a stored session again: reps, changes from the baseline, flags and advice (nothing is re-analysed)."""
+    from sprintlens.core.terminal import printable
     from sprintlens.logbook.session import assess_stored_session
     from sprintlens.render.logbook_text import session_lines
 
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         session_ = store.session(session_id)
         reps = store.reps(session_id)
         fatigue = _fatigue_config(baseline_reps)
         assessment = assess_stored_session(store, session_id, fatigue, reference_session_id=reference,
                                            use_reference=not no_reference, use_history=not no_history) if reps else None
         for line in session_lines(session_, reps, assessment):
-            click.echo(line)
+            click.echo(printable(line))
         if html_path is not None:
             from sprintlens.core.files import check_output_file
             from sprintlens.render.session_report import write_session_report

@@ -206,3 +206,8 @@ STEP_METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS if m.scope ==
 def metric(name: str) -> Metric:
     """The catalogue entry of ``name`` (KeyError when it has none)."""
     return BY_NAME[name]
+
+
+#: Plausible standing height of an athlete (m, inclusive), from children's sprints to the tallest
+#: athletes: the one range the logbook and the height scale check (:mod:`sprintlens.core.limits`).
+ATHLETE_HEIGHT_M: tuple[float, float] = (1.0, 2.5)

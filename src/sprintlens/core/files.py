@@ -8,6 +8,7 @@ import hashlib
 import io as _io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -74,6 +75,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def _csv_cell(value: object) -> object:
     if value is None:
         return ""
@@ -81,16 +87,22 @@ def _csv_cell(value: object) -> object:
         return int(value)
     if isinstance(value, (float, np.floating)):
         return "" if not np.isfinite(value) else round(float(value), 6)
-    if isinstance(value, np.integer):
+    if isinstance(value, (int, np.integer)):
         return int(value)
-    return value
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(text):
+        text = "'" + text  # shown as text, never run as a formula
+    # line breaks as "\n": the writer quotes a cell holding one, but a bare "\r" would end the row
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """Format rows as CSV text with a header row.
 
     Missing values (None, NaN) are written as empty cells, booleans as 0/1, floats rounded to
-    6 decimals.
+    6 decimals.  A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading ``'`` so that a spreadsheet shows it instead of running it as a
+    formula; numbers (``-0.5``, also given as text) are written as they are.
     """
     buffer = _io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -1,4 +1,4 @@
-"""The coach's logbook on SQLite: athletes, sessions, reps and their metrics.
+r"""The coach's logbook on SQLite: athletes, sessions, reps and their metrics.
 
 This is the only module that knows SQL; every query is parameterised.  Everything else works
 on the records of :mod:`sprintlens.logbook.records`.
@@ -8,7 +8,7 @@ Where the database lives
 ``--db PATH`` on the command line (``Store(path)`` here), else the environment variable
 ``SPRINTLENS_DB``, else ``sprintlens.db`` in the user's data directory (``platformdirs``:
 ``~/.local/share/sprintlens`` on Linux, ``~/Library/Application Support/sprintlens`` on macOS,
-``%LOCALAPPDATA%\\sprintlens`` on Windows).
+``%LOCALAPPDATA%\sprintlens`` on Windows).
 
 Schema (version 2)
 ------------------
@@ -36,8 +36,31 @@ Versions and migrations
 The schema version is SQLite's ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file
 as a SprintLens logbook.  :data:`MIGRATIONS` holds, for each version, the statements that lead
 to it from the one before; opening an older database applies the missing ones in one
-transaction, after copying the old file to ``<name>.v<N>.bak``.  A database from a newer
-SprintLens is refused, not touched.
+transaction, after copying the old file to ``<name>.v<N>.bak`` (with SQLite's backup API, into a
+temporary file renamed into place).  A database from a newer SprintLens is refused, not touched.
+
+Reading only
+------------
+``Store(path, readonly=True)`` (the listing, review, progress and export commands) refuses
+every change (SQLite's ``query_only``).  On read-only storage it opens the file with SQLite's
+``mode=ro``; WAL mode needs the ``-wal`` and ``-shm`` files beside the database, and where they
+cannot be made (read-only storage, a full disk) the file is opened ``immutable``, as of its
+last checkpoint.
+
+When SQLite fails
+-----------------
+Every SQLite error becomes a one-line :class:`StoreError` that says what happened and what to
+do: :class:`LogbookDamagedError` (the file is malformed: restore a backup, or run ``sprintlens
+logbook check``), :class:`LogbookReadOnlyError`, :class:`LogbookFullError` (no space left),
+:class:`LogbookBusyError` (another process holds the lock for longer than ``timeout_s``) and
+:class:`NotALogbookError`.  :meth:`Store.check` runs SQLite's integrity and foreign-key
+checks; :meth:`Store.backup` makes a consistent copy.
+
+Text
+----
+Names, locations, phases and notes are refused if they hold control characters (C0, DEL, C1;
+notes may hold tabs and line breaks), which could rewrite a terminal that prints them;
+:func:`sprintlens.core.terminal.printable` escapes any that an older SprintLens stored.
 
 Transactions and concurrency
 ----------------------------
@@ -56,15 +79,20 @@ import json
 import logging
 import math
 import os
+import shlex
+import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from sprintlens.core.errors import StoreError
+from sprintlens.core.errors import OutputError, StoreError
+from sprintlens.core.files import atomic_path, check_output_file
+from sprintlens.core.limits import height_range_text, plausible_height
 from sprintlens.core.step_table import StepTable
+from sprintlens.core.terminal import control_characters, escape_character, printable
 from sprintlens.logbook.records import (
     STEP_FLAG_FIELDS,
     STEP_TEXT_FIELDS,
@@ -179,6 +207,215 @@ def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(env).expanduser() if env else default_db_path()
 
 
+class LogbookDamagedError(StoreError):
+    """The database file is damaged (SQLite: malformed, corrupt)."""
+
+
+class NotALogbookError(StoreError):
+    """The file is not an SQLite database, or not a SprintLens logbook."""
+
+
+class LogbookReadOnlyError(StoreError):
+    """The logbook cannot be changed: read-only storage, or a file or folder that is not writable."""
+
+
+class LogbookFullError(StoreError):
+    """The disk holding the logbook (or its backup) is full."""
+
+
+class LogbookBusyError(StoreError):
+    """Another process held the logbook's lock for longer than the store waits."""
+
+
+# SQLite's primary result codes (the low byte of an extended code)
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+#: Free space (bytes) below which an I/O error is taken for a full disk.
+_FULL_BELOW = 1 << 20
+
+
+def _code(exc: sqlite3.Error) -> int:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF
+    text = str(exc).lower()
+    for words, value in (("malformed", _CORRUPT), ("not a database", _NOTADB), ("readonly", _READONLY),
+                         ("locked", _BUSY), ("is full", _FULL), ("unable to open", _CANTOPEN), ("i/o", _IOERR)):
+        if words in text:
+            return value
+    return -1
+
+
+def _storage_writable(path: Path) -> bool:
+    """Tell whether ``path`` and the files SQLite keeps beside it (``-wal``, ``-shm``) can be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return False
+    except (AttributeError, OSError):  # no statvfs (Windows), or the folder is gone
+        pass
+    return os.access(folder, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent if str(path.parent) else Path(".")).free < _FULL_BELOW
+    except OSError:
+        return False
+
+
+def _command(*words: str) -> str:
+    return "`" + " ".join(shlex.quote(w) for w in words) + "`"
+
+
+def latest_backup(path: str | os.PathLike[str]) -> Path | None:
+    """Find the newest backup ``<name>.*.bak`` beside the database (migrations' and ``logbook backup``'s)."""
+    path = Path(path)
+    pattern = "".join(f"[{c}]" if c in "*?[" else c for c in path.name) + ".*.bak"
+    try:
+        found = [(p.stat().st_mtime, p) for p in path.parent.glob(pattern) if p.is_file()]
+    except OSError:
+        return None
+    return max(found)[1] if found else None
+
+
+def default_backup_path(path: str | os.PathLike[str]) -> Path:
+    """Name a backup ``<name>.<UTC time>.bak`` beside the database (where :func:`latest_backup` finds it)."""
+    path = Path(path)
+    return path.with_name(f"{path.name}.{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.bak")
+
+
+def restore_hint(path: Path) -> str:
+    """Say which backup to restore over a damaged logbook ``path`` (the newest beside it), or how to make one."""
+    backup = latest_backup(path)
+    if backup is None:
+        return f"restore your latest backup of it (none beside it; {_command('sprintlens', 'logbook', 'backup')} " \
+               "makes them)"
+    made = dt.datetime.fromtimestamp(backup.stat().st_mtime, dt.UTC)
+    return f"restore the backup made at {made:%Y-%m-%d %H:%M} UTC ({backup})"
+
+
+def sqlite_error(path: Path, exc: sqlite3.Error, *, writing: bool = False) -> StoreError:
+    """Turn an SQLite error on the logbook ``path`` into a one-line :class:`StoreError` saying what to do.
+
+    Parameters
+    ----------
+    path : Path
+        The database (or, for a backup, the file being written).
+    exc : sqlite3.Error
+        What SQLite raised.
+    writing : bool
+        The error ended a write transaction (which SQLite rolled back: the message says so).
+
+    Returns
+    -------
+    StoreError
+        One of :class:`LogbookDamagedError`, :class:`NotALogbookError`,
+        :class:`LogbookReadOnlyError`, :class:`LogbookFullError`, :class:`LogbookBusyError`, or a
+        plain :class:`StoreError` for the rest (a rule of the logbook broken, another failure).
+    """
+    error = _classify(path, exc, writing)
+    error.path, error.reason = path, str(exc)  # type: ignore[attr-defined]
+    return error
+
+
+def _classify(path: Path, exc: sqlite3.Error, writing: bool) -> StoreError:
+    code = _code(exc)
+    unchanged = "; nothing was changed" if writing else ""
+    check = _command("sprintlens", "logbook", "check", "--db", str(path))
+    if code == _CORRUPT:
+        return LogbookDamagedError(f"the logbook {path} is damaged ({exc}): {restore_hint(path)}, or run {check} "
+                                   "to see what is wrong")
+    if code == _NOTADB:
+        return NotALogbookError(f"{path}: not a SprintLens database ({exc}); if it was your logbook, it is damaged: "
+                                f"{restore_hint(path)}")
+    if code == _FULL:
+        return LogbookFullError(f"the disk holding {path} is full ({exc}): free some space and try again{unchanged}")
+    if code in (_READONLY, _CANTOPEN, _IOERR) and not _storage_writable(path):
+        if not path.exists():
+            return LogbookReadOnlyError(f"cannot create the logbook {path}: its folder is on read-only storage or "
+                                        f"not writable ({exc}); give another place with --db or ${ENV_VAR}")
+        return LogbookReadOnlyError(
+            f"cannot change the logbook {path}: it is on read-only storage or not writable ({exc}){unchanged}; "
+            f"listing, review, progress and export still work; to change it, copy it somewhere writable "
+            f"({_command('sprintlens', 'logbook', 'backup', 'COPY', '--db', str(path))}) and use --db COPY")
+    if code in (_IOERR, _CANTOPEN) and _disk_full(path):  # SQLite cannot make its -shm file, for one
+        return LogbookFullError(f"the disk holding {path} is full ({exc}): free some space and try again{unchanged}")
+    if code in (_BUSY, _LOCKED):
+        return LogbookBusyError(f"the logbook {path} is busy: another SprintLens is using it ({exc}); try again "
+                                f"when it has finished{unchanged}")
+    if code == _READONLY:
+        return LogbookReadOnlyError(f"cannot change the logbook {path} ({exc}){unchanged}: check that the file and "
+                                    "its folder are writable")
+    if code == _CANTOPEN:
+        return StoreError(f"{path}: cannot open the database ({exc}): check that the file and its folder exist and "
+                          "can be read")
+    if code == _IOERR:
+        return StoreError(f"{path}: the disk reported an error ({exc}){unchanged}: check the disk (is it still "
+                          f"connected?), then run {check}")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return StoreError(f"{path}: refused, it would break the logbook's rules ({exc}); nothing was changed")
+    return StoreError(f"{path}: database error ({exc}){unchanged}")
+
+
+class _Cursor:
+    """A cursor whose SQLite errors become :class:`StoreError` (rows are read lazily, so errors come late)."""
+
+    def __init__(self, cursor: sqlite3.Cursor, errors: Callable[[], contextlib.AbstractContextManager[None]]):
+        self._cursor = cursor
+        self._errors = errors
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    def fetchone(self) -> Any:
+        with self._errors():
+            return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with self._errors():
+            return self._cursor.fetchall()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class _Connection:
+    """The store's connection: every SQLite error it raises is a :class:`StoreError` saying what to do."""
+
+    def __init__(self, raw: sqlite3.Connection, errors: Callable[[], contextlib.AbstractContextManager[None]]):
+        self.raw = raw
+        self._errors = errors
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.in_transaction
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> _Cursor:
+        with self._errors():
+            return _Cursor(self.raw.execute(sql, params), self._errors)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> _Cursor:
+        with self._errors():
+            return _Cursor(self.raw.executemany(sql, rows), self._errors)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _uri(path: Path, **options: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in options.items())
+    return f"{path.absolute().as_uri()}?{query}"
+
+
+def _wal_has_changes(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -195,7 +432,21 @@ def _float(value: object) -> float:
     return float("nan") if value is None else float(value)  # type: ignore[arg-type]
 
 
+def _check_text(field: str, text: str, *, multiline: bool = False) -> str:
+    """Refuse control characters in text to be stored (notes: tabs and line breaks are fine)."""
+    text = str(text)
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    bad = control_characters(text, "\t\n" if multiline else "")
+    if bad:
+        position, char = bad[0]
+        raise StoreError(f"{field}: contains a control character ({escape_character(char)} at character "
+                         f"{position + 1}), which could rewrite the terminal that shows it; type it without one")
+    return text
+
+
 def _clean_name(name: str) -> str:
+    _check_text("athlete name", str(name).replace("\t", " ").replace("\n", " ").replace("\r", " "))
     cleaned = " ".join(str(name).split())
     if not cleaned:
         raise StoreError("an athlete needs a name")
@@ -207,8 +458,9 @@ def _clean_name(name: str) -> str:
 def _check_height(height_m: float | None) -> float | None:
     if height_m is None:
         return None
-    if not (math.isfinite(height_m) and 0.5 < height_m < 2.6):
-        raise StoreError(f"height {height_m} m is not a plausible standing height (0.5-2.6 m)")
+    if not plausible_height(height_m):
+        raise StoreError(f"height {height_m} m is not a plausible standing height ({height_range_text()}): give it "
+                         "in metres, e.g. 1.78")
     return float(height_m)
 
 
@@ -232,12 +484,20 @@ class Store:
         With False, a missing database raises :class:`StoreError`.
     timeout_s : float
         How long a writer waits for another writer to finish (s).
+    readonly : bool
+        Only read: refuse every change (``query_only``), and on read-only storage open the file
+        with SQLite's ``mode=ro`` (``immutable`` where the ``-wal`` and ``-shm`` files cannot be
+        made).  A database from an older SprintLens is upgraded first if its storage is
+        writable.
 
     Raises
     ------
     StoreError
-        The file is missing (with ``create=False``), not a SprintLens database, from a newer
-        SprintLens, or cannot be opened or migrated.
+        The file is missing (with ``create=False`` or ``readonly``), not a SprintLens database
+        (:class:`NotALogbookError`), damaged (:class:`LogbookDamagedError`), from a newer
+        SprintLens, on read-only storage for a store that writes (:class:`LogbookReadOnlyError`),
+        on a full disk (:class:`LogbookFullError`), locked (:class:`LogbookBusyError`), or cannot
+        be opened or migrated.
 
     Examples
     --------
@@ -247,36 +507,94 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True,
-                 timeout_s: float = 30.0) -> None:
+                 timeout_s: float = 30.0, readonly: bool = False) -> None:
         self.path = resolve_db_path(path)
+        self.readonly = readonly
         self._depth = 0
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a folder, not a database file")
         if not self.path.exists():
-            if not create:
+            if readonly or not create:
                 raise StoreError(f"{self.path}: no logbook database yet (add an athlete or analyse a session "
                                  f"first, or give --db / ${ENV_VAR})")
             if path is None and not os.environ.get(ENV_VAR, "").strip():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             elif not self.path.parent.is_dir():
                 raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
-        try:
-            self._conn = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the database ({exc})") from None
+        if readonly:
+            self._conn = self._open_readonly(timeout_s)
+        else:
+            if not _storage_writable(self.path):
+                raise sqlite_error(self.path, sqlite3.OperationalError("attempt to write a readonly database"))
+            self._conn = self._connect(timeout_s, mode="rwc")
         try:
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._check_identity()
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            raise StoreError(f"{self.path}: not a SprintLens database ({exc})") from None
+            if readonly:
+                self._upgrade_if_old(timeout_s)
+            else:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._migrate()
         except BaseException:
             self._conn.close()
             raise
 
     # -- opening, versions, transactions ---------------------------------------------------
+
+    def _connect(self, timeout_s: float, **options: str) -> _Connection:
+        try:
+            raw = sqlite3.connect(_uri(self.path, **options), uri=True, timeout=timeout_s, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise sqlite_error(self.path, exc) from None
+        conn = _Connection(raw, self._sqlite_errors)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # reads the file (and the WAL) now
+        except BaseException:
+            raw.close()
+            raise
+        return conn
+
+    def _open_readonly(self, timeout_s: float) -> _Connection:
+        try:
+            if _storage_writable(self.path):
+                # opened as a writer opens it, so SQLite tidies the -wal and -shm files away on
+                # close, but refusing every change
+                conn = self._connect(timeout_s, mode="rw")
+                conn.execute("PRAGMA query_only = ON")
+                return conn
+            return self._connect(timeout_s, mode="ro")
+        except (LogbookReadOnlyError, LogbookFullError) as exc:
+            # WAL mode needs the -shm (and -wal) files, which read-only storage or a full disk cannot
+            # hold; with nobody able to write, reading the file as it stands is consistent
+            if _wal_has_changes(self.path):
+                log.warning("%s-wal holds changes not yet merged into the logbook, which cannot be read here (%s); "
+                            "showing the logbook without them", self.path, exc)
+            return self._connect(timeout_s, mode="ro", immutable="1")
+
+    def _upgrade_if_old(self, timeout_s: float) -> None:
+        version = self.schema_version
+        if version == SCHEMA_VERSION:
+            return
+        if not _storage_writable(self.path):
+            raise StoreError(f"{self.path}: a logbook of an older SprintLens (schema version {version}) on read-only "
+                             f"storage, so it cannot be upgraded: copy it somewhere writable "
+                             f"({_command('sprintlens', 'logbook', 'backup', 'COPY', '--db', str(self.path))}) "
+                             "and use --db COPY")
+        self._conn.close()
+        with Store(self.path, create=False, timeout_s=timeout_s):  # migrates, after a backup
+            pass
+        self._conn = self._open_readonly(timeout_s)
+
+    @contextlib.contextmanager
+    def _sqlite_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):  # misuse (a closed connection, bad types): a bug
+            raise
+        except sqlite3.Error as exc:
+            if self.readonly and _code(exc) == _READONLY and _storage_writable(self.path):
+                raise LogbookReadOnlyError(f"{self.path}: opened for reading only; nothing was changed") from None
+            raise sqlite_error(self.path, exc, writing=self._depth > 0) from None
 
     def __enter__(self) -> Store:
         return self
@@ -290,6 +608,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
+        """The database's schema version (``PRAGMA user_version``)."""
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _check_identity(self) -> None:
@@ -302,16 +621,16 @@ class Store:
                                  f"this SprintLens reads up to {SCHEMA_VERSION}): upgrade SprintLens")
             return
         if app_id != 0 or tables:
-            raise StoreError(f"{self.path}: an SQLite database, but not a SprintLens logbook")
+            raise NotALogbookError(f"{self.path}: an SQLite database, but not a SprintLens logbook")
+        if self.readonly:
+            raise StoreError(f"{self.path}: an empty database, not a logbook yet (add an athlete first)")
 
     def _migrate(self) -> None:
         if self.schema_version == SCHEMA_VERSION:
             return
         old = self.schema_version
         if old > 0:
-            backup = self.path.with_name(f"{self.path.name}.v{old}.bak")
-            with contextlib.closing(sqlite3.connect(backup)) as copy:
-                self._conn.backup(copy)
+            backup = self.backup(self.path.with_name(f"{self.path.name}.v{old}.bak"))
             log.info("logbook schema v%d -> v%d; the old database is kept as %s", old, SCHEMA_VERSION, backup)
         with self.transaction():
             current = self.schema_version  # another process may have migrated meanwhile
@@ -335,20 +654,13 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: the database is busy or read-only ({exc})") from None
+        if self.readonly:
+            raise LogbookReadOnlyError(f"{self.path}: opened for reading only; nothing was changed")
         self._depth = 1
         try:
+            self._conn.execute("BEGIN IMMEDIATE")
             yield self
             self._conn.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
-            self._conn.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: refused, it would break the logbook's rules ({exc})") from None
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise StoreError(f"{self.path}: database error ({exc}); nothing was changed") from None
         except BaseException:
             self._rollback()
             raise
@@ -357,7 +669,102 @@ class Store:
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already (I/O error, full disk)
+                self._conn.raw.execute("ROLLBACK")
+
+    # -- checks and backups ----------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Run SQLite's integrity and foreign-key checks.
+
+        Returns
+        -------
+        list of str
+            The problems found, one per line; empty when the logbook is sound.
+        """
+        problems: list[str] = []
+        raw = self._conn.raw
+        try:
+            problems.extend(self._integrity_problems("PRAGMA integrity_check"))
+        except sqlite3.DatabaseError as exc:  # it stops at the first page it cannot read: check table by table
+            problems.append(f"integrity check stopped: {exc}")
+            try:
+                tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                                    "ORDER BY name").fetchall()]
+            except sqlite3.DatabaseError:
+                tables = []
+            for table in tables:
+                quoted = '"' + table.replace('"', '""') + '"'
+                try:
+                    problems.extend(f"table {table}: {p}" for p in
+                                    self._integrity_problems(f"PRAGMA integrity_check({quoted})"))
+                except sqlite3.DatabaseError as table_exc:
+                    problems.append(f"table {table}: {table_exc}")
+        try:
+            for table, rowid, parent, _ in raw.execute("PRAGMA foreign_key_check").fetchall():
+                problems.append(f"{table} row {rowid} refers to a {parent} row that does not exist")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"foreign-key check stopped: {exc}")
+        return problems
+
+    def _integrity_problems(self, pragma: str) -> list[str]:
+        lines = [str(r[0]) for r in self._conn.raw.execute(pragma).fetchall()]
+        return [part for line in lines if line != "ok" for part in line.splitlines() if part.strip()]
+
+    def integrity_ok(self) -> bool:
+        """Tell whether SQLite's integrity and foreign-key checks both pass."""
+        return not self.check()
+
+    def backup(self, target: str | os.PathLike[str] | None = None) -> Path:
+        """Copy the logbook, consistently even while another process writes, to ``target``.
+
+        The copy is made with SQLite's backup API into a temporary file beside ``target``,
+        checked, and renamed into place: ``target`` is never left half-written.  The copy is
+        one self-contained file (rollback journal, not WAL).
+
+        Parameters
+        ----------
+        target : path-like, optional
+            The backup file (default: :func:`default_backup_path`, beside the database).
+
+        Returns
+        -------
+        Path
+            The backup written.
+
+        Raises
+        ------
+        StoreError, OutputError
+            ``target`` is the database itself or cannot be written; the logbook is damaged (no
+            backup is written then); the disk is full.
+        """
+        target = Path(target) if target is not None else default_backup_path(self.path)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise StoreError(f"{target}: is the logbook itself; give another file for the backup")
+        check_output_file(target)
+        try:
+            with atomic_path(target) as tmp:
+                try:
+                    with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as copy:
+                        self._conn.raw.backup(copy)
+                        copy.execute("PRAGMA journal_mode = DELETE")
+                        problems = [r[0] for r in copy.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"]
+                finally:
+                    for suffix in ("-journal", "-wal", "-shm"):
+                        tmp.with_name(tmp.name + suffix).unlink(missing_ok=True)
+                if problems:
+                    raise sqlite3.DatabaseError(f"database disk image is malformed: {problems[0]}")
+        except sqlite3.Error as exc:
+            if _code(exc) in (_CORRUPT, _NOTADB):
+                damaged = sqlite_error(self.path, sqlite3.DatabaseError("database disk image is malformed"))
+                raise LogbookDamagedError(f"{damaged}; no backup was written") from None
+            raise sqlite_error(target, exc) from None
+        except OSError as exc:
+            if _disk_full(target):
+                raise LogbookFullError(f"the disk holding {target} is full ({exc.strerror}): free some space and "
+                                       "try again") from None
+            raise OutputError(f"{target}: cannot write the backup ({exc.strerror})") from None
+        return target
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | tuple | None:
         return self._conn.execute(sql, params).fetchone()
@@ -375,9 +782,32 @@ class Store:
                        created_utc=row[5])
 
     def add_athlete(self, name: str, height_m: float | None = None, notes: str = "") -> Athlete:
-        """Add an athlete.  Raises :class:`StoreError` if the name is taken."""
+        """Add an athlete.
+
+        Parameters
+        ----------
+        name : str
+            Unique (case-insensitive); runs of whitespace become one space.  No control
+            characters.
+        height_m : float, optional
+            Standing height (m), within :data:`sprintlens.core.limits.HEIGHT_RANGE_M`.
+        notes : str
+            Free text; tabs and line breaks allowed, other control characters not.
+
+        Returns
+        -------
+        Athlete
+            As stored.
+
+        Raises
+        ------
+        StoreError
+            The name is taken or empty, the height implausible, or the text holds control
+            characters.
+        """
         name = _clean_name(name)
         height_m = _check_height(height_m)
+        notes = _check_text("athlete notes", notes, multiline=True)
         with self.transaction():
             if self.find_athlete(name) is not None:
                 raise StoreError(f"athlete {name!r} already exists")
@@ -392,10 +822,10 @@ class Store:
         return None if row is None else self._athlete(row)
 
     def athlete(self, name: str) -> Athlete:
-        """The athlete of that name; :class:`StoreError` naming the known athletes if there is none."""
+        """Find the athlete of that name; :class:`StoreError` naming the known athletes if there is none."""
         found = self.find_athlete(name)
         if found is None:
-            known = [a.name for a in self.athletes()]
+            known = [printable(a.name) for a in self.athletes()]
             hint = f"known: {', '.join(known)}" if known else "no athletes yet"
             raise StoreError(f"unknown athlete {name!r} ({hint}); add them with: sprintlens athlete add {name!r}")
         return found
@@ -412,7 +842,26 @@ class Store:
 
     def update_athlete(self, name: str, *, new_name: str | None = None, height_m: float | None = _UNSET,
                        notes: str | None = None, reference_session_id: int | None = _UNSET) -> Athlete:
-        """Change an athlete's name, height, notes or reference session (only what is given)."""
+        """Change an athlete's name, height, notes or reference session (only what is given).
+
+        Parameters
+        ----------
+        name : str
+            The athlete.
+        new_name : str, optional
+            A new, unique name.
+        height_m : float or None, optional
+            Standing height (m); None clears it.
+        notes : str, optional
+            Replacement notes.
+        reference_session_id : int or None, optional
+            One of the athlete's sessions as the baseline of later verdicts; None clears it.
+
+        Returns
+        -------
+        Athlete
+            As stored.
+        """
         with self.transaction():
             athlete = self.athlete(name)
             if new_name is not None:
@@ -425,12 +874,14 @@ class Store:
                 self._conn.execute("UPDATE athletes SET height_m = ? WHERE id = ?",
                                    (_check_height(height_m), athlete.id))
             if notes is not None:
-                self._conn.execute("UPDATE athletes SET notes = ? WHERE id = ?", (notes, athlete.id))
+                self._conn.execute("UPDATE athletes SET notes = ? WHERE id = ?",
+                                   (_check_text("athlete notes", notes, multiline=True), athlete.id))
             if reference_session_id is not _UNSET:
                 if reference_session_id is not None:
                     session = self.session(reference_session_id)
                     if session.athlete_id != athlete.id:
-                        raise StoreError(f"session {reference_session_id} is {session.athlete}'s, not {athlete.name}'s")
+                        raise StoreError(f"session {reference_session_id} is {printable(session.athlete)}'s, "
+                                         f"not {printable(athlete.name)}'s")
                 self._conn.execute("UPDATE athletes SET reference_session_id = ? WHERE id = ?",
                                    (reference_session_id, athlete.id))
         return self.athlete_by_id(athlete.id)
@@ -453,20 +904,52 @@ class Store:
         "FROM sessions s JOIN athletes a ON a.id = s.athlete_id"
     )
 
-    @staticmethod
-    def _session(row: tuple) -> TrainingSession:
-        return TrainingSession(id=row[0], athlete_id=row[1], athlete=row[2], date=dt.date.fromisoformat(row[3]),
+    def _session(self, row: tuple) -> TrainingSession:
+        try:
+            day = dt.date.fromisoformat(row[3])
+        except (TypeError, ValueError):
+            raise self._unreadable(f"session {row[0]}'s date {row[3]!r}") from None
+        return TrainingSession(id=row[0], athlete_id=row[1], athlete=row[2], date=day,
                                location=row[4], phase=row[5], notes=row[6], n_reps=row[7], created_utc=row[8])
+
+    def _unreadable(self, what: str) -> LogbookDamagedError:
+        error = LogbookDamagedError(f"the logbook {self.path} is damaged ({what} cannot be read): "
+                                   f"{restore_hint(self.path)}, or run "
+                                   f"{_command('sprintlens', 'logbook', 'check', '--db', str(self.path))}")
+        error.path, error.reason = self.path, f"{what} cannot be read"  # type: ignore[attr-defined]
+        return error
 
     def add_session(self, athlete_id: int, date: dt.date, *, location: str = "", phase: str = "",
                     notes: str = "") -> TrainingSession:
-        """Add a session for an athlete."""
+        """Add a session for an athlete.
+
+        Parameters
+        ----------
+        athlete_id : int
+            The athlete.
+        date : datetime.date
+            The day of the session.
+        location : str
+            Where (one line, no control characters).
+        phase : str
+            Training phase (stored lower-case).
+        notes : str
+            Free text; tabs and line breaks allowed, other control characters not.
+
+        Returns
+        -------
+        TrainingSession
+            As stored.
+        """
+        location = _check_text("session location", location.strip())
+        phase = _check_text("session phase", phase.strip().lower())
+        notes = _check_text("session notes", notes, multiline=True)
         with self.transaction():
             self.athlete_by_id(athlete_id)
             cur = self._conn.execute(
                 "INSERT INTO sessions (athlete_id, date, location, phase, notes, created_utc) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (athlete_id, date.isoformat(), location.strip(), phase.strip().lower(), notes, _utc_now()))
+                (athlete_id, date.isoformat(), location, phase, notes, _utc_now()))
             session_id = int(cur.lastrowid)  # type: ignore[arg-type]
         return self.session(session_id)
 
@@ -493,13 +976,36 @@ class Store:
 
     def update_session(self, session_id: int, *, date: dt.date | None = None, location: str | None = None,
                        phase: str | None = None, notes: str | None = None) -> TrainingSession:
-        """Change a session's date, location, phase or notes (only what is given)."""
+        """Change a session's date, location, phase or notes (only what is given).
+
+        Parameters
+        ----------
+        session_id : int
+            The session.
+        date : datetime.date, optional
+            A new day.
+        location : str, optional
+            A new location.
+        phase : str, optional
+            A new training phase.
+        notes : str, optional
+            Replacement notes.
+
+        Returns
+        -------
+        TrainingSession
+            As stored.
+        """
+        if location is not None:
+            location = _check_text("session location", location.strip())
+        if phase is not None:
+            phase = _check_text("session phase", phase.strip().lower())
+        if notes is not None:
+            notes = _check_text("session notes", notes, multiline=True)
         with self.transaction():
             self.session(session_id)
-            for column, value in (("date", date.isoformat() if date else None),
-                                  ("location", location.strip() if location is not None else None),
-                                  ("phase", phase.strip().lower() if phase is not None else None),
-                                  ("notes", notes)):
+            for column, value in (("date", date.isoformat() if date else None), ("location", location),
+                                  ("phase", phase), ("notes", notes)):
                 if value is not None:
                     # column names come from the fixed list above, never from input
                     self._conn.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, session_id))
@@ -530,10 +1036,16 @@ class Store:
             steps[index] = {"index": index, "foot": foot, "foot_view": view, "low_confidence_timing": bool(low)}
         for index, name, value in self._all("SELECT step_index, name, value FROM step_values WHERE rep_id = ?",
                                             (rep_id,)):
+            if index not in steps:
+                raise self._unreadable(f"rep {rep_id}'s step {index}")
             steps[index][name] = _float(value)
+        try:
+            capture = json.loads(row[5])
+        except (TypeError, ValueError):
+            raise self._unreadable(f"rep {rep_id}'s capture record") from None
         return Rep(
             id=rep_id, session_id=row[1], order=row[2], video_sha256=row[3], video_name=row[4],
-            capture=json.loads(row[5]), gait=row[6], gait_reason=row[7], unit=row[8], scale_source=row[9],
+            capture=capture, gait=row[6], gait_reason=row[7], unit=row[8], scale_source=row[9],
             n_steps=row[10], fps=_float(row[11]), low_confidence_timing=bool(row[12]), rpe=row[13], notes=row[14],
             analysed_utc=row[15], sprintlens_version=row[16], values=values, trends=trends,
             steps=StepTable.from_rows([steps[k] for k in sorted(steps)], row[8]),
@@ -582,7 +1094,8 @@ class Store:
             The clip is stored in another session, or ``order`` is taken by another rep.
         """
         if not rep.video_sha256:
-            raise StoreError(f"{rep.video_name}: a rep needs its video's SHA-256")
+            raise StoreError(f"{printable(rep.video_name)}: a rep needs its video's SHA-256")
+        notes = _check_text("rep notes", rep.notes, multiline=True)
         with self.transaction():
             session = self.session(session_id)
             existing = self._one("SELECT id, session_id, rep_order FROM reps WHERE video_sha256 = ?",
@@ -590,8 +1103,8 @@ class Store:
             if existing is not None and existing[1] != session_id:
                 other = self.session(existing[1])
                 raise StoreError(
-                    f"{rep.video_name}: this clip is already rep {existing[2]} of {other.athlete}'s "
-                    f"{other.describe()}; "
+                    f"{printable(rep.video_name)}: this clip is already rep {existing[2]} of "
+                    f"{printable(other.athlete)}'s {printable(other.describe())}; "
                     f"delete it there first (sprintlens delete --rep {existing[0]})")
             if order is None:
                 order = existing[2] if existing is not None else int(self._one(
@@ -600,7 +1113,7 @@ class Store:
                 raise StoreError(f"rep order must be 1 or more, got {order}")
             clash = self._one("SELECT id FROM reps WHERE session_id = ? AND rep_order = ?", (session.id, order))
             if clash is not None and (existing is None or clash[0] != existing[0]):
-                raise StoreError(f"{session.describe()} already has a rep {order}")
+                raise StoreError(f"{printable(session.describe())} already has a rep {order}")
             fields = (rep.video_name, json.dumps(dict(rep.capture), allow_nan=False, default=str), rep.gait,
                       rep.gait_reason, rep.unit, rep.scale_source, int(rep.n_steps), _real(rep.fps),
                       int(bool(rep.low_confidence_timing)), rep.analysed_utc, rep.sprintlens_version)
@@ -609,7 +1122,7 @@ class Store:
                     "INSERT INTO reps (session_id, rep_order, video_sha256, video_name, capture_json, gait, "
                     "gait_reason, unit, scale_source, n_steps, fps, low_confidence_timing, analysed_utc, "
                     "sprintlens_version, rpe, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (session.id, order, rep.video_sha256, *fields, _check_rpe(rep.rpe), rep.notes))
+                    (session.id, order, rep.video_sha256, *fields, _check_rpe(rep.rpe), notes))
                 rep_id = int(cur.lastrowid)  # type: ignore[arg-type]
             else:
                 rep_id = int(existing[0])
@@ -653,6 +1166,7 @@ class Store:
 
     def set_rep_notes(self, rep_id: int, notes: str) -> Rep:
         """Replace a rep's notes."""
+        notes = _check_text("rep notes", notes, multiline=True)
         with self.transaction():
             self.rep(rep_id)
             self._conn.execute("UPDATE reps SET notes = ? WHERE id = ?", (notes, rep_id))
@@ -672,8 +1186,3 @@ class Store:
         tables = ("athletes", "sessions", "reps", "rep_values", "rep_trends", "steps", "step_values")
         # table names come from the fixed tuple above, never from input
         return {t: int(self._one(f"SELECT count(*) FROM {t}")[0]) for t in tables}  # type: ignore[index]
-
-    def integrity_ok(self) -> bool:
-        """SQLite's integrity and foreign-key checks both pass."""
-        ok = self._one("PRAGMA integrity_check")[0] == "ok"  # type: ignore[index]
-        return ok and not self._all("PRAGMA foreign_key_check")
