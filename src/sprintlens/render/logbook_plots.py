@@ -46,7 +46,7 @@ PHASE_COLOURS = ("#e8770c", "#175cd3", "#067647", "#9e77ed", "#c11574", "#0e9384
 
 
 def _scale(unit: str) -> tuple[float, str]:
-    """Plot times in ms."""
+    """Return the factor and unit to plot values of ``unit`` with (times in ms)."""
     return (1000.0, "ms") if unit == "s" else (1.0, unit)
 
 
