@@ -76,7 +76,8 @@ def main() -> int:
     samples = ROOT / "sample_videos"
     levels1 = list(WEEK1_LEVELS)
     for rep, level in enumerate(levels1, start=1):
-        render(session_rep_spec(1, rep, level), work / "week1" / f"rep{rep}.mp4", samples / f"session_rep{rep}_120fps.mp4")
+        render(session_rep_spec(1, rep, level), work / "week1" / f"rep{rep}.mp4",
+               samples / f"session_rep{rep}_120fps.mp4")
     for rep, level in enumerate(WEEK2_LEVELS, start=1):
         render(session_rep_spec(2, rep, level), work / "week2" / f"rep{rep}.mp4")
     for seed in (101, 102, 103, 104, 105):

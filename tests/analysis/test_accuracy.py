@@ -107,8 +107,8 @@ def truth_accuracy(request) -> dict[str, ClipAccuracy]:
         track = truth_track(truth)
         if request.param:
             track = _jittered(track, request.param)
-        out[name] = evaluate_analysis(analyse_track(track, AnalysisConfig(height_m=float(truth["athlete"]["height_m"]))),
-                                      truth)
+        out[name] = evaluate_analysis(
+            analyse_track(track, AnalysisConfig(height_m=float(truth["athlete"]["height_m"]))), truth)
     return out
 
 

@@ -44,7 +44,8 @@ def treadmill() -> AnalysedClip:
 def jog() -> AnalysedClip:
     """The short jog (480x352, 29.97 fps, left to right, about three steps), analysed."""
     video = _footage("jog_side_short_30fps.mp4")
-    return AnalysedClip(analysis=analyse_track(track_video(video, PoseConfig(max_people=1))), video=video, name=video.stem)
+    return AnalysedClip(analysis=analyse_track(track_video(video, PoseConfig(max_people=1))), video=video,
+                        name=video.stem)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,8 @@ def test_angle_curves_are_the_analysis_angles(treadmill, group):
         np.testing.assert_array_equal(line.get_ydata(), a.angles[column])
     # one shaded span per contact, one marker per filmed touchdown and toe-off
     assert len(ax.patches) == len(a.contacts)
-    for patch, contact in zip(sorted(ax.patches, key=lambda p: p.get_x()), sorted(a.contacts, key=lambda c: c.touchdown_s)):
+    for patch, contact in zip(sorted(ax.patches, key=lambda p: p.get_x()),
+                              sorted(a.contacts, key=lambda c: c.touchdown_s)):
         assert patch.get_x() == pytest.approx(contact.touchdown_s)
         assert patch.get_width() == pytest.approx(contact.toeoff_s - contact.touchdown_s)
     assert sum(ln.get_gid() == "touchdown" for ln in ax.get_lines()) == sum(c.starts_in_clip for c in a.contacts)

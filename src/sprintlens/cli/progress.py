@@ -35,8 +35,10 @@ PLOT_FORMATS = (".png", ".svg")
 @db_option
 def progress(athlete: str, metrics: tuple[str, ...], phases: tuple[str, ...], baseline_reps: int, plot: Path | None,
              db: str | None) -> None:
-    """Trends of an athlete's key metrics across sessions and weeks, grouped by training phase, with the noise
-    band (minimal detectable change): a change is called real only beyond it."""
+    """Show trends of an athlete's key metrics across sessions and weeks, grouped by training phase.
+
+    With the noise band (minimal detectable change): a change is called real only beyond it.
+    """
     if plot is not None:
         if plot.suffix.lower() not in PLOT_FORMATS:
             raise OutputError(f"{plot}: the plot is written as .png or .svg")

@@ -69,7 +69,13 @@ class SyncEvent:
 
     @classmethod
     def parse(cls, text: str) -> SyncEvent:
-        """``"first-movement"``, ``"touchdown"``, ``"touchdown:3"`` (also ``td3``)."""
+        """Parse ``"first-movement"``, ``"touchdown"``, ``"touchdown:3"`` (also ``td3``).
+
+        Raises
+        ------
+        AnalysisError
+            If the text names no sync event, or a touchdown below 1.
+        """
         raw = str(text).strip().lower().replace("_", "-").replace(" ", "")
         if raw in ("first-movement", "firstmovement", "start", "fm"):
             return cls("first_movement", 1)
@@ -82,11 +88,12 @@ class SyncEvent:
         raise AnalysisError(f"unknown sync event {text!r}: use first-movement, or touchdown:N (N from 1)")
 
     def describe(self) -> str:
+        """Return the event in words: ``"first movement"`` or ``"touchdown 3"``."""
         return "first movement" if self.kind == "first_movement" else f"touchdown {self.n}"
 
 
 def event_row(analysis: Analysis, event: SyncEvent) -> int:
-    """Track row of the frame that shows the sync event.
+    """Return the track row of the frame that shows the sync event.
 
     First movement: the first frame at or after its time.  n-th touchdown: the first frame with
     the foot down, counting filmed touchdowns after the front foot left the blocks (for a block
@@ -140,7 +147,8 @@ class CompareOptions:
         Width and height of each panel's view in leg lengths.
     min_fps, max_fps : float
         Bounds of the output frame rate.
-    crf, preset : x264 quality and speed.
+    crf, preset : int, str
+        x264 quality and speed.
     """
 
     event: SyncEvent = field(default_factory=SyncEvent)
@@ -183,6 +191,7 @@ class ComparePlan:
 
     @property
     def n_frames(self) -> int:
+        """Number of output frames."""
         return int(self.tau_s.size)
 
 
@@ -197,7 +206,16 @@ def compare_plan(analyses: Sequence[Analysis], event_rows: Sequence[int], input_
     event_rows : sequence of int
         Each rep's event row (:func:`event_row`).
     input_fps : float
-        Playback frame rate of the first rep's clip (its capture rate over it sets the speed).
+        Playback frame rate of the first rep's clip in frames/s (its capture rate over it sets the
+        speed).
+    options : CompareOptions
+        Slow motion and the bounds of the output frame rate.
+
+    Returns
+    -------
+    ComparePlan
+        The output frame rate, and which track row of each rep every output frame shows, from
+        the earliest start of any rep to the latest end.
     """
     first = analyses[0].track
     slow = resolve_slow_motion(options.slow_motion, input_fps)
@@ -239,15 +257,23 @@ class View:
     size: tuple[int, int]  # panel (w, h)
 
     def matrix(self, row: int) -> np.ndarray:
+        """Return the 2 x 3 affine matrix from the frame at track ``row`` to the panel (for ``cv2.warpAffine``)."""
         s = self.scale
         return np.array([[s, 0.0, -s * self.origin_x[row]], [0.0, s, -s * self.origin_y]])
 
     def points(self, points_px: np.ndarray, row: int) -> np.ndarray:
+        """Return frame points (px, ``(..., 2)``) at track ``row`` mapped into the panel (px)."""
         return (points_px - [self.origin_x[row], self.origin_y]) * self.scale
 
 
 def rep_view(analysis: Analysis, options: CompareOptions) -> View:
-    """The panel window of a rep: ``window_legs`` leg lengths, hips centred, the ground line low in it."""
+    """Return the panel window of a rep: ``window_legs`` leg lengths, hips centred, the ground line low in it.
+
+    Raises
+    ------
+    AnalysisError
+        If the athlete's leg length cannot be measured.
+    """
     leg = float(analysis.scale.leg_px)
     if not (math.isfinite(leg) and leg > 0):
         raise AnalysisError("cannot measure the athlete's legs, so reps cannot be put on one scale")
@@ -316,7 +342,7 @@ def _panel(analysis: Analysis, view: View, rgb: np.ndarray, row: int, label: str
 
 
 def grid_shape(n: int) -> tuple[int, int]:
-    """(columns, rows) of the side-by-side layout: one row for 2-3 reps, 2 x 2 for 4."""
+    """Return (columns, rows) of the side-by-side layout: one row for 2-3 reps, 2 x 2 for 4."""
     return (n, 1) if n <= 3 else (2, 2)
 
 
@@ -348,6 +374,29 @@ def render_side_by_side(analyses: Sequence[Analysis], videos: Sequence[str | os.
                         options: CompareOptions = CompareOptions(),
                         progress: Callable[[int, int], None] | None = None) -> CompareResult:
     """Write the side-by-side video of two to four reps, synchronised on ``options.event``.
+
+    Each rep gets a panel at the same body scale that follows its hips; a rep not yet started or
+    already ended is shown dimmed.
+
+    Parameters
+    ----------
+    analyses : sequence of Analysis
+        The reps (two to four); the first is the reference.
+    videos : sequence of path-like
+        Each rep's clip, in the same order.
+    labels : sequence of str
+        Each rep's label, drawn on its panel.
+    out_path : path-like
+        The video to write (H.264).
+    options : CompareOptions
+        Sync event, slow motion, panel size and encoding.
+    progress : callable or None
+        Called as ``progress(done, total)`` after each output frame is written.
+
+    Returns
+    -------
+    CompareResult
+        The video written: path, frame count, frame rate, size and the plan.
 
     Raises
     ------
@@ -382,10 +431,27 @@ def render_side_by_side(analyses: Sequence[Analysis], videos: Sequence[str | os.
 
 
 def ghost_points(base: Analysis, base_row: int, other: Analysis, other_row: int) -> np.ndarray | None:
-    """``other``'s pose at ``other_row`` moved onto ``base``'s frame at ``base_row`` (33 x 2 px).
+    """Return ``other``'s pose at ``other_row`` moved onto ``base``'s frame at ``base_row`` (33 x 2 px).
 
     Scaled by the ratio of leg lengths, mirrored when the two run in opposite directions, and
-    shifted so the hip midpoints coincide.  None when either hip midpoint is unknown.
+    shifted so the hip midpoints coincide.
+
+    Parameters
+    ----------
+    base : Analysis
+        The rep whose frame the pose is drawn on.
+    base_row : int
+        Track row of ``base``.
+    other : Analysis
+        The rep whose pose is moved.
+    other_row : int
+        Track row of ``other``.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The moved landmarks (33 x 2, px in ``base``'s frame); None when either hip midpoint is
+        unknown.
     """
     p_other = other.cleaned.smooth.positions_px[other_row]
     p_base = base.cleaned.smooth.positions_px[base_row]
@@ -406,6 +472,32 @@ def render_ghost(analyses: Sequence[Analysis], videos: Sequence[str | os.PathLik
     """Write the ghost video: rep 1's frames with its skeleton, every other rep's skeleton laid over it.
 
     Only the part of the timeline where rep 1 is filmed is written.
+
+    Parameters
+    ----------
+    analyses : sequence of Analysis
+        The reps (two to four); the first one's frames are shown.
+    videos : sequence of path-like
+        Each rep's clip, in the same order (only the first one's is read).
+    labels : sequence of str
+        Each rep's label, drawn in the corner.
+    out_path : path-like
+        The video to write (H.264).
+    options : CompareOptions
+        Sync event, slow motion and encoding.
+    progress : callable or None
+        Called as ``progress(done, total)`` after each output frame is written.
+
+    Returns
+    -------
+    CompareResult
+        The video written: path, frame count, frame rate, size (rep 1's frame size) and the plan
+        of the frames written.
+
+    Raises
+    ------
+    AnalysisError
+        Fewer than two or more than four reps, or a rep without the sync event.
     """
     event_rows, _ = _prepare(analyses, options)
     base = analyses[0]
@@ -461,9 +553,26 @@ COMPARE_ANGLES: tuple[tuple[str, str], ...] = (
 
 def plot_compare_angles(analyses: Sequence[Analysis], labels: Sequence[str], event_rows: Sequence[int],
                         window_s: tuple[float, float] | None = None) -> tuple[Figure, list[Axes]]:
-    """Hip, knee, trunk and shin curves of every rep on shared axes, time 0 at the sync event.
+    """Plot hip, knee, trunk and shin curves of every rep on shared axes, time 0 at the sync event.
 
-    Per-leg angles are each rep's near leg (the better measured one).  Returns ``(fig, axes)``.
+    Per-leg angles are each rep's near leg (the better measured one).
+
+    Parameters
+    ----------
+    analyses : sequence of Analysis
+        The reps.
+    labels : sequence of str
+        Each rep's label (legend).
+    event_rows : sequence of int
+        Each rep's event row (:func:`event_row`), its time 0.
+    window_s : (float, float) or None
+        Time window (s, from the sync event) shown; None: from the first to the last moment any
+        rep's athlete is seen.
+
+    Returns
+    -------
+    (Figure, list of Axes)
+        The figure and its axes, one per angle (:data:`COMPARE_ANGLES`), top to bottom.
     """
     times = [float(a.t_s[r]) for a, r in zip(analyses, event_rows)]
     if window_s is None:  # from the first to the last moment any rep's athlete is seen
@@ -499,8 +608,11 @@ COMPARE_METRICS: tuple[tuple[str, Callable[[Analysis], float]], ...] = (
 
 @dataclass(frozen=True)
 class MetricRow:
-    """One metric across reps: values (the metric's base unit: s, deg, the reps' distance unit...)
-    and differences from the first rep; ``unit`` is the unit they are shown in."""
+    """One metric across reps: values and differences from the first rep.
+
+    Values are in the metric's base unit (s, deg, the reps' distance unit...); ``unit`` is the unit
+    they are shown in.
+    """
 
     name: str
     label: str
@@ -511,7 +623,7 @@ class MetricRow:
     fps: tuple[float, ...] = ()
 
     def cells(self) -> list[str]:
-        """The first rep's value, then each other rep's value with its difference from the first."""
+        """Return the first rep's value, then each other rep's value with its difference from the first."""
         fps = self.fps or (None,) * len(self.values)
         metric = BY_NAME[self.name]
 
@@ -531,7 +643,7 @@ class MetricRow:
 
 
 def metric_rows(analyses: Sequence[Analysis]) -> list[MetricRow]:
-    """Each metric of :data:`COMPARE_METRICS` per rep with its difference from the first rep.
+    """Return each metric of :data:`COMPARE_METRICS` per rep with its difference from the first rep.
 
     Distances use the first rep's unit; when the reps' units differ (metres vs leg lengths),
     distances are not compared (NaN differences).  Metrics missing in every rep are left out.
@@ -547,14 +659,39 @@ def metric_rows(analyses: Sequence[Analysis]) -> list[MetricRow]:
             continue
         comparable = metric.kind not in ("distance", "speed") or len(units) == 1
         diffs = tuple((v - values[0]) if comparable else float("nan") for v in values)
-        rows.append(MetricRow(name, metric.label, display_unit(metric, unit, degree_sign=True), values, diffs, unit, fps))
+        rows.append(MetricRow(name, metric.label, display_unit(metric, unit, degree_sign=True), values, diffs, unit,
+                              fps))
     return rows
 
 
 def compare_html(analyses: Sequence[Analysis], labels: Sequence[str], options: CompareOptions,
                  event_rows: Sequence[int], *, angles_png: bytes | None, videos: dict[str, str],
                  names: Sequence[str] = ()) -> str:
-    """The comparison page: reps and their sync frames, the metric table, videos, angle curves."""
+    """Return the comparison page: reps and their sync frames, the metric table, videos, angle curves.
+
+    Parameters
+    ----------
+    analyses : sequence of Analysis
+        The reps; the first is the reference of the differences.
+    labels : sequence of str
+        Each rep's label (column heads, title).
+    options : CompareOptions
+        The comparison's options (the sync event is named on the page).
+    event_rows : sequence of int
+        Each rep's event row (:func:`event_row`).
+    angles_png : bytes or None
+        The angle curves (:func:`plot_compare_angles`) as PNG; None: no angles section.
+    videos : dict of str to str
+        Caption -> file name (relative to the page) of each comparison video; empty: no videos
+        section.
+    names : sequence of str
+        Each rep's clip name; missing ones are shown as ``-``.
+
+    Returns
+    -------
+    str
+        The self-contained HTML page.
+    """
     header = ["metric", *labels]
     table = html.table(header, [[r.label, *r.cells()] for r in metric_rows(analyses)],
                        caption=f"Means over each rep's steps; in brackets the difference from {labels[0]}.")
@@ -584,7 +721,42 @@ def write_comparison(analyses: Sequence[Analysis], videos: Sequence[str | os.Pat
                      options: CompareOptions = CompareOptions(), *, side_by_side: bool = True, ghost: bool = True,
                      names: Sequence[str] = (),
                      progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
-    """Write the comparison outputs into ``out_dir``: videos, angle plots (PNG, SVG), the HTML page."""
+    """Write the comparison outputs into ``out_dir``: videos, angle plots (PNG, SVG), the HTML page.
+
+    Parameters
+    ----------
+    analyses : sequence of Analysis
+        The reps (two to four); the first is the reference.
+    videos : sequence of path-like
+        Each rep's clip, in the same order.
+    labels : sequence of str
+        Each rep's label.
+    out_dir : path-like
+        The folder to write into (made if missing; its parent must exist and be writable).
+    options : CompareOptions
+        Sync event, slow motion, panel size and encoding.
+    side_by_side : bool
+        Write the side-by-side video (:func:`render_side_by_side`).
+    ghost : bool
+        Write the ghost video (:func:`render_ghost`).
+    names : sequence of str
+        Each rep's clip name, shown on the page.
+    progress : callable or None
+        Called as ``progress(done, total)`` after each frame of each video is written (it starts
+        again from 1 for the second video).
+
+    Returns
+    -------
+    dict of str to Path
+        The files written: ``"angles.<format>"`` per plot format, ``"side_by_side"`` and
+        ``"ghost"`` when written, and ``"page"``; names as in :data:`COMPARE_FILES`.
+
+    Raises
+    ------
+    AnalysisError
+        Fewer than two or more than four reps, or a rep without the sync event (before any file
+        is made).
+    """
     from sprintlens.core.files import ensure_writable_folder
 
     event_rows, _ = _prepare(analyses, options)  # fail on a missing event before making anything

@@ -33,28 +33,62 @@ class Markup(str):
 
 
 def escape(value: object) -> Markup:
-    """HTML-escape ``value`` (quotes too) unless it is already :class:`Markup`."""
+    """Return ``value`` HTML-escaped (quotes too) unless it is already :class:`Markup`."""
     if isinstance(value, Markup):
         return value
     return Markup(_html.escape(str(value), quote=True))
 
 
 def data_uri(data: bytes, mime: str) -> str:
-    """``data:`` URI of some bytes (base64)."""
+    """Return the ``data:`` URI of some bytes (base64)."""
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def image(data: bytes, alt: str, mime: str = "image/png", *, css_class: str = "") -> Markup:
-    """An ``<img>`` with the image embedded (``alt`` is escaped)."""
+    """Return an ``<img>`` with the image embedded (``alt`` is escaped).
+
+    Parameters
+    ----------
+    data : bytes
+        The encoded image (for example PNG bytes).
+    alt : str
+        Alternative text.
+    mime : str
+        MIME type of ``data``.
+    css_class : str
+        CSS class of the element; empty for none.
+
+    Returns
+    -------
+    Markup
+        The ``<img>`` element, loaded lazily.
+    """
     cls = f' class="{escape(css_class)}"' if css_class else ""
     return Markup(f'<img src="{data_uri(data, mime)}" alt="{escape(alt)}"{cls} loading="lazy">')
 
 
 def figure(data: bytes, caption: str, mime: str = "image/png", *, min_width_px: int | None = None) -> Markup:
-    """An embedded image with a caption below it.
+    """Return an embedded image with a caption below it.
 
     With ``min_width_px`` the image never shrinks below that width: on a narrow phone screen it
     scrolls sideways instead of becoming unreadable (for wide, detailed pictures).
+
+    Parameters
+    ----------
+    data : bytes
+        The encoded image (for example PNG bytes).
+    caption : str
+        Caption below the image, also its alternative text.
+    mime : str
+        MIME type of ``data``.
+    min_width_px : int or None
+        Smallest displayed width of the image in CSS pixels; ``None`` (or 0) lets it shrink to
+        the page.
+
+    Returns
+    -------
+    Markup
+        The ``<figure>`` element.
     """
     if min_width_px:
         img = (f'<div class="scroll pan"><img src="{data_uri(data, mime)}" alt="{escape(caption)}" '
@@ -64,9 +98,23 @@ def figure(data: bytes, caption: str, mime: str = "image/png", *, min_width_px: 
 
 
 def video(src: str, caption: str, *, poster: bytes | None = None) -> Markup:
-    """A ``<video>`` of a file beside the page (relative ``src``), with a link to open it.
+    """Return a ``<video>`` of a file beside the page (relative ``src``), with a link to open it.
 
     Videos are linked, not embedded: a clip is megabytes and plays better from its own file.
+
+    Parameters
+    ----------
+    src : str
+        Address of the clip, relative to the page.
+    caption : str
+        Caption below the video.
+    poster : bytes or None
+        A JPEG shown before the video plays (embedded); ``None`` for none.
+
+    Returns
+    -------
+    Markup
+        The ``<figure>`` with the video and its caption.
     """
     poster_attr = f' poster="{data_uri(poster, "image/jpeg")}"' if poster else ""
     src_e = escape(src)
@@ -78,10 +126,26 @@ def video(src: str, caption: str, *, poster: bytes | None = None) -> Markup:
 
 def table(header: Sequence[object], rows: Sequence[Sequence[object]], *, caption: str | None = None,
           css_class: str = "") -> Markup:
-    """A table in a sideways-scrolling box.  Cells are escaped unless :class:`Markup`.
+    """Return a table in a sideways-scrolling box.
 
-    Numbers (int/float) are right-aligned; format them before passing when the default
-    ``str`` is not wanted.
+    Cells are escaped unless :class:`Markup`.  Numbers (int/float) are right-aligned; format them
+    before passing when the default ``str`` is not wanted.
+
+    Parameters
+    ----------
+    header : sequence
+        The column heads.
+    rows : sequence of sequences
+        The rows, one cell per column.
+    caption : str or None
+        Caption of the table; ``None`` for none.
+    css_class : str
+        CSS class of the ``<table>``; empty for none.
+
+    Returns
+    -------
+    Markup
+        The table inside its scrolling ``<div>``.
     """
     def cell(tag: str, value: object) -> str:
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -106,7 +170,7 @@ class Tile:
 
 
 def tiles(items: Sequence[Tile]) -> Markup:
-    """A grid of summary numbers (two or more per row on a phone)."""
+    """Return a grid of summary numbers (two or more per row on a phone)."""
     parts = []
     for t in items:
         note = f'<div class="note">{escape(t.note)}</div>' if t.note else ""
@@ -116,7 +180,7 @@ def tiles(items: Sequence[Tile]) -> Markup:
 
 
 def paragraphs(text: str) -> Markup:
-    """Plain text (for example a coach's notes) as escaped paragraphs; blank lines split them."""
+    """Return plain text (for example a coach's notes) as escaped paragraphs; blank lines split them."""
     blocks = [b.strip() for b in str(text).replace("\r\n", "\n").split("\n\n") if b.strip()]
     return Markup("".join(f"<p>{escape(b).replace(chr(10), '<br>')}</p>" for b in blocks))
 
@@ -175,15 +239,34 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px; }
 .better { color: #067647; } .worse { color: var(--warn); }
 footer { color: var(--muted); font-size: .8rem; margin-top: 30px; }
-@media (max-width: 520px) { body { font-size: 15px; } .tile .value { font-size: 1.15rem; } th, td { padding: 4px 6px; } }
+@media (max-width: 520px) { body { font-size: 15px; } .tile .value { font-size: 1.15rem; }
+                            th, td { padding: 4px 6px; } }
 """
 
 
 def page(title: str, sections: Sequence[Section], *, subtitle: str = "", footer: str = "",
          css: str = BASE_CSS) -> str:
-    """A complete HTML document: header with title, subtitle and a table of contents, then sections.
+    """Return a complete HTML document: header with title, subtitle and a table of contents, then sections.
 
     ``title``, ``subtitle`` and ``footer`` are escaped; section bodies are :class:`Markup`.
+
+    Parameters
+    ----------
+    title : str
+        Title of the page (its ``<title>`` and heading).
+    sections : sequence of Section
+        The sections, in order; each gets an entry in the table of contents.
+    subtitle : str
+        Line below the title; empty for none.
+    footer : str
+        Text at the foot of the page; empty for none.
+    css : str
+        The stylesheet, inlined.
+
+    Returns
+    -------
+    str
+        The HTML document.
     """
     toc = "".join(f'<a href="#{escape(s.id)}">{escape(s.title)}</a>' for s in sections)
     body = "".join(f'<section id="{escape(s.id)}"><h2>{escape(s.title)}</h2>{s.body}</section>' for s in sections)
@@ -200,6 +283,6 @@ def page(title: str, sections: Sequence[Section], *, subtitle: str = "", footer:
 
 
 def write_page(path: str | os.PathLike[str], document: str) -> Path:
-    """Write a page atomically (UTF-8); returns its path."""
+    """Write a page atomically (UTF-8) and return its path."""
     write_text(path, document)
     return Path(path)

@@ -46,13 +46,30 @@ PHASE_COLOURS = ("#e8770c", "#175cd3", "#067647", "#9e77ed", "#c11574", "#0e9384
 
 
 def _scale(unit: str) -> tuple[float, str]:
-    """Plot times in ms."""
+    """Return the factor and unit to plot values of ``unit`` with (times in ms)."""
     return (1000.0, "ms") if unit == "s" else (1.0, unit)
 
 
 def plot_session_metric(assessment: SessionAssessment, reps: Sequence[RepSteps], metric: str,
                         ax: Axes | None = None) -> tuple[Figure, Axes]:
-    """One metric over a session's reps against the baseline (see the module docstring)."""
+    """Plot one metric over a session's reps against the baseline (see the module docstring).
+
+    Parameters
+    ----------
+    assessment : SessionAssessment
+        The session's baseline and each rep's changes from it (noise, flag threshold, verdict).
+    reps : sequence of RepSteps
+        The session's reps and their step values.
+    metric : str
+        Name of the metric, one of the fatigue metrics (``METRICS_BY_NAME``).
+    ax : Axes or None
+        Axes to draw on; ``None`` makes a new figure.
+
+    Returns
+    -------
+    (Figure, Axes)
+        The figure and the axes drawn on.  Times are plotted in ms.
+    """
     with matplotlib.rc_context(RC):
         fig, ax = axes_or_new(ax, 6.0, 3.0)
         spec: MetricSpec = METRICS_BY_NAME[metric]
@@ -87,7 +104,22 @@ def plot_session_metric(assessment: SessionAssessment, reps: Sequence[RepSteps],
 
 def plot_session_panels(assessment: SessionAssessment, reps: Sequence[RepSteps],
                         metrics: Sequence[str] | None = None) -> tuple[Figure, list[Axes]]:
-    """Several metrics of a session in a two-column grid."""
+    """Plot several metrics of a session in a two-column grid.
+
+    Parameters
+    ----------
+    assessment : SessionAssessment
+        The session's baseline and each rep's changes from it.
+    reps : sequence of RepSteps
+        The session's reps and their step values.
+    metrics : sequence of str or None
+        Names of the metrics, one panel each; ``None`` (or empty) is every fatigue metric.
+
+    Returns
+    -------
+    (Figure, list of Axes)
+        The figure and one axes per metric (unused grid cells are hidden).
+    """
     names = list(metrics) if metrics else [m.name for m in FATIGUE_METRICS]
     with matplotlib.rc_context(RC):
         rows = (len(names) + 1) // 2
@@ -105,7 +137,22 @@ def plot_session_panels(assessment: SessionAssessment, reps: Sequence[RepSteps],
 
 def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None, *, legend: bool = True
                          ) -> tuple[Figure, Axes]:
-    """One metric over an athlete's sessions, with the noise band (see the module docstring)."""
+    """Plot one metric over an athlete's sessions, with the noise band (see the module docstring).
+
+    Parameters
+    ----------
+    progress : MetricProgress
+        The metric's session values, noise band (MDC95) and weekly trend.
+    ax : Axes or None
+        Axes to draw on; ``None`` makes a new figure.
+    legend : bool
+        Draw a legend (phases, band, trend).
+
+    Returns
+    -------
+    (Figure, Axes)
+        The figure and the axes drawn on.  Times are plotted in ms.
+    """
     with matplotlib.rc_context(RC):
         fig, ax = axes_or_new(ax, 6.0, 3.0)
         k, label = _scale(progress.unit)
@@ -150,7 +197,7 @@ def plot_progress_metric(progress: MetricProgress, ax: Axes | None = None, *, le
 
 
 def plot_progress_panels(results: Sequence[MetricProgress]) -> tuple[Figure, list[Axes]]:
-    """Several metrics' progress in a two-column grid."""
+    """Plot several metrics' progress in a two-column grid (the legend on the first panel)."""
     with matplotlib.rc_context(RC):
         rows = max(1, (len(results) + 1) // 2)
         fig = new_figure(9.0, 2.9 * rows + 0.5)

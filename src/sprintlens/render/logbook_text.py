@@ -1,5 +1,7 @@
-"""The logbook as readable text for the terminal: a session's reps side by side with their changes
-from the baseline, flags and advice; progress over weeks; lists of athletes, sessions and reps.
+"""The logbook as readable text for the terminal.
+
+A session's reps side by side with their changes from the baseline, flags and advice; progress
+over weeks; lists of athletes, sessions and reps.
 
 Pure functions returning lines; the command line prints them.
 """
@@ -31,16 +33,35 @@ from sprintlens.logbook.records import Athlete, Rep, TrainingSession
 
 
 def short_label(name: str) -> str:
-    """The catalogue's short column head of a metric (its name when the catalogue lacks it)."""
+    """Return the catalogue's short column head of a metric (its name when the catalogue lacks it)."""
     return BY_NAME[name].short if name in BY_NAME else name
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, left: int = 1, align: str = "",
                indent: str = "") -> list[str]:
-    """Columns padded to their widest cell.
+    """Return a table as lines of columns padded to their widest cell.
 
     ``align`` gives each column ``"l"`` or ``"r"``; without it the first ``left`` columns are
     left-aligned and the rest right-aligned.
+
+    Parameters
+    ----------
+    header : sequence of str
+        The column heads.
+    rows : sequence of sequences of str
+        The rows, one cell per column.
+    left : int
+        How many leading columns are left-aligned when ``align`` is empty.
+    align : str
+        One letter per column, ``"l"`` (left) or ``"r"`` (right); empty to use ``left``.
+    indent : str
+        Put before every line.
+
+    Returns
+    -------
+    list of str
+        The header line, then one line per row, columns two spaces apart (trailing spaces
+        stripped).
     """
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     sides = align or "l" * left + "r" * (len(header) - left)
@@ -77,7 +98,24 @@ def _rep_cell_value(steps: RepSteps, spec: MetricSpec) -> float:
 
 def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: SessionAssessment | None,
                   metrics: Sequence[MetricSpec] = FATIGUE_METRICS) -> list[str]:
-    """A session as text: reps and their key metrics, changes from the baseline, noise, flags, advice."""
+    """Return a session as text: reps and their key metrics, changes from the baseline, noise, flags, advice.
+
+    Parameters
+    ----------
+    session : TrainingSession
+        The session (athlete, date, notes).
+    reps : sequence of Rep
+        The session's reps, in order.
+    assessment : SessionAssessment or None
+        The reps' baseline, changes, flags and advice; ``None`` shows the reps' values only.
+    metrics : sequence of MetricSpec
+        The metrics shown, one column each.
+
+    Returns
+    -------
+    list of str
+        The lines, without line endings.
+    """
     unit = reps[0].unit if reps else "m"
     lines = [f"{session.athlete}: {session.describe()}: {len(reps)} rep{'s' if len(reps) != 1 else ''}"]
     if session.notes:
@@ -137,7 +175,22 @@ def session_lines(session: TrainingSession, reps: Sequence[Rep], assessment: Ses
 
 
 def progress_lines(athlete: Athlete, results: Sequence[MetricProgress], advice: Sequence[str]) -> list[str]:
-    """Progress as text: per metric, the session values with phases, the noise band and the verdict."""
+    """Return progress as text: per metric, the session values with phases, the noise band and the verdict.
+
+    Parameters
+    ----------
+    athlete : Athlete
+        Whose progress.
+    results : sequence of MetricProgress
+        Each metric's progress over the sessions.
+    advice : sequence of str
+        Lines of advice, printed last.
+
+    Returns
+    -------
+    list of str
+        The lines, without line endings.
+    """
     lines = [f"{athlete.name}: progress over {max((len(r.points) for r in results), default=0)} sessions"]
     together = f", {len(results)} metrics together" if len(results) > 1 else ""
     for r in results:
@@ -180,7 +233,7 @@ def progress_lines(athlete: Athlete, results: Sequence[MetricProgress], advice: 
 
 
 def athlete_rows(athletes: Sequence[Athlete], sessions_by_athlete: dict[int, list[TrainingSession]]) -> list[str]:
-    """Athletes, one line each: name, height, sessions, reps, last session, reference, notes."""
+    """Return athletes as lines, one each: name, height, sessions, reps, last session, reference, notes."""
     rows = []
     for a in athletes:
         sessions = sessions_by_athlete.get(a.id, [])
@@ -192,7 +245,7 @@ def athlete_rows(athletes: Sequence[Athlete], sessions_by_athlete: dict[int, lis
 
 
 def session_rows(sessions: Sequence[TrainingSession]) -> list[str]:
-    """Sessions, one line each."""
+    """Return sessions as lines of a table, one each."""
     if not sessions:
         return ["no sessions"]
     rows = [[str(s.id), s.athlete, s.date.isoformat(), s.phase or "-", s.location or "-", str(s.n_reps),
@@ -201,7 +254,7 @@ def session_rows(sessions: Sequence[TrainingSession]) -> list[str]:
 
 
 def rep_rows(reps: Sequence[Rep]) -> list[str]:
-    """Reps of a session, one line each."""
+    """Return the reps of a session as lines of a table, one each."""
     if not reps:
         return ["no reps"]
     rows = []

@@ -35,7 +35,7 @@ SECTIONS: tuple[str, ...] = ("summary", "flags", "clip", "kinogram", "plots", "s
 
 
 def summary_tiles(analysis: Analysis) -> list[Tile]:
-    """The rep's key numbers as summary tiles (mean ± SD over steps where it helps)."""
+    """Return the rep's key numbers as summary tiles (mean ± SD over steps where it helps)."""
     s = analysis.summary
     t = s.trends
     unit = s.unit
@@ -75,7 +75,7 @@ def summary_tiles(analysis: Analysis) -> list[Tile]:
 
 
 def flags_html(flags: Sequence[Flag]) -> Markup:
-    """Flags as coloured notes: what changed and by how much, the message, and against what."""
+    """Return flags as coloured notes: what changed and by how much, the message, and against what."""
     if not flags:
         return Markup('<p class="muted">No flags: nothing in this rep was compared against a baseline, '
                       "or no change exceeded the athlete's own noise.</p>")
@@ -96,7 +96,7 @@ def flags_html(flags: Sequence[Flag]) -> Markup:
 
 
 def steps_rows(analysis: Analysis) -> tuple[list[str], list[list[object]]]:
-    """Header and formatted rows of the step table."""
+    """Return the header and formatted rows of the step table."""
     unit = analysis.scale.unit
     header = ["step", "foot", "touchdown (s)", "contact (ms)", "flight (ms)", "freq (Hz)", f"length ({unit})",
               f"speed ({unit}/s)", f"TD dist ({unit})", "hip ext TO (°)", "trunk TD (°)", "shin TD (°)",
@@ -130,7 +130,7 @@ class ReportImages:
 def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", athlete: str | None = None,
                 notes: str | None = None, flags: Sequence[Flag] = (), clip: str | None = None,
                 created: datetime | None = None) -> str:
-    """The report page as a string.
+    """Return the report page as a string.
 
     Parameters
     ----------
@@ -150,6 +150,11 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
         File name of the annotated clip, relative to the page.
     created : datetime, optional
         Time shown in the footer (default: now, UTC).
+
+    Returns
+    -------
+    str
+        The self-contained HTML page.
     """
     s = analysis.summary
     created = created or datetime.now(UTC)
@@ -202,7 +207,8 @@ def report_html(analysis: Analysis, images: ReportImages, *, name: str = "rep", 
     video = dict(track.provenance.get("video", {}) or {})
     about = [
         ["clip", video.get("file", name)],
-        ["frames", f"{track.n_frames} ({video.get('capture_fps', track.fps)} fps real, {video.get('fps', '-')} fps playback)"],
+        ["frames", f"{track.n_frames} ({video.get('capture_fps', track.fps)} fps real, "
+                   f"{video.get('fps', '-')} fps playback)"],
         ["athlete seen", f"{100 * track.coverage:.0f} % of frames"],
         ["scale", analysis.scale.describe()],
         ["direction", f"{way_name(analysis.direction.sign)} ({analysis.direction.method})"],

@@ -82,7 +82,26 @@ def _cell(rep: Rep, spec: MetricSpec, assessment: SessionAssessment | None) -> M
 
 def reps_table(reps: Sequence[Rep], assessment: SessionAssessment | None,
                metrics: Sequence[MetricSpec] = FATIGUE_METRICS, rep_links: Mapping[int, str] | None = None) -> Markup:
-    """The reps side by side: one column per rep, one row per metric (value, and change from the baseline)."""
+    """Return the reps side by side: one column per rep, one row per metric (value, and change from the baseline).
+
+    Parameters
+    ----------
+    reps : sequence of Rep
+        The session's reps, one column each.
+    assessment : SessionAssessment or None
+        The changes from the baseline shown under each value, and the noise table; ``None``
+        shows the values only.
+    metrics : sequence of MetricSpec
+        The metrics shown, one row each.
+    rep_links : mapping of rep number to str, optional
+        Relative links to each rep's own report, put on the rep's column head.
+
+    Returns
+    -------
+    Markup
+        The table of reps and, with an assessment, the table of noise, smallest worthwhile
+        change and change needed to flag.
+    """
     links = rep_links or {}
     header: list[object] = [""]
     for r in reps:
@@ -139,7 +158,7 @@ def session_report_html(athlete: Athlete, session: TrainingSession, reps: Sequen
                         assessment: SessionAssessment | None, *, trends_png: bytes | None = None,
                         pictures: Mapping[int, RepPicture] | None = None,
                         rep_links: Mapping[int, str] | None = None) -> str:
-    """The session report page (see the module docstring).
+    """Return the session report page (see the module docstring).
 
     Parameters
     ----------
@@ -153,6 +172,11 @@ def session_report_html(athlete: Athlete, session: TrainingSession, reps: Sequen
         A picture per rep, shown one above the other.
     rep_links : mapping of rep number to str, optional
         Relative links to each rep's own report.
+
+    Returns
+    -------
+    str
+        The self-contained HTML page.
     """
     sections = [Section("summary", "Summary", _summary_tiles(session, reps, assessment))]
     if assessment is not None:

@@ -37,12 +37,12 @@ REPS: tuple[RGB, ...] = ((255, 146, 28), (64, 170, 255), (120, 220, 110), (230, 
 
 
 def hex_colour(rgb: RGB) -> str:
-    """``(255, 146, 28)`` -> ``"#ff921c"`` (for matplotlib and CSS)."""
+    """Return a colour as a hex string: ``(255, 146, 28)`` -> ``"#ff921c"`` (for matplotlib and CSS)."""
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def leg_colours(near: str | None) -> dict[str, RGB]:
-    """Colour of each labelled leg (``"left"``/``"right"``) given which one is nearer the camera.
+    """Return the colour of each labelled leg (``"left"``/``"right"``) given which one is nearer the camera.
 
     Without a known near leg, left is drawn as near (orange) and right as far (blue).
     """
@@ -52,7 +52,7 @@ def leg_colours(near: str | None) -> dict[str, RGB]:
 
 
 def leg_label(side: str, near: str | None) -> str:
-    """``"left (near)"``, ``"right (far)"``, or just the side when the near leg is unknown."""
+    """Return ``"left (near)"``, ``"right (far)"``, or just the side when the near leg is unknown."""
     if near not in ("left", "right"):
         return side
     return f"{side} ({'near' if side == near else 'far'})"
@@ -87,6 +87,10 @@ class Sizes:
 
     @classmethod
     def for_frame(cls, width: int, height: int) -> Sizes:
+        """Return the sizes for a frame of ``width`` x ``height`` pixels (scaled by its short side over 720 px).
+
+        Each size has a floor, so small frames still get readable text and visible lines.
+        """
         u = min(width, height) / 720.0
         return cls(
             line_px=max(2, round(4 * u)),

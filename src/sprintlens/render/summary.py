@@ -9,7 +9,7 @@ from sprintlens.core.formatting import format_instant, format_number, format_val
 
 
 def pass_note(analysis: Analysis) -> str | None:
-    """Which pass of the clip the rep is, when the athlete turns in it; None otherwise."""
+    """Return which pass of the clip the rep is, when the athlete turns in it; None otherwise."""
     chosen = analysis.chosen_pass
     if chosen is None:
         return None
@@ -22,7 +22,7 @@ def pass_note(analysis: Analysis) -> str | None:
 
 
 def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
-    """Lines of text: rep verdict and key metrics, start events, then one line per step."""
+    """Return lines of text: rep verdict and key metrics, start events, then one line per step."""
     s = analysis.summary
     unit = s.unit
     t = s.trends

@@ -27,12 +27,12 @@ Box = tuple[int, int, int, int]
 
 @functools.lru_cache(maxsize=64)
 def font(size_px: int) -> ImageFont.FreeTypeFont:
-    """DejaVu Sans Bold at ``size_px`` pixels (cached)."""
+    """Return DejaVu Sans Bold at ``size_px`` pixels (cached)."""
     return ImageFont.truetype(str(FONT_FILE), size=max(6, int(size_px)))
 
 
 def text_size(text: str, size_px: int) -> tuple[int, int]:
-    """Width and height (px) of ``text`` drawn at ``size_px`` (ink box, without padding)."""
+    """Return the width and height (px) of ``text`` drawn at ``size_px`` (ink box, without padding)."""
     left, top, right, bottom = font(size_px).getbbox(text)
     return int(right - left), int(bottom - top)
 
@@ -40,9 +40,31 @@ def text_size(text: str, size_px: int) -> tuple[int, int]:
 @functools.lru_cache(maxsize=4096)
 def label_patch(text: str, size_px: int, fg: style.RGB = style.TEXT, bg: style.RGB | None = style.PANEL,
                 bg_alpha: float = 0.72, pad_px: int | None = None) -> np.ndarray:
-    """An RGBA patch (H x W x 4, uint8) of ``text`` on a rounded translucent box (or none: ``bg=None``).
+    """Return an RGBA patch (H x W x 4, uint8) of ``text`` on a rounded translucent box (or none: ``bg=None``).
 
-    Without a box the text gets a dark outline so it still reads on any background.
+    Without a box the text gets a dark outline so it still reads on any background.  Patches are
+    cached by their arguments and read-only.
+
+    Parameters
+    ----------
+    text : str
+        The text to draw.
+    size_px : int
+        Font size in pixels.
+    fg : RGB
+        Text colour.
+    bg : RGB or None
+        Colour of the box behind the text; ``None`` draws no box and outlines the text instead.
+    bg_alpha : float
+        Opacity of the box, 0 to 1.
+    pad_px : int or None
+        Padding (px) between the text and the box edge; ``None`` is a quarter of ``size_px``
+        (at least 2 px).
+
+    Returns
+    -------
+    numpy.ndarray
+        The patch, H x W x 4, uint8, not writeable.
     """
     f = font(size_px)
     pad = max(2, size_px // 4) if pad_px is None else pad_px
@@ -67,7 +89,24 @@ def label_patch(text: str, size_px: int, fg: style.RGB = style.TEXT, bg: style.R
 def blend_patch(frame: np.ndarray, patch: np.ndarray, x: int, y: int, opacity: float = 1.0) -> Box:
     """Alpha-blend an RGBA ``patch`` into ``frame`` (RGB, in place) with its top-left at (x, y).
 
-    Parts outside the frame are clipped.  Returns the box covered (clipped to the frame).
+    Parts outside the frame are clipped.
+
+    Parameters
+    ----------
+    frame : numpy.ndarray
+        The RGB frame (H x W x 3, uint8), changed in place.
+    patch : numpy.ndarray
+        The RGBA patch (h x w x 4, uint8); its alpha channel weights the blend.
+    x, y : int
+        Position (px) in the frame of the patch's top-left corner; may lie outside the frame.
+    opacity : float
+        Overall opacity, multiplied into the patch's alpha (values above 1 count as 1; 0 or
+        less draws nothing).
+
+    Returns
+    -------
+    Box
+        The box covered, clipped to the frame (empty when nothing was drawn).
     """
     h, w = patch.shape[:2]
     fh, fw = frame.shape[:2]
@@ -92,11 +131,24 @@ def put_label(frame: np.ndarray, text: str, xy: tuple[float, float], size_px: in
 
     Parameters
     ----------
+    frame : numpy.ndarray
+        The RGB frame (H x W x 3, uint8), changed in place.
+    text : str
+        The label's text.
     xy : (float, float)
         Anchor point in pixels.
+    size_px : int
+        Font size in pixels.
+    fg : RGB
+        Text colour.
+    bg : RGB or None
+        Colour of the translucent box behind the text; ``None`` draws no box and outlines the
+        text instead.
     anchor : str
         Two letters: horizontal ``l``/``c``/``r`` and vertical ``t``/``m``/``b`` side of the label
         that sits on ``xy`` (``"cm"`` centres it).
+    opacity : float
+        Overall opacity of the label, 0 to 1.
     keep_inside : bool
         Shift the label so it stays wholly inside the frame.
 
@@ -117,7 +169,28 @@ def put_label(frame: np.ndarray, text: str, xy: tuple[float, float], size_px: in
 
 def panel_patch(rows: Sequence[tuple[str, style.RGB, int]], *, bg: style.RGB = style.PANEL, bg_alpha: float = 0.78,
                 pad_px: int = 10, gap_px: int = 4, min_width_px: int = 0) -> np.ndarray:
-    """A box of text rows, each ``(text, colour, size_px)``, as an RGBA patch."""
+    """Return a box of text rows, each ``(text, colour, size_px)``, as an RGBA patch.
+
+    Parameters
+    ----------
+    rows : sequence of (str, RGB, int)
+        The rows from top to bottom: text, its colour and its font size in pixels.
+    bg : RGB
+        Colour of the rounded box.
+    bg_alpha : float
+        Opacity of the box, 0 to 1.
+    pad_px : int
+        Padding (px) between the text and the box edge; also the corner radius.
+    gap_px : int
+        Vertical gap (px) between rows.
+    min_width_px : int
+        Smallest width (px) of the patch.
+
+    Returns
+    -------
+    numpy.ndarray
+        The patch, H x W x 4, uint8.
+    """
     fonts = [font(size) for _, _, size in rows]
     heights = [sum(f.getmetrics()) for f in fonts]
     widths = [int(f.getlength(text)) for (text, _, _), f in zip(rows, fonts)]
