@@ -130,7 +130,7 @@ class Metric:
             raise ValueError(f"{self.name}: unknown scope {self.scope!r}")
 
     def unit_for(self, distance_unit: str = "m") -> str:
-        """The base unit of a value for a rep whose distances are in ``distance_unit``."""
+        """Return the base unit of a value for a rep whose distances are in ``distance_unit``."""
         return KINDS[self.kind].format(dist=distance_unit)
 
     def swc_for(self, unit: str, base: float) -> float:
@@ -204,5 +204,5 @@ STEP_METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS if m.scope ==
 
 
 def metric(name: str) -> Metric:
-    """The catalogue entry of ``name`` (KeyError when it has none)."""
+    """Return the catalogue entry of ``name`` (KeyError when it has none)."""
     return BY_NAME[name]
