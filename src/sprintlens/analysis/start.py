@@ -154,8 +154,11 @@ def _full_extension(knee_flexion_deg: np.ndarray, t: np.ndarray, start: int, sto
 
 def _still_stretch(centre: np.ndarray, allowed: np.ndarray, t: np.ndarray, min_hold_s: float,
                    radius_px: float) -> tuple[int, int] | None:
-    """First stretch (a, b) of at least ``min_hold_s`` in which ``centre`` (T, 2) stays within
-    ``radius_px`` of its median and ``allowed`` holds throughout, grown as long as it lasts."""
+    """Find the first stretch (a, b) in which the body holds still for at least ``min_hold_s``.
+
+    Still: ``centre`` (T, 2) stays within ``radius_px`` of its median and ``allowed`` holds
+    throughout; the stretch is grown as long as it lasts.
+    """
     n = len(t)
     a = 0
     while a < n:
