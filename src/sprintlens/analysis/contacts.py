@@ -71,7 +71,7 @@ class Contact:
 
 
 def _crossing(t0: float, h0: float, t1: float, h1: float, level: float) -> float:
-    """Time where the line from (t0, h0) to (t1, h1) reaches ``level`` (clipped to the interval)."""
+    """Return the time where the line from (t0, h0) to (t1, h1) reaches ``level`` (clipped to the interval)."""
     if not (np.isfinite(h0) and np.isfinite(h1)) or h0 == h1:
         return t1 if abs(h1 - level) < abs(h0 - level) else t0
     return float(np.clip(t0 + (level - h0) / (h1 - h0) * (t1 - t0), min(t0, t1), max(t0, t1)))
@@ -91,7 +91,7 @@ class _FootDistance:
 
 def _foot_distance(signals: FootSignals, side: str, ground_v: np.ndarray, slip: float,
                    candidates: list[tuple[int, int]]) -> _FootDistance:
-    """Per-frame height and slip of one foot, and the spread of its stance heights.
+    """Return the per-frame height and slip of one foot, and the spread of its stance heights.
 
     Height: of the foot's lowest point above its ground line.  Slip: the stillest of heel, toe
     and the foot's centre relative to the ground, over the allowance; the heel at a heel
@@ -114,7 +114,7 @@ def _foot_distance(signals: FootSignals, side: str, ground_v: np.ndarray, slip: 
 
 def _extrapolated(t: np.ndarray, h: np.ndarray, frames: range, level: float, near: float, fallback: float,
                   period: float) -> float:
-    """Where a straight line through the foot's height over ``frames`` reaches ``level``.
+    """Find where a straight line through the foot's height over ``frames`` reaches ``level``.
 
     Used at the ends of a contact at high frame rates: the last frames before touchdown (or
     first after toe-off) show the foot approaching (leaving) the ground; the line through them
@@ -265,7 +265,7 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
 
 
 def _mean_of_seen(a: float, b: float) -> float:
-    """Mean of the two values that are not NaN; NaN, without a warning, when neither is."""
+    """Return the mean of the two values that are not NaN; NaN, without a warning, when neither is."""
     return float("nan") if np.isnan(a) and np.isnan(b) else float(np.nanmean([a, b]))
 
 

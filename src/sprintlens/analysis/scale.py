@@ -59,7 +59,7 @@ class Scale:
         return float(self.px_per_m) if self.px_per_m else float(self.leg_px)
 
     def distance(self, px: float | np.ndarray) -> float | np.ndarray:
-        """Pixels -> metres (or leg lengths without a metric scale)."""
+        """Turn pixels into metres (or leg lengths without a metric scale)."""
         return px / self.px_per_unit
 
     def describe(self) -> str:
@@ -72,7 +72,7 @@ class Scale:
 
 
 def scale_from_height(leg_px: float, height_m: float) -> Scale:
-    """Scale from the athlete's standing height (m) and leg length (px)."""
+    """Make a scale from the athlete's standing height (m) and leg length (px)."""
     if not (math.isfinite(height_m) and 1.0 <= height_m <= 2.5):
         raise AnalysisError(f"athlete height must be in metres between 1.0 and 2.5, got {height_m}")
     if not (math.isfinite(leg_px) and leg_px > 0):
@@ -112,12 +112,12 @@ def scale_from_points(leg_px: float, x1: float, y1: float, x2: float, y2: float,
 
 
 def no_scale(leg_px: float) -> Scale:
-    """Distances in leg lengths."""
+    """Make the scale without a metric one: distances in leg lengths."""
     return Scale(None, leg_px, "leg lengths", 0.0)
 
 
 def parse_calibration(text: str) -> tuple[float, float, float, float, float]:
-    """``"X1,Y1,X2,Y2,METRES"`` -> five floats."""
+    """Parse a calibration: ``"X1,Y1,X2,Y2,METRES"`` -> five floats."""
     try:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:

@@ -61,7 +61,7 @@ class StartEvents:
 
 
 def _median(values: np.ndarray) -> float:
-    """Median ignoring NaN; NaN, without a warning, when there is nothing but NaN."""
+    """Return the median ignoring NaN; NaN, without a warning, when there is nothing but NaN."""
     return float("nan") if np.isnan(values).all() else float(np.nanmedian(values))
 
 
@@ -71,7 +71,7 @@ def _torso_centre(positions_px: np.ndarray) -> np.ndarray:
 
 
 def _departure(displacement: np.ndarray, t: np.ndarray, start: int, noise: float, threshold: float) -> float:
-    """When a displacement from rest starts for good.
+    """Find when a displacement from rest starts for good.
 
     The first frame after ``start`` above ``threshold`` that stays above it for three frames
     marks the movement; its onset is found by going back to the last frame within two noise
@@ -123,7 +123,7 @@ EXIT_FOLD_S = 0.1
 
 
 def _full_extension(knee_flexion_deg: np.ndarray, t: np.ndarray, start: int, stop: int) -> float:
-    """Time a leg leaves its block, between frames ``start`` and ``stop``.
+    """Find the time a leg leaves its block, between frames ``start`` and ``stop``.
 
     A leg leaves its block at full extension and then folds into the swing.  Among the minima
     of its knee flexion followed by a fold (a rise within :data:`EXIT_FOLD_S`), the deepest one

@@ -149,7 +149,7 @@ class RepSummary:
 
 def _key_frames(contact: Contact, next_td: float, track_t: np.ndarray, frame_index: np.ndarray,
                 foot_x: np.ndarray, hip_x: np.ndarray, separation: np.ndarray) -> tuple[int, int, int, int]:
-    """Video frames of touchdown, full support, toe-off and max thigh separation of a step."""
+    """Find the video frames of touchdown, full support, toe-off and max thigh separation of a step."""
     first, last = contact.first_frame, contact.last_frame
     gap = np.abs(foot_x[first:last + 1] - hip_x[first:last + 1])
     full = first + int(np.nanargmin(gap)) if np.isfinite(gap).any() else (first + last) // 2
@@ -352,7 +352,7 @@ def _with_step_lengths(steps: list[Step], contacts: list[Contact], positions_px:
 
 
 def trend(values: list[float]) -> Trend:
-    """Mean, SD, least-squares slope per step and last-third minus first-third of a series."""
+    """Return the mean, SD, least-squares slope per step and last-third minus first-third of a series."""
     x = np.asarray(values, dtype=np.float64)
     idx = np.flatnonzero(np.isfinite(x))
     if idx.size == 0:

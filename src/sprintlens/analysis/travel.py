@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # -- body scale and direction ----------------------------------------------------------------------
 
 def leg_length_px(positions_px: np.ndarray) -> float:
-    """Median hip-knee-ankle length of the legs over the clip (px); NaN if never seen."""
+    """Return the median hip-knee-ankle length of the legs over the clip (px); NaN if never seen."""
     lengths = []
     for side in ("LEFT", "RIGHT"):
         hip, knee, ankle = (positions_px[:, L[f"{side}_{p}"]] for p in ("HIP", "KNEE", "ANKLE"))
@@ -40,7 +40,7 @@ class Direction:
 
 
 def way_name(sign: int) -> str:
-    """``"left to right"`` for a direction sign of +1, ``"right to left"`` for -1."""
+    """Name a direction: ``"left to right"`` for a direction sign of +1, ``"right to left"`` for -1."""
     return "left to right" if sign > 0 else "right to left"
 
 
@@ -186,7 +186,7 @@ def passes_of_travel(positions_px: np.ndarray, t_s: np.ndarray, min_travel_legs:
 
 
 def near_leg(track: PoseTrack) -> str | None:
-    """Which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
+    """Tell which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
 
     In a side view the near leg's points are rated more visible and lie at smaller depth.
     Medians over the clip of knee, ankle, heel and toe; visibility decides, depth breaks ties.

@@ -134,12 +134,12 @@ class Metric:
         return KINDS[self.kind].format(dist=distance_unit)
 
     def swc_for(self, unit: str, base: float) -> float:
-        """Smallest worthwhile change (base unit ``unit``) for a baseline value ``base``."""
+        """Return the smallest worthwhile change (base unit ``unit``) for a baseline value ``base``."""
         relative = self.swc_rel * abs(base) if math.isfinite(base) else 0.0
         return max(self.swc.get(unit, 0.0), relative)
 
     def plausible_range(self, distance_unit: str = "m") -> tuple[float, float]:
-        """``(low, high)`` of a plausible value; ``(-inf, inf)`` when not declared."""
+        """Return the ``(low, high)`` of a plausible value; ``(-inf, inf)`` when not declared."""
         return self.plausible.get(self.unit_for(distance_unit), (float("-inf"), float("inf")))
 
 

@@ -717,7 +717,7 @@ MIN_BETWEEN_DF = 3
 
 
 def _satterthwaite(parts: Sequence[tuple[float, float]]) -> float:
-    """Welch-Satterthwaite degrees of freedom of a sum of variance estimates ``(variance, df)``."""
+    """Return the Welch-Satterthwaite degrees of freedom of a sum of variance estimates ``(variance, df)``."""
     total = sum(v for v, _ in parts)
     denominator = sum(v * v / df for v, df in parts if df > 0 and v > 0)
     return total * total / denominator if total > 0 and denominator > 0 else math.inf
