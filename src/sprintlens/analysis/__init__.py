@@ -1,1 +1,4 @@
-"""Analysis: pure stages from a pose track to angles, contacts, steps and the rep's metrics; the analysis folder's reader and writer."""
+"""Analysis: pure stages from a pose track to angles, contacts, steps and the rep's metrics.
+
+Also the analysis folder's reader and writer.
+"""

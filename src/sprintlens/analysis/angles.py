@@ -93,7 +93,7 @@ _MIDPOINTS = {
 
 
 def sagittal(positions_px: np.ndarray, direction: int) -> np.ndarray:
-    """Image pixels (x right, y down) -> sagittal frame (x forward, y up), still in pixels.
+    """Turn image pixels (x right, y down) into the sagittal frame (x forward, y up), still in pixels.
 
     Parameters
     ----------
@@ -148,7 +148,7 @@ _KINDS: dict[str, Callable[..., np.ndarray]] = {
 
 
 def sprint_angles(positions_px: np.ndarray, direction: int) -> dict[str, np.ndarray]:
-    """All angles of the table above for every frame.
+    """Compute all angles of the table above for every frame.
 
     Parameters
     ----------
@@ -183,7 +183,7 @@ def sprint_angles(positions_px: np.ndarray, direction: int) -> dict[str, np.ndar
 
 
 def track_angles(track: PoseTrack, direction: int) -> dict[str, np.ndarray]:
-    """:func:`sprint_angles` of a pose track."""
+    """Compute :func:`sprint_angles` of a pose track."""
     return sprint_angles(track.positions_px, direction)
 
 

@@ -71,7 +71,7 @@ class Contact:
 
 
 def _crossing(t0: float, h0: float, t1: float, h1: float, level: float) -> float:
-    """Time where the line from (t0, h0) to (t1, h1) reaches ``level`` (clipped to the interval)."""
+    """Return the time where the line from (t0, h0) to (t1, h1) reaches ``level`` (clipped to the interval)."""
     if not (np.isfinite(h0) and np.isfinite(h1)) or h0 == h1:
         return t1 if abs(h1 - level) < abs(h0 - level) else t0
     return float(np.clip(t0 + (level - h0) / (h1 - h0) * (t1 - t0), min(t0, t1), max(t0, t1)))
@@ -91,7 +91,7 @@ class _FootDistance:
 
 def _foot_distance(signals: FootSignals, side: str, ground_v: np.ndarray, slip: float,
                    candidates: list[tuple[int, int]]) -> _FootDistance:
-    """Per-frame height and slip of one foot, and the spread of its stance heights.
+    """Return the per-frame height and slip of one foot, and the spread of its stance heights.
 
     Height: of the foot's lowest point above its ground line.  Slip: the stillest of heel, toe
     and the foot's centre relative to the ground, over the allowance; the heel at a heel
@@ -114,7 +114,7 @@ def _foot_distance(signals: FootSignals, side: str, ground_v: np.ndarray, slip: 
 
 def _extrapolated(t: np.ndarray, h: np.ndarray, frames: range, level: float, near: float, fallback: float,
                   period: float) -> float:
-    """Where a straight line through the foot's height over ``frames`` reaches ``level``.
+    """Find where a straight line through the foot's height over ``frames`` reaches ``level``.
 
     Used at the ends of a contact at high frame rates: the last frames before touchdown (or
     first after toe-off) show the foot approaching (leaving) the ground; the line through them
@@ -191,9 +191,30 @@ REFINE_WINDOW_S = 0.02
 def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
                   signals: FootSignals | None = None, direction: int | None = None, *,
                   band_px: float | None = None, motion: GroundMotion | None = None) -> list[Contact]:
-    """Every contact of both feet, sorted by touchdown (see the module docstring).
+    """Find every contact of both feet, sorted by touchdown (see the module docstring).
 
-    ``direction`` (+1 left to right) is decided from the track when not given.
+    Parameters
+    ----------
+    track : PoseTrack
+        The (cleaned) pose track; its times (s) and frame rate (frames/s) time the contacts.
+    config : ContactConfig, optional
+        Thresholds of contact detection; the defaults when not given.
+    signals : FootSignals, optional
+        Heel and toe signals of both feet; computed from ``track`` when not given.
+    direction : int, optional
+        +1 when the athlete runs left to right, -1 right to left; decided from the track when
+        not given (or not +1 or -1).
+    band_px : float, optional
+        Height (px) below which a foot may be down; from the noise of the stance heights
+        (:func:`~sprintlens.analysis.ground.height_band_px`) when not given.
+    motion : GroundMotion, optional
+        How the ground moves in the image; measured from ``signals`` when not given.
+
+    Returns
+    -------
+    list of Contact
+        The contacts, fragments of one contact merged (:func:`merge_fragments`); empty when the
+        leg length cannot be measured or the track has fewer than three frames.
     """
     config = config or ContactConfig()
     direction = direction if direction in (1, -1) else direction_of_travel(track.positions_px).sign
@@ -244,7 +265,7 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
 
 
 def _mean_of_seen(a: float, b: float) -> float:
-    """Mean of the two values that are not NaN; NaN, without a warning, when neither is."""
+    """Return the mean of the two values that are not NaN; NaN, without a warning, when neither is."""
     return float("nan") if np.isnan(a) and np.isnan(b) else float(np.nanmean([a, b]))
 
 
@@ -278,6 +299,8 @@ def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list
 # -- gait -------------------------------------------------------------------------------------------
 
 class Gait(Enum):
+    """How the athlete moves in the clip: running, walking, standing, or unknown."""
+
     RUNNING = "running"
     WALKING = "walking"
     STANDING = "standing"
@@ -316,7 +339,8 @@ def classify_gait(contacts: list[Contact], duration_s: float) -> GaitVerdict:
     for side in SIDES:
         tds = [c.touchdown_s for c in per_foot[side] if c.starts_in_clip]
         stride_times += list(np.diff(tds))
-    duty = float(np.mean([c.contact_s for c in complete]) / np.mean(stride_times)) if complete and stride_times else float("nan")
+    duty = (float(np.mean([c.contact_s for c in complete]) / np.mean(stride_times))
+            if complete and stride_times else float("nan"))
     median_gap = float(np.median(gaps_arr))
     details = {"median_gap_s": median_gap, "n_gaps": float(len(gaps))}
     if flight_fraction >= 0.5 and median_gap > 0:

@@ -130,4 +130,5 @@ class Analysis:
 
     @property
     def t_s(self) -> np.ndarray:
+        """(T,) time of each frame of the track (s)."""
         return self.track.t_s

@@ -56,13 +56,15 @@ class Scale:
 
     @property
     def px_per_unit(self) -> float:
+        """Pixels per distance unit: per metre with a metric scale, else per leg length."""
         return float(self.px_per_m) if self.px_per_m else float(self.leg_px)
 
     def distance(self, px: float | np.ndarray) -> float | np.ndarray:
-        """Pixels -> metres (or leg lengths without a metric scale)."""
+        """Turn pixels into metres (or leg lengths without a metric scale)."""
         return px / self.px_per_unit
 
     def describe(self) -> str:
+        """Return the scale's source and size as one line of text, for reports and logs."""
         if self.source == "calibration":
             return f"calibration, {self.px_per_m:.1f} px/m"
         if self.source == "athlete height":
@@ -71,7 +73,7 @@ class Scale:
 
 
 def scale_from_height(leg_px: float, height_m: float) -> Scale:
-    """Scale from the athlete's standing height (m) and leg length (px)."""
+    """Make a scale from the athlete's standing height (m) and leg length (px)."""
     if not plausible_height(height_m):
         raise AnalysisError(f"athlete height must be in metres, {height_range_text()}, got {height_m}")
     if not (math.isfinite(leg_px) and leg_px > 0):
@@ -81,7 +83,27 @@ def scale_from_height(leg_px: float, height_m: float) -> Scale:
 
 
 def scale_from_points(leg_px: float, x1: float, y1: float, x2: float, y2: float, metres: float) -> Scale:
-    """Scale from two image points (px) a known distance apart (m) on the running line."""
+    """Make a scale from two image points (px) a known distance apart (m) on the running line.
+
+    Parameters
+    ----------
+    leg_px : float
+        The athlete's leg length (hip-knee-ankle) in pixels.
+    x1, y1, x2, y2 : float
+        Image coordinates (px) of the two points.
+    metres : float
+        Distance between the two points (m); must be positive.
+
+    Returns
+    -------
+    Scale
+        A ``"calibration"`` scale.
+
+    Raises
+    ------
+    AnalysisError
+        When ``metres`` is not positive or the points are less than 10 px apart.
+    """
     if not (math.isfinite(metres) and metres > 0):
         raise AnalysisError(f"calibration distance must be positive metres, got {metres}")
     distance_px = math.hypot(x2 - x1, y2 - y1)
@@ -91,12 +113,12 @@ def scale_from_points(leg_px: float, x1: float, y1: float, x2: float, y2: float,
 
 
 def no_scale(leg_px: float) -> Scale:
-    """Distances in leg lengths."""
+    """Make the scale without a metric one: distances in leg lengths."""
     return Scale(None, leg_px, "leg lengths", 0.0)
 
 
 def parse_calibration(text: str) -> tuple[float, float, float, float, float]:
-    """``"X1,Y1,X2,Y2,METRES"`` -> five floats."""
+    """Parse a calibration: ``"X1,Y1,X2,Y2,METRES"`` -> five floats."""
     try:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:

@@ -61,7 +61,7 @@ class StartEvents:
 
 
 def _median(values: np.ndarray) -> float:
-    """Median ignoring NaN; NaN, without a warning, when there is nothing but NaN."""
+    """Return the median ignoring NaN; NaN, without a warning, when there is nothing but NaN."""
     return float("nan") if np.isnan(values).all() else float(np.nanmedian(values))
 
 
@@ -71,7 +71,7 @@ def _torso_centre(positions_px: np.ndarray) -> np.ndarray:
 
 
 def _departure(displacement: np.ndarray, t: np.ndarray, start: int, noise: float, threshold: float) -> float:
-    """When a displacement from rest starts for good.
+    """Find when a displacement from rest starts for good.
 
     The first frame after ``start`` above ``threshold`` that stays above it for three frames
     marks the movement; its onset is found by going back to the last frame within two noise
@@ -123,7 +123,7 @@ EXIT_FOLD_S = 0.1
 
 
 def _full_extension(knee_flexion_deg: np.ndarray, t: np.ndarray, start: int, stop: int) -> float:
-    """Time a leg leaves its block, between frames ``start`` and ``stop``.
+    """Find the time a leg leaves its block, between frames ``start`` and ``stop``.
 
     A leg leaves its block at full extension and then folds into the swing.  Among the minima
     of its knee flexion followed by a fold (a rise within :data:`EXIT_FOLD_S`), the deepest one
@@ -154,8 +154,11 @@ def _full_extension(knee_flexion_deg: np.ndarray, t: np.ndarray, start: int, sto
 
 def _still_stretch(centre: np.ndarray, allowed: np.ndarray, t: np.ndarray, min_hold_s: float,
                    radius_px: float) -> tuple[int, int] | None:
-    """First stretch (a, b) of at least ``min_hold_s`` in which ``centre`` (T, 2) stays within
-    ``radius_px`` of its median and ``allowed`` holds throughout, grown as long as it lasts."""
+    """Find the first stretch (a, b) in which the body holds still for at least ``min_hold_s``.
+
+    Still: ``centre`` (T, 2) stays within ``radius_px`` of its median and ``allowed`` holds
+    throughout; the stretch is grown as long as it lasts.
+    """
     n = len(t)
     a = 0
     while a < n:

@@ -29,7 +29,24 @@ LOW_CONFIDENCE_FPS = FINE_TIMING_FPS
 
 
 def value_at(t_s: np.ndarray, values: np.ndarray, time_s: float) -> float:
-    """A per-frame series interpolated at ``time_s`` (NaN outside or next to missing data)."""
+    """Interpolate a per-frame series at ``time_s`` (NaN outside or next to missing data).
+
+    Parameters
+    ----------
+    t_s : ndarray (T,)
+        Time of each frame (s), increasing.
+    values : ndarray (T,)
+        The series, one value per frame.
+    time_s : float
+        The time (s) to read the series at.
+
+    Returns
+    -------
+    float
+        The value linearly interpolated between the two frames around ``time_s``; when one of
+        them is missing, the earlier frame's value if it is finite and nearer, else the later
+        frame's (which may be NaN).  NaN when ``time_s`` is not finite or outside ``t_s``.
+    """
     if not np.isfinite(time_s) or time_s < t_s[0] or time_s > t_s[-1]:
         return float("nan")
     k = int(np.searchsorted(t_s, time_s))
@@ -44,8 +61,11 @@ def value_at(t_s: np.ndarray, values: np.ndarray, time_s: float) -> float:
 
 @dataclass(frozen=True)
 class Step:
-    """One step, touchdown to the next touchdown.  Times in s, angles in deg, distances in the
-    rep's unit (``m``, or leg lengths without a metric scale), frames are video frame indices."""
+    """One step, touchdown to the next touchdown.
+
+    Times in s, angles in deg, distances in the rep's unit (``m``, or leg lengths without a
+    metric scale), frames are video frame indices.
+    """
 
     index: int
     foot: str
@@ -77,6 +97,7 @@ class Step:
     low_confidence_timing: bool
 
     def as_row(self) -> dict[str, object]:
+        """Return the step as a dict of its fields, in the order of :class:`Step` (a ``steps.csv`` row)."""
         return asdict(self)
 
 
@@ -120,6 +141,7 @@ class RepSummary:
     trends: dict[str, Trend] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
+        """Return the summary as a dict of its fields, each trend a dict of its own."""
         out = asdict(self)
         out["trends"] = {k: asdict(v) for k, v in self.trends.items()}
         return out
@@ -127,7 +149,7 @@ class RepSummary:
 
 def _key_frames(contact: Contact, next_td: float, track_t: np.ndarray, frame_index: np.ndarray,
                 foot_x: np.ndarray, hip_x: np.ndarray, separation: np.ndarray) -> tuple[int, int, int, int]:
-    """Video frames of touchdown, full support, toe-off and max thigh separation of a step."""
+    """Find the video frames of touchdown, full support, toe-off and max thigh separation of a step."""
     first, last = contact.first_frame, contact.last_frame
     gap = np.abs(foot_x[first:last + 1] - hip_x[first:last + 1])
     full = first + int(np.nanargmin(gap)) if np.isfinite(gap).any() else (first + last) // 2
@@ -152,7 +174,7 @@ def step_metrics(
     after_s: float = -np.inf,
     near: str | None = None,
 ) -> list[Step]:
-    """Steps from successive contacts of alternating feet.
+    """Make the steps from successive contacts of alternating feet.
 
     Parameters
     ----------
@@ -162,12 +184,31 @@ def step_metrics(
         Per-frame angles (:func:`sprintlens.analysis.angles.sprint_angles`) of the smoothed track.
     positions_px : ndarray (T, 33, 2)
         Smoothed landmarks (px), for hip and foot positions.
+    t_s : ndarray (T,)
+        Time of each track frame (s).
+    frame_index : ndarray (T,)
+        Video frame index of each track frame (for the steps' key frames).
+    fps : float
+        Frame rate (frames/s): one frame period is the timing uncertainty; below
+        :data:`LOW_CONFIDENCE_FPS` the timings are flagged low confidence.
+    direction : int
+        +1 when the athlete runs left to right, -1 right to left.
+    scale : Scale
+        From pixels to the rep's distance unit.
+    gait : GaitVerdict
+        The clip's gait; flight times only when running (NaN otherwise).
     ground_speed_px_s : ndarray (T,), optional
-        Image speed of the ground (a treadmill belt, a panning camera); 0 when None.
+        Image speed of the ground (px/s; a treadmill belt, a panning camera); 0 when None.
     after_s : float
-        Ignore contacts that end before this time (feet still in the blocks).
+        Ignore contacts that end before this time (s; feet still in the blocks).
     near : str, optional
         Which leg is nearer the camera (labels each step's foot near or far).
+
+    Returns
+    -------
+    list of Step
+        One step per pair of successive contacts of alternating feet (the first complete, the
+        next one's touchdown filmed), with step lengths and velocities filled in.
     """
     period = 1.0 / fps
     low_conf = fps < LOW_CONFIDENCE_FPS
@@ -230,12 +271,29 @@ def step_metrics(
 
 def contact_ground_positions(contacts: list[Contact], positions_px: np.ndarray, t_s: np.ndarray,
                              ground_speed_px_s: np.ndarray) -> np.ndarray:
-    """Where each contact's toe is planted, in ground coordinates (px), (n_contacts,).
+    """Find where each contact's toe is planted, in ground coordinates (px), (n_contacts,).
 
     Ground coordinates follow the ground: ``x - carried(t)`` where ``carried`` is the ground's
     image displacement since the start (0 for a static camera, the belt on a treadmill, the pan
     of a following camera).  The median over the contact's frames of the toe's ground
     coordinate is where the foot was planted.
+
+    Parameters
+    ----------
+    contacts : list of Contact
+        The contacts.
+    positions_px : ndarray (T, 33, 2)
+        Smoothed landmarks (px).
+    t_s : ndarray (T,)
+        Time of each frame (s).
+    ground_speed_px_s : ndarray (T,)
+        Image speed of the ground (px/s); 0 for a static camera.
+
+    Returns
+    -------
+    ndarray (n_contacts,)
+        Ground x coordinate (px) of each contact's planted toe; NaN when the toe was never seen
+        during the contact.
     """
     steps_t = np.diff(t_s)
     carried = np.concatenate([[0.0], np.cumsum((ground_speed_px_s[1:] + ground_speed_px_s[:-1]) / 2 * steps_t)])
@@ -273,7 +331,8 @@ def _with_step_lengths(steps: list[Step], contacts: list[Contact], positions_px:
     smoothed = np.full(len(steps), np.nan)
     for i in range(len(steps)):
         prev_ok = i > 0 and steps[i - 1].next_touchdown_s == steps[i].touchdown_s and np.isfinite(raw[i - 1])
-        next_ok = i + 1 < len(steps) and steps[i].next_touchdown_s == steps[i + 1].touchdown_s and np.isfinite(raw[i + 1])
+        next_ok = (i + 1 < len(steps) and steps[i].next_touchdown_s == steps[i + 1].touchdown_s
+                   and np.isfinite(raw[i + 1]))
         if not np.isfinite(raw[i]):
             continue
         if prev_ok and next_ok:
@@ -293,7 +352,7 @@ def _with_step_lengths(steps: list[Step], contacts: list[Contact], positions_px:
 
 
 def trend(values: list[float]) -> Trend:
-    """Mean, SD, least-squares slope per step and last-third minus first-third of a series."""
+    """Return the mean, SD, least-squares slope per step and last-third minus first-third of a series."""
     x = np.asarray(values, dtype=np.float64)
     idx = np.flatnonzero(np.isfinite(x))
     if idx.size == 0:
@@ -302,11 +361,12 @@ def trend(values: list[float]) -> Trend:
     slope = float(np.polyfit(idx, v, 1)[0]) if idx.size >= 3 else float("nan")
     third = max(1, idx.size // 3)
     change = float(np.mean(v[-third:]) - np.mean(v[:third])) if idx.size >= 3 else float("nan")
-    return Trend(float(np.mean(v)), float(np.std(v, ddof=1)) if v.size > 1 else float("nan"), int(v.size), slope, change)
+    return Trend(float(np.mean(v)), float(np.std(v, ddof=1)) if v.size > 1 else float("nan"), int(v.size), slope,
+                 change)
 
 
 def cadence_spm(contacts: list[Contact]) -> float:
-    """Steps per minute from the touchdowns of a run of alternating contacts.
+    """Return the steps per minute from the touchdowns of a run of alternating contacts.
 
     The slope of touchdown time against step number (least squares) is the mean step time; it
     is steadier than the span from first to last touchdown, which rests on two events only.
@@ -319,14 +379,32 @@ def cadence_spm(contacts: list[Contact]) -> float:
 
 
 def top_speed(velocity: np.ndarray, t_s: np.ndarray, fps: float, steps: list[Step]) -> tuple[float, int]:
-    """Fastest average speed of the hips over the ground through one stride, and its step.
+    """Find the fastest average speed of the hips over the ground through one stride, and its step.
 
     The per-frame speed (:func:`velocity_curve`) averaged over a window of one stride (twice the
     median step time; 0.5 s without steps), at least 90 % of the window seen; the maximum over
     the rep.  It does not rest on the event times: one touchdown read early makes one step short
     and the next long, and a single step's speed (``Step.step_velocity``) then reads too fast.
-    Returns (speed in the rep's unit per second, index of the step whose span holds the
-    window's centre; 0 when none does), NaN when too little of the athlete was seen.
+
+    Parameters
+    ----------
+    velocity : ndarray (T,)
+        Per-frame forward speed of the hips over the ground (:func:`velocity_curve`), in the
+        rep's unit per second; NaN where unseen.
+    t_s : ndarray (T,)
+        Time of each frame (s).
+    fps : float
+        Frame rate (frames/s), to turn the window's length into frames.
+    steps : list of Step
+        The rep's steps (their median step time sets the window).
+
+    Returns
+    -------
+    speed : float
+        The fastest window's mean speed, in the rep's unit per second; NaN when too little of
+        the athlete was seen.
+    step : int
+        Index of the step whose span holds the window's centre; 0 when none does (or no speed).
     """
     window_s = 2.0 * float(np.median([st.step_time_s for st in steps])) if steps else 0.5
     width = max(3, int(round(window_s * fps)))
@@ -348,7 +426,34 @@ def top_speed(velocity: np.ndarray, t_s: np.ndarray, fps: float, steps: list[Ste
 def rep_summary(steps: list[Step], contacts: list[Contact], gait: GaitVerdict, scale: Scale, fps: float,
                 start: StartEvents | None, velocity: np.ndarray | None = None,
                 t_s: np.ndarray | None = None) -> RepSummary:
-    """Per-rep averages, trends, cadence, top velocity and block times."""
+    """Summarise a rep: per-rep averages, trends, cadence, top velocity and block times.
+
+    Parameters
+    ----------
+    steps : list of Step
+        The rep's steps.
+    contacts : list of Contact
+        The rep's contacts; those that end before the front foot leaves the blocks do not count
+        towards the cadence.
+    gait : GaitVerdict
+        The clip's gait (its verdict, reason and duty factor are reported).
+    scale : Scale
+        The rep's scale (its unit and source are reported).
+    fps : float
+        Frame rate (frames/s); below :data:`LOW_CONFIDENCE_FPS` the timings are low confidence.
+    start : StartEvents or None
+        The block start's events (block times, when the front foot leaves); None without a
+        block start.
+    velocity : ndarray (T,), optional
+        Per-frame forward speed of the hips (:func:`velocity_curve`), for the top speed.
+    t_s : ndarray (T,), optional
+        Time of each frame (s); with ``velocity``, else the top speed is NaN.
+
+    Returns
+    -------
+    RepSummary
+        The rep's metrics.
+    """
     trends = {name: trend([getattr(s, name) for s in steps]) for name in STEP_METRICS}
     if velocity is not None and t_s is not None:
         top, top_step = top_speed(velocity, t_s, fps, steps)
@@ -366,10 +471,30 @@ def rep_summary(steps: list[Step], contacts: list[Contact], gait: GaitVerdict, s
 
 def velocity_curve(positions_px: np.ndarray, t_s: np.ndarray, fps: float, direction: int, scale: Scale,
                    ground_speed_px_s: np.ndarray | None = None) -> np.ndarray:
-    """Forward speed of the hip midpoint over the ground (T,), in unit/s.
+    """Return the forward speed of the hip midpoint over the ground (T,), in unit/s.
 
     Image speed of the hips minus the image speed of the ground (0 for a static camera), in the
     direction of travel, from the smoothed track.
+
+    Parameters
+    ----------
+    positions_px : ndarray (T, 33, 2)
+        Smoothed landmarks (px).
+    t_s : ndarray (T,)
+        Time of each frame (s).
+    fps : float
+        Frame rate (frames/s).
+    direction : int
+        +1 when the athlete runs left to right, -1 right to left.
+    scale : Scale
+        From pixels to the rep's distance unit.
+    ground_speed_px_s : ndarray (T,), optional
+        Image speed of the ground (px/s); none subtracted when None.
+
+    Returns
+    -------
+    ndarray (T,)
+        Forward speed in the rep's distance unit per second.
     """
     hip_x = hip_centre_x(positions_px)
     speed = derivative(hip_x, t_s, fps)

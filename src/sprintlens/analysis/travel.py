@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # -- body scale and direction ----------------------------------------------------------------------
 
 def leg_length_px(positions_px: np.ndarray) -> float:
-    """Median hip-knee-ankle length of the legs over the clip (px); NaN if never seen."""
+    """Return the median hip-knee-ankle length of the legs over the clip (px); NaN if never seen."""
     lengths = []
     for side in ("LEFT", "RIGHT"):
         hip, knee, ankle = (positions_px[:, L[f"{side}_{p}"]] for p in ("HIP", "KNEE", "ANKLE"))
@@ -40,7 +40,7 @@ class Direction:
 
 
 def way_name(sign: int) -> str:
-    """``"left to right"`` for a direction sign of +1, ``"right to left"`` for -1."""
+    """Name a direction: ``"left to right"`` for a direction sign of +1, ``"right to left"`` for -1."""
     return "left to right" if sign > 0 else "right to left"
 
 
@@ -71,12 +71,30 @@ def direction_of_travel(positions_px: np.ndarray) -> Direction:
 
 
 def travel_by_frame(positions_px: np.ndarray, t_s: np.ndarray, overall: int, half_window_s: float = 0.5) -> np.ndarray:
-    """Direction of travel around each frame (T,) of +1/-1, for clips where it changes.
+    """Return the direction of travel around each frame (T,) of +1/-1, for clips where it changes.
 
     Where the hips cross the image faster than half a leg length a second (mean over
     ``half_window_s`` either side), the way they go; elsewhere (a treadmill, a camera following
     the athlete, standing) ``overall``.  Travel, not facing: an athlete may walk backwards (the
     real walking clip's second pass does).
+
+    Parameters
+    ----------
+    positions_px : ndarray (T, 33, 2)
+        Landmarks (px).
+    t_s : ndarray (T,)
+        Time of each frame (s).
+    overall : int
+        The value where the hips do not travel fast enough: the clip's direction (+1 left to
+        right, -1 right to left), or 0 for none.
+    half_window_s : float
+        Half the length of the window (s) over which the hips' speed is measured.
+
+    Returns
+    -------
+    ndarray (T,) of int
+        +1 or -1 where the hips travel that way, ``overall`` elsewhere (everywhere when the leg
+        length cannot be measured).
     """
     hips = hip_centre_x(positions_px)
     leg = leg_length_px(positions_px)
@@ -117,12 +135,27 @@ class Pass:
 
 
 def passes_of_travel(positions_px: np.ndarray, t_s: np.ndarray, min_travel_legs: float = 1.0) -> list[Pass]:
-    """The clip's passes across the image, in time order: more than one when the athlete turns.
+    """Find the clip's passes across the image, in time order: more than one when the athlete turns.
 
     A pass is a stretch in which the hips travel one way (:func:`travel_by_frame`, with pauses
     under a second in which they stand or turn left out) and cover at least ``min_travel_legs``.
     A sprint filmed with the walk back, or a walk out and back, has two; a treadmill run or a
     single sprint across has at most one.
+
+    Parameters
+    ----------
+    positions_px : ndarray (T, 33, 2)
+        Landmarks (px).
+    t_s : ndarray (T,)
+        Time of each frame (s).
+    min_travel_legs : float
+        Net hip travel, in leg lengths, that a pass covers at least.
+
+    Returns
+    -------
+    list of Pass
+        The passes; empty when the leg length cannot be measured or the clip has fewer than two
+        frames.
     """
     hips = hip_centre_x(positions_px)
     leg = leg_length_px(positions_px)
@@ -153,7 +186,7 @@ def passes_of_travel(positions_px: np.ndarray, t_s: np.ndarray, min_travel_legs:
 
 
 def near_leg(track: PoseTrack) -> str | None:
-    """Which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
+    """Tell which leg is nearer the camera over the clip (``"left"``/``"right"``), None if unclear.
 
     In a side view the near leg's points are rated more visible and lie at smaller depth.
     Medians over the clip of knee, ankle, heel and toe; visibility decides, depth breaks ties.

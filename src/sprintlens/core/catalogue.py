@@ -130,16 +130,16 @@ class Metric:
             raise ValueError(f"{self.name}: unknown scope {self.scope!r}")
 
     def unit_for(self, distance_unit: str = "m") -> str:
-        """The base unit of a value for a rep whose distances are in ``distance_unit``."""
+        """Return the base unit of a value for a rep whose distances are in ``distance_unit``."""
         return KINDS[self.kind].format(dist=distance_unit)
 
     def swc_for(self, unit: str, base: float) -> float:
-        """Smallest worthwhile change (base unit ``unit``) for a baseline value ``base``."""
+        """Return the smallest worthwhile change (base unit ``unit``) for a baseline value ``base``."""
         relative = self.swc_rel * abs(base) if math.isfinite(base) else 0.0
         return max(self.swc.get(unit, 0.0), relative)
 
     def plausible_range(self, distance_unit: str = "m") -> tuple[float, float]:
-        """``(low, high)`` of a plausible value; ``(-inf, inf)`` when not declared."""
+        """Return the ``(low, high)`` of a plausible value; ``(-inf, inf)`` when not declared."""
         return self.plausible.get(self.unit_for(distance_unit), (float("-inf"), float("inf")))
 
 
@@ -204,7 +204,7 @@ STEP_METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS if m.scope ==
 
 
 def metric(name: str) -> Metric:
-    """The catalogue entry of ``name`` (KeyError when it has none)."""
+    """Return the catalogue entry of ``name`` (KeyError when it has none)."""
     return BY_NAME[name]
 
 

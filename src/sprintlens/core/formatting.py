@@ -38,8 +38,10 @@ def _distance_unit(unit: str) -> str:
 
 
 def resolve(metric: Metric | str, unit: str = "m") -> Metric:
-    """The catalogue entry of ``metric`` (a :class:`Metric` or a name); an ad-hoc one, by ``unit``,
-    for a name the catalogue lacks."""
+    """Return the catalogue entry of ``metric`` (a :class:`Metric` or a name).
+
+    A name the catalogue lacks gets an ad-hoc entry, its kind and precision chosen by ``unit``.
+    """
     if isinstance(metric, Metric):
         return metric
     if metric in BY_NAME:
@@ -56,7 +58,23 @@ def resolve(metric: Metric | str, unit: str = "m") -> Metric:
 
 
 def display_unit(metric: Metric | str, unit: str = "m", *, degree_sign: bool = False) -> str:
-    """The unit a value is shown in: ``"ms"``, ``"Hz"``, ``"m/s"``, ``"deg"`` (or ``"°"``), ``"%"``..."""
+    """Return the unit a value is shown in: ``"ms"``, ``"Hz"``, ``"m/s"``, ``"deg"`` (or ``"°"``), ``"%"``...
+
+    Parameters
+    ----------
+    metric : Metric or str
+        The metric or its name.
+    unit : str
+        Distance unit of the rep (``"m"``, ``"legs"``) or the value's base unit.
+    degree_sign : bool
+        Degrees as ``°`` instead of ``deg``, for pages and video frames.
+
+    Returns
+    -------
+    str
+        The display unit: ``"ms"`` for times, ``"deg"`` or ``"°"`` for angles, ``"%"`` for a ratio
+        shown as a percentage (``""`` for other ratios), else the metric's base unit.
+    """
     m = resolve(metric, unit)
     if m.kind == "time":
         return "ms"
@@ -69,7 +87,7 @@ def display_unit(metric: Metric | str, unit: str = "m", *, degree_sign: bool = F
 
 def format_number(value: float | None, metric: Metric | str, unit: str = "m", fps: float | None = None, *,
                   sign: bool = False, spread: bool = False) -> str:
-    """A value in its display unit, without the unit (a table cell): ``0.1004`` s -> ``"100"``.
+    """Format a value in its display unit, without the unit (a table cell): ``0.1004`` s -> ``"100"``.
 
     Parameters
     ----------
@@ -113,7 +131,7 @@ def format_number(value: float | None, metric: Metric | str, unit: str = "m", fp
 
 def format_value(value: float | None, metric: Metric | str, unit: str = "m", fps: float | None = None, *,
                  sign: bool = False, spread: bool = False, degree_sign: bool = False) -> str:
-    """A value with its display unit: ``"101 ms"``, ``"9.5 m/s"``, ``"-6 deg"``; ``"-"`` when missing.
+    """Format a value with its display unit: ``"101 ms"``, ``"9.5 m/s"``, ``"-6 deg"``; ``"-"`` when missing.
 
     Parameters
     ----------
@@ -147,7 +165,7 @@ def format_value(value: float | None, metric: Metric | str, unit: str = "m", fps
 
 
 def format_percent(pct: float | None, *, sign: bool = True) -> str:
-    """A percentage: whole from 9.5 % on, else to 0.1 %: ``"+11 %"``, ``"-1.5 %"``; ``"-"`` when missing."""
+    """Format a percentage: whole from 9.5 % on, else to 0.1 %: ``"+11 %"``, ``"-1.5 %"``; ``"-"`` when missing."""
     if pct is None or not math.isfinite(pct):
         return "-"
     text = f"{pct:{'+' if sign else ''}.{0 if abs(pct) >= 9.5 else 1}f}"
@@ -158,8 +176,10 @@ def format_percent(pct: float | None, *, sign: bool = True) -> str:
 
 def format_change(change: float | None, metric: Metric | str, unit: str = "m", change_pct: float | None = None,
                   fps: float | None = None, *, degree_sign: bool = False) -> str:
-    """A signed change: as a percentage when ``change_pct`` is given (``"+11 %"``), else in the
-    display unit (``"-6 deg"``, ``"+12 ms"``); ``"-"`` when missing.
+    """Format a signed change; ``"-"`` when missing.
+
+    As a percentage when ``change_pct`` is given (``"+11 %"``), else in the display unit
+    (``"-6 deg"``, ``"+12 ms"``).
 
     Parameters
     ----------
@@ -189,7 +209,7 @@ def format_change(change: float | None, metric: Metric | str, unit: str = "m", c
 
 
 def format_instant(t_s: float | None, decimals: int = 3) -> str:
-    """A moment in the clip (an event time, not a duration) in s: ``"1.234"``; ``"-"`` when missing."""
+    """Format a moment in the clip (an event time, not a duration) in s: ``"1.234"``; ``"-"`` when missing."""
     if t_s is None or not math.isfinite(t_s):
         return "-"
     return f"{t_s:.{decimals}f}"

@@ -1,1 +1,4 @@
-"""Logbook: athletes, sessions and reps stored (SQLite), statistics, fatigue flags, progress; draws nothing."""
+"""Logbook: athletes, sessions and reps stored (SQLite), statistics, fatigue flags, progress.
+
+It draws nothing.
+"""

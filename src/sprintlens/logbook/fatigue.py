@@ -141,24 +141,49 @@ class MetricSpec:
 
     @classmethod
     def of(cls, name: str, **statistics: object) -> MetricSpec:
-        """The catalogue's metric ``name`` (label, unit, direction, SWC) with the statistics' own
-        parameters (``floor``, ``floor_rel``, ``timing``)."""
+        """Make the spec of the catalogue's metric ``name``, with the statistics' own parameters.
+
+        Label, unit, direction and smallest worthwhile change come from the catalogue;
+        ``statistics`` are the fields the catalogue does not hold (``floor``, ``floor_rel``,
+        ``timing``).
+        """
         m = BY_NAME[name]
         unit = _SPEC_UNITS.get(m.kind) or m.unit_for()
         return cls(name, m.label, unit, m.worse, swc=dict(m.swc), swc_rel=m.swc_rel, percent=m.relative,
                    technique=m.technique, **statistics)  # type: ignore[arg-type]
 
     def unit_for(self, distance_unit: str) -> str:
-        """The metric's unit for a rep whose distances are in ``distance_unit``."""
+        """Return the metric's unit for a rep whose distances are in ``distance_unit``."""
         return {"dist": distance_unit, "speed": f"{distance_unit}/s"}.get(self.unit, self.unit)
 
     def swc_for(self, unit: str, base: float) -> float:
-        """Smallest worthwhile change (metric's unit) for this unit and baseline value."""
+        """Return the smallest worthwhile change (metric's unit) for this unit and baseline value."""
         relative = self.swc_rel * abs(base) if math.isfinite(base) else 0.0
         return max(self.swc.get(unit, 0.0), relative)
 
     def floor_for(self, unit: str, base: float, fps: float, n_steps: float) -> float:
-        """Noise floor of a rep value of ``n_steps`` steps filmed at ``fps``."""
+        """Return the noise floor of a rep value of ``n_steps`` steps filmed at ``fps``.
+
+        Parameters
+        ----------
+        unit : str
+            The metric's unit for the rep (:meth:`unit_for`), which picks the absolute floor.
+        base : float
+            The baseline value, for the relative floor and (for a frequency) to turn the timing
+            floor into the metric's unit.
+        fps : float
+            Frame rate (frames/s) of the capture; the timing floor is left out when it is not
+            positive.
+        n_steps : float
+            Steps behind the rep value.
+
+        Returns
+        -------
+        float
+            The floor, in the metric's unit: the largest of the absolute floor, ``floor_rel`` of
+            ``|base|`` and, for metrics read from event times, ``1 / fps / sqrt(6 n_steps)``
+            (times ``base**2`` for a frequency).
+        """
         floor = max(self.floor.get(unit, 0.0), self.floor_rel * abs(base) if math.isfinite(base) else 0.0)
         if self.timing and fps > 0 and n_steps > 0:
             event_sd = 1.0 / fps / math.sqrt(6.0 * n_steps)  # a duration between two events, each +/- 1/2 frame
@@ -195,7 +220,7 @@ STEP_TIME_TOLERANCE = 0.25
 
 
 def implausible_steps(step_time_s: np.ndarray, tolerance: float = STEP_TIME_TOLERANCE) -> np.ndarray:
-    """Steps that come from a missed or an extra contact, by their step time.
+    """Find the steps that come from a missed or an extra contact, by their step time.
 
     At a steady sprint successive step times differ by a few percent; a contact missed by the
     event detection makes a step about twice as long, an extra one splits a step in two.  A
@@ -222,7 +247,7 @@ CONFIDENCE_SCALE: tuple[tuple[float, str], ...] = (
 
 
 def confidence_words(probability: float) -> str:
-    """``0.97`` -> ``"very likely"`` (Hopkins et al. 2009 scale)."""
+    """Say a probability in words: ``0.97`` -> ``"very likely"`` (Hopkins et al. 2009 scale)."""
     for bound, words in CONFIDENCE_SCALE:
         if probability >= bound:
             return words
@@ -298,10 +323,24 @@ class RepSteps:
 
     @classmethod
     def from_rep(cls, rep: Rep, number: int | None = None, *, drop_implausible: bool = True) -> RepSteps:
-        """From a stored or analysed rep.
+        """Make the statistics' view of a stored or analysed rep.
 
         Steps from a missed or extra contact (:func:`implausible_steps`) are left out unless
         ``drop_implausible`` is False.  A rep with a block start trends from its fastest step.
+
+        Parameters
+        ----------
+        rep : Rep
+            The rep.
+        number : int, optional
+            Its rep number; default the rep's order in its session (0 when it has none).
+        drop_implausible : bool
+            Leave out the steps of implausible step time (their values become NaN).
+
+        Returns
+        -------
+        RepSteps
+            The rep's per-step values, feet, unit, frame rate, first trend step and dropped steps.
         """
         feet = rep.feet
         values = rep.steps
@@ -322,13 +361,13 @@ class RepSteps:
 
 
 def usable(values: np.ndarray, min_steps: int) -> np.ndarray:
-    """``values`` if at least ``min_steps`` of them are finite, else all NaN."""
+    """Return ``values`` if at least ``min_steps`` of them are finite, else all NaN."""
     values = np.asarray(values, dtype=np.float64)
     return values if np.isfinite(values).sum() >= min_steps else np.full(values.shape, np.nan)
 
 
 def rep_value(values: np.ndarray, feet: np.ndarray) -> tuple[float, float, float, int]:
-    """A rep's value of one metric: the mean of its per-foot step means.
+    """Return a rep's value of one metric: the mean of its per-foot step means.
 
     Returns
     -------
@@ -384,13 +423,13 @@ class Noise:
     mean_c: float
 
     def rep_sd(self, c: float) -> float:
-        """SD of a rep value with sampling factor ``c`` (no floor)."""
+        """Return the SD of a rep value with sampling factor ``c`` (no floor)."""
         within = self.within_sd**2 * c if math.isfinite(self.within_sd) else 0.0
         return math.sqrt(self.between_sd**2 + within)
 
 
 def estimate_noise(groups: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]]) -> Noise:
-    """Noise of one metric from groups of baseline reps (one-way random-effects model).
+    """Estimate the noise of one metric from groups of baseline reps (one-way random-effects model).
 
     Parameters
     ----------
@@ -470,16 +509,30 @@ def _rep_range(numbers: Sequence[int]) -> str:
 
 def make_baseline(reps: Sequence[RepSteps], config: FatigueConfig = FatigueConfig(), *, label: str = "",
                   history: Sequence[Sequence[RepSteps]] = ()) -> Baseline:
-    """The baseline: the first ``config.baseline_reps`` of ``reps``.
+    """Make the baseline: the first ``config.baseline_reps`` of ``reps``.
 
     Parameters
     ----------
     reps : sequence of RepSteps
         The reps the baseline is taken from (this session's, or a reference session's), in order.
+    config : FatigueConfig
+        Options: how many reps form the baseline, the fewest steps for a rep value, the metrics.
     label : str, optional
         What they are (default ``"reps 1-2 of this session"``).
     history : sequence of sequences of RepSteps
-        Other sessions of the same athlete: their first reps are pooled into the noise estimate.
+        Other sessions of the same athlete: their first reps are pooled into the noise estimate
+        (only sessions in the same distance unit).
+
+    Returns
+    -------
+    Baseline
+        The mean of the baseline reps' values and the athlete's noise, per metric, with notes on
+        a short baseline.
+
+    Raises
+    ------
+    ValueError
+        When ``reps`` is empty.
     """
     if not reps:
         raise ValueError("a baseline needs at least one rep")
@@ -574,7 +627,7 @@ class Change:
         return self.verdict in ("worse", "changed")
 
     def describe(self, spec: MetricSpec | None = None) -> str:
-        """``"contact time +11 %"``, ``"hip extension at toe-off -6 deg"``."""
+        """Describe the change in words: ``"contact time +11 %"``, ``"hip extension at toe-off -6 deg"``."""
         spec = spec or METRICS_BY_NAME.get(self.metric)
         pct = self.change_pct if spec is not None and spec.percent else None
         return f"{self.label} {format_change(self.change, self.metric, self.unit, pct)}"
@@ -590,12 +643,16 @@ def _t_cdf(x: float, df: float) -> float:
 
 def judge(spec: MetricSpec, *, rep: int, scope: str, value: float, reference: float, se: float, df: float,
           noise: float, unit: str, reference_label: str, n_tests: int, alpha: float) -> Change:
-    """The verdict on one change (see the module docstring for the rule).
+    """Judge one change (see the module docstring for the rule).
 
     Parameters
     ----------
     spec : MetricSpec
         The metric.
+    rep : int
+        Rep number.
+    scope : str
+        ``"rep"`` (against the baseline) or ``"within rep"`` (first to last step of the rep).
     value, reference : float
         The rep's value and what it is compared with.
     se : float
@@ -604,8 +661,20 @@ def judge(spec: MetricSpec, *, rep: int, scope: str, value: float, reference: fl
         Its degrees of freedom (``math.inf`` for a normal model).
     noise : float
         The noise to show (typical error of a rep value, or step-to-step SD within a rep).
+    unit : str
+        Distance unit of the rep (``"m"`` or ``"legs"``).
+    reference_label : str
+        What ``reference`` is.
     n_tests : int
         Metrics tested together on this rep (Bonferroni share of ``alpha``).
+    alpha : float
+        Chance of a false flag per rep from noise alone, shared by the ``n_tests`` metrics
+        (halved again for a metric where either direction matters).
+
+    Returns
+    -------
+    Change
+        The change with its verdict (``"missing"`` when the change or its SE is not finite).
     """
     metric_unit = spec.unit_for(unit)
     change = value - reference
@@ -648,14 +717,14 @@ MIN_BETWEEN_DF = 3
 
 
 def _satterthwaite(parts: Sequence[tuple[float, float]]) -> float:
-    """Welch-Satterthwaite degrees of freedom of a sum of variance estimates ``(variance, df)``."""
+    """Return the Welch-Satterthwaite degrees of freedom of a sum of variance estimates ``(variance, df)``."""
     total = sum(v for v, _ in parts)
     denominator = sum(v * v / df for v, df in parts if df > 0 and v > 0)
     return total * total / denominator if total > 0 and denominator > 0 else math.inf
 
 
 def change_df(noise: Noise, c: float, k: int) -> float:
-    """Degrees of freedom of ``SE(d)**2`` for a rep with sampling factor ``c`` against ``k`` baseline reps.
+    """Return the degrees of freedom of ``SE(d)**2`` for a rep with sampling factor ``c`` against ``k`` baseline reps.
 
     ``SE(d)**2 = (1 + 1/k) tau**2 + sigma_w**2 (c + mean_c / k)``; with ``tau**2`` estimated as
     ``V - sigma_w**2 mean_c`` (``V``: variance of the baseline rep values) this is
@@ -668,6 +737,20 @@ def change_df(noise: Noise, c: float, k: int) -> float:
     third of sessions where two baseline reps differ by more than step sampling explains, even
     when ``tau`` is truly 0, while hardly lowering the false flags when it is not
     (``scripts/fatigue_calibration.py`` measures both).
+
+    Parameters
+    ----------
+    noise : Noise
+        The athlete's noise in the metric.
+    c : float
+        Sampling-variance factor of the rep's value (:func:`rep_value`).
+    k : int
+        Number of baseline reps.
+
+    Returns
+    -------
+    float
+        The degrees of freedom; ``math.inf`` (a normal model) when none are known.
     """
     within_df = float(noise.within_df) if noise.within_df > 0 else math.inf
     if noise.between_df < MIN_BETWEEN_DF or noise.between_sd <= 0 or not math.isfinite(noise.var_rep_values):
@@ -678,7 +761,23 @@ def change_df(noise: Noise, c: float, k: int) -> float:
 
 
 def compare_rep(rep: RepSteps, baseline: Baseline, config: FatigueConfig = FatigueConfig()) -> tuple[Change, ...]:
-    """Every watched metric of ``rep`` against ``baseline``."""
+    """Compare every watched metric of ``rep`` with ``baseline``.
+
+    Parameters
+    ----------
+    rep : RepSteps
+        The rep.
+    baseline : Baseline
+        What it is compared with.
+    config : FatigueConfig
+        Options: the metrics, the fewest steps for a rep value, ``alpha``.
+
+    Returns
+    -------
+    tuple of Change
+        One change per metric of ``config.metrics``, in that order; the verdict is
+        ``"too few steps"`` where the rep has some, but fewer than ``config.min_steps``, values.
+    """
     k = max(len(baseline.reps), 1)
     n_tests = sum(1 for s in config.metrics
                   if np.isfinite(rep.values.get(s.name, np.array([]))).sum() >= config.min_steps)
@@ -738,7 +837,26 @@ class TrendFit:
 
 
 def fit_step_trend(values: np.ndarray, feet: np.ndarray, start: int = 0, min_steps: int = 6) -> TrendFit | None:
-    """Least-squares line of a metric over the steps from ``start`` on; None with too few steps."""
+    """Fit a least-squares line of a metric over the steps from ``start`` on; None with too few steps.
+
+    Parameters
+    ----------
+    values : ndarray (n_steps,)
+        Per-step values of the metric (NaN where missing).
+    feet : ndarray of str (n_steps,)
+        ``"left"`` / ``"right"`` of each step; with both feet on two or more steps each, the
+        line gets a left/right offset.
+    start : int
+        First step (0-based position) used.
+    min_steps : int
+        Fewest steps with a value for a fit.
+
+    Returns
+    -------
+    TrendFit or None
+        The fitted line; None with fewer than ``min_steps`` values or fewer than two residual
+        degrees of freedom.
+    """
     values = np.asarray(values, dtype=np.float64)[start:]
     feet = np.asarray(feet)[start:]
     position = np.arange(values.size, dtype=np.float64)
@@ -767,7 +885,7 @@ def fit_step_trend(values: np.ndarray, feet: np.ndarray, start: int = 0, min_ste
 
 
 def within_rep_changes(rep: RepSteps, config: FatigueConfig = FatigueConfig()) -> tuple[Change, ...]:
-    """The trend of each watched metric over the steps of one rep (empty for short reps)."""
+    """Judge the trend of each watched metric over the steps of one rep (empty for short reps)."""
     fits = {s.name: fit_step_trend(rep.values.get(s.name, np.array([])), rep.feet, rep.trend_from,
                                    config.min_trend_steps) for s in config.metrics}
     n_tests = sum(1 for f in fits.values() if f is not None)
@@ -787,7 +905,7 @@ def within_rep_changes(rep: RepSteps, config: FatigueConfig = FatigueConfig()) -
 
 
 def change_flag(change: Change) -> Flag:
-    """The :class:`~sprintlens.logbook.flags.Flag` of a change that is worse (warning) or better (info)."""
+    """Make the :class:`~sprintlens.logbook.flags.Flag` of a change that is worse (warning) or better (info)."""
     spec = METRICS_BY_NAME.get(change.metric)
     words = confidence_words(change.probability)
     size = change.describe(spec)
@@ -842,7 +960,7 @@ class SessionAssessment:
     advice: tuple[str, ...]
 
     def warnings(self, rep: int, scope: str = "rep") -> list[Change]:
-        """The flagged changes of one rep."""
+        """Return the flagged changes of one rep (``scope`` ``"rep"`` or ``"within rep"``)."""
         source = self.changes if scope == "rep" else self.within
         return [c for c in source.get(rep, ()) if c.flagged]
 
@@ -865,6 +983,17 @@ def assess_session(reps: Sequence[RepSteps], config: FatigueConfig = FatigueConf
         What the reference is (``"reps 1-2 of session 4 (2024-05-01)"``).
     history : sequence of sequences of RepSteps
         The athlete's other sessions, whose first reps are pooled into the noise estimate.
+
+    Returns
+    -------
+    SessionAssessment
+        The baseline, every rep's changes (against the baseline and within the rep), the flags,
+        the onset of a breakdown and the advice.
+
+    Raises
+    ------
+    ValueError
+        When ``reps`` is empty.
     """
     if not reps:
         raise ValueError("a session needs at least one rep")
@@ -890,7 +1019,7 @@ def assess_session(reps: Sequence[RepSteps], config: FatigueConfig = FatigueConf
 
 
 def breakdown_onset(changes: Mapping[int, Sequence[Change]], order: Sequence[int]) -> int | None:
-    """First rep with a warning that the next rep repeats (or that is the last rep)."""
+    """Find the first rep with a warning that the next rep repeats (or that is the last rep)."""
     flagged = [any(c.flagged for c in changes.get(r, ())) for r in order]
     for i, rep in enumerate(order):
         if flagged[i] and (i == len(order) - 1 or flagged[i + 1]):
@@ -899,7 +1028,7 @@ def breakdown_onset(changes: Mapping[int, Sequence[Change]], order: Sequence[int
 
 
 def join_words(parts: Sequence[str]) -> str:
-    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    """Join words in a list: ``["a", "b", "c"]`` -> ``"a, b and c"``."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -908,7 +1037,7 @@ def _strongest(changes: Sequence[Change], limit: int = 3) -> list[Change]:
 
 
 def session_advice(assessment: SessionAssessment) -> tuple[str, ...]:
-    """Advice in coaching terms from a session's flags.
+    """Give advice in coaching terms from a session's flags.
 
     Training logic (DESIGN.md section 6): when form falters, reduce the load or go back to
     technique-focused reps; a drop in output with technique held means fatigue without

@@ -68,4 +68,5 @@ class Flag:
     threshold: float = math.nan
 
     def as_dict(self) -> dict[str, object]:
+        """Return the flag as a dict of its fields (JSON-ready)."""
         return asdict(self)

@@ -191,7 +191,7 @@ class MetricProgress:
         return self.verdict in ("improved", "declined", "changed")
 
     def describe_change(self) -> str:
-        """``"speed +3.1 %"``."""
+        """Describe the first-to-last change in words: ``"speed +3.1 %"``."""
         pct = self.change_pct if self.percent else None
         return f"{self.label} {format_change(self.change, self.metric, self.unit, pct)}"
 
@@ -214,13 +214,13 @@ def _weeks(a: dt.date, b: dt.date) -> float:
 
 
 def mdc_z(n_metrics: int = 1, alpha: float = 0.05) -> float:
-    """z of the minimal detectable change for ``n_metrics`` judged together (1.96 for one)."""
+    """Return the z of the minimal detectable change for ``n_metrics`` judged together (1.96 for one)."""
     return float(stats.norm.ppf(1 - alpha / (2 * max(n_metrics, 1))))
 
 
 def metric_progress(sessions: Sequence[SessionData], spec: MetricSpec,
                     config: FatigueConfig = FatigueConfig(), n_metrics: int = 1) -> MetricProgress:
-    """One metric's progress over sessions (see the module docstring).
+    """Follow one metric's progress over sessions (see the module docstring).
 
     Parameters
     ----------
@@ -233,6 +233,12 @@ def metric_progress(sessions: Sequence[SessionData], spec: MetricSpec,
         ``baseline_reps``: how many first reps make a session value; ``min_steps``.
     n_metrics : int
         Metrics judged together (widens the band, see the module docstring).
+
+    Returns
+    -------
+    MetricProgress
+        The session values, noise band, change and verdict (``"no data"`` when no session has
+        a value of the metric).
     """
     sessions = sorted(sessions, key=lambda s: (s.date, s.session_id))
     unit = next((s.reps[0].unit for s in reversed(sessions) if s.reps), "m")
@@ -298,7 +304,22 @@ def metric_progress(sessions: Sequence[SessionData], spec: MetricSpec,
 
 def athlete_progress(sessions: Sequence[SessionData], metrics: Sequence[str] | None = None,
                      config: FatigueConfig = FatigueConfig()) -> tuple[MetricProgress, ...]:
-    """Progress of several metrics (default: :data:`PROGRESS_METRICS`).
+    """Follow the progress of several metrics (default: :data:`PROGRESS_METRICS`).
+
+    Parameters
+    ----------
+    sessions : sequence of SessionData
+        The athlete's sessions (any order).
+    metrics : sequence of str, optional
+        Names of the metrics (of :data:`PROGRESS_METRICS`); all of them when not given.
+    config : FatigueConfig
+        ``baseline_reps``: how many first reps make a session value; ``min_steps``.
+
+    Returns
+    -------
+    tuple of MetricProgress
+        One per metric, in the order asked; all judged together (:func:`metric_progress`'s
+        ``n_metrics``).
 
     Raises
     ------
@@ -313,7 +334,7 @@ def athlete_progress(sessions: Sequence[SessionData], metrics: Sequence[str] | N
 
 
 def slope_significant(mp: MetricProgress, alpha: float = 0.05) -> bool:
-    """The trend per week differs from zero (two-sided t test, n - 2 df)."""
+    """Tell whether the trend per week differs from zero (two-sided t test, n - 2 df)."""
     n = len(mp.points)
     if n < 3 or not (math.isfinite(mp.slope_se) and mp.slope_se > 0):
         return False
@@ -321,7 +342,7 @@ def slope_significant(mp: MetricProgress, alpha: float = 0.05) -> bool:
 
 
 def progress_advice(results: Sequence[MetricProgress]) -> tuple[str, ...]:
-    """Coaching advice from progress: progress the load when metrics hold or improve beyond noise."""
+    """Give coaching advice from progress: progress the load when metrics hold or improve beyond noise."""
     usable = [r for r in results if len(r.points) >= 2]
     if not usable:
         return ("One session so far: progress needs at least two.",)
@@ -351,7 +372,7 @@ def progress_advice(results: Sequence[MetricProgress]) -> tuple[str, ...]:
 
 
 def progress_table(results: Sequence[MetricProgress]) -> list[dict[str, object]]:
-    """One row per metric and session (for CSV/JSON export)."""
+    """Make one row per metric and session (for CSV/JSON export)."""
     rows = []
     for r in results:
         for p in r.points:
@@ -362,7 +383,7 @@ def progress_table(results: Sequence[MetricProgress]) -> list[dict[str, object]]
 
 
 def progress_summary(r: MetricProgress) -> Mapping[str, object]:
-    """One metric's progress as JSON-ready data."""
+    """Return one metric's progress as JSON-ready data."""
     return {"metric": r.metric, "label": r.label, "unit": r.unit, "worse": r.worse, "sessions": len(r.points),
             "typical_error": r.typical_error, "day_to_day_sd": r.day_to_day_sd, "mdc95": r.mdc, "swc": r.swc,
             "change": r.change, "change_pct": r.change_pct, "verdict": r.verdict,

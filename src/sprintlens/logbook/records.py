@@ -106,7 +106,7 @@ class TrainingSession:
     created_utc: str = ""
 
     def describe(self) -> str:
-        """``"session 3, 2024-05-01, speed, track A"`` (empty parts left out)."""
+        """Describe the session in words: ``"session 3, 2024-05-01, speed, track A"`` (empty parts left out)."""
         parts = [f"session {self.id}", self.date.isoformat(), self.phase, self.location]
         return ", ".join(p for p in parts if p)
 
@@ -182,7 +182,7 @@ class Rep:
             object.__setattr__(self, "steps", StepTable.from_rows(list(self.steps), self.unit))
 
     def step_values(self, metric: str) -> np.ndarray:
-        """Per-step values of ``metric`` (NaN where missing), in step order."""
+        """Return the per-step values of ``metric`` (NaN where missing), in step order."""
         return self.steps.numbers(metric)
 
     @property
@@ -196,7 +196,10 @@ class Rep:
         return f"rep {self.order}" if self.order is not None else self.video_name
 
     def value(self, name: str) -> float:
-        """A rep-level metric (:data:`REP_VALUES`), or the mean over steps of a step metric."""
+        """Return a rep-level metric (:data:`REP_VALUES`), or the mean over steps of a step metric.
+
+        NaN when the rep has neither (or the value is not a finite number).
+        """
         if name in self.values:
             return _number(self.values[name])
         if name in self.trends:
@@ -215,7 +218,7 @@ def _number(value: object) -> float:
 
 
 def rep_record(analysis: Analysis, video_name: str | None = None) -> Rep:
-    """The storable record of an analysed rep.
+    """Make the storable record of an analysed rep.
 
     Parameters
     ----------
