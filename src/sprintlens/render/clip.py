@@ -365,7 +365,8 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
         return annotate_frame(rgb, state, direction=analysis.direction.sign, corner=corner, banner=banner,
                               layers=options.layers, sizes=sizes)
 
-    with VideoWriter(out_path, plan.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as video, \
+    with VideoWriter(out_path, plan.fps, (info.width, info.height), crf=options.crf, preset=options.preset,
+                     rgb_to_yuv="opencv") as video, \
             BackgroundWriter(video) as writer:
         for frame in read_frames(info, span):
             row = row_of.get(frame.index)
