@@ -132,31 +132,31 @@ def _arc(out: np.ndarray, centre: np.ndarray, v_from: np.ndarray, v_to: np.ndarr
 
 @dataclass(frozen=True, eq=False)
 class _Sprite:
-    """An RGBA overlay made once, kept ready to blend: alpha, ``1 - alpha`` and colour times alpha."""
+    """An RGBA overlay made once, kept ready to blend: its alpha and its colour times alpha (float32)."""
 
     patch: np.ndarray  # (H, W, 4) uint8
     alpha: np.ndarray  # (H, W, 1) float32, 0-1
-    keep: np.ndarray  # (H, W, 1) float32, 1 - alpha
     premultiplied: np.ndarray  # (H, W, 3) float32, colour * alpha
 
     @classmethod
     def of(cls, patch: np.ndarray) -> _Sprite:
         # the same float32 arithmetic as text.blend_patch, so a sprite gives the same pixels
         alpha = patch[..., 3:4].astype(np.float32) * (1.0 / 255.0)
-        return cls(patch=patch, alpha=alpha, keep=1.0 - alpha,
-                   premultiplied=patch[..., :3].astype(np.float32) * alpha)
+        return cls(patch=patch, alpha=alpha, premultiplied=patch[..., :3].astype(np.float32) * alpha)
 
     @property
     def size(self) -> tuple[int, int]:
         return int(self.patch.shape[1]), int(self.patch.shape[0])
 
 
-@functools.lru_cache(maxsize=4096)
+# Sprites take 20 bytes a pixel: a few hundred labels (angles in whole degrees, per colour) and the
+# last few panels (consecutive frames and freeze-frames share theirs) stay within some tens of MB.
+@functools.lru_cache(maxsize=512)
 def _label_sprite(text: str, size_px: int, fg: style.RGB, bg: style.RGB | None, bg_alpha: float = 0.72) -> _Sprite:
     return _Sprite.of(label_patch(text, size_px, fg, bg, bg_alpha))
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=16)
 def _panel_sprite(rows: tuple[tuple[str, style.RGB, int], ...], pad_px: int, gap_px: int) -> _Sprite:
     return _Sprite.of(panel_patch(rows, pad_px=pad_px, gap_px=gap_px))
 
@@ -176,13 +176,13 @@ def _blend(frame: np.ndarray, sprite: _Sprite, x: int, y: int, opacity: float = 
     sy, sx = slice(y0 - y, y1 - y), slice(x0 - x, x1 - x)
     roi = frame[y0:y1, x0:x1]
     if opacity >= 1.0:
-        keep, colour = sprite.keep[sy, sx], sprite.premultiplied[sy, sx]
+        alpha, colour = sprite.alpha[sy, sx], sprite.premultiplied[sy, sx]
     else:
         sub = sprite.patch[sy, sx]
         alpha = sub[..., 3:4].astype(np.float32) * (float(opacity) / 255.0)
-        keep, colour = 1.0 - alpha, sub[..., :3].astype(np.float32) * alpha
+        colour = sub[..., :3].astype(np.float32) * alpha
     mixed = roi.astype(np.float32)
-    mixed *= keep
+    mixed *= 1.0 - alpha
     mixed += colour
     mixed += 0.5
     roi[:] = mixed.astype(np.uint8)
