@@ -89,7 +89,7 @@ def _styled(func: F) -> F:
 
 
 def new_figure(width_in: float = 8.0, height_in: float = 3.2) -> Figure:
-    """A figure on the Agg canvas with constrained layout (never shown, only saved)."""
+    """Make a figure on the Agg canvas with constrained layout (never shown, only saved)."""
     fig = Figure(figsize=(width_in, height_in), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -131,8 +131,19 @@ def shade_contacts(ax: Axes, analysis: Analysis, t_offset_s: float = 0.0, alpha:
 
 
 def mark_events(ax: Axes, analysis: Analysis, t_offset_s: float = 0.0) -> None:
-    """Mark touchdowns (down triangle) and toe-offs (up triangle) along the top of the axes, and
-    block-start events (first movement, block exits) as vertical lines."""
+    """Mark touchdowns (down triangle) and toe-offs (up triangle) along the top of the axes.
+
+    Block-start events (first movement, front foot exit) are drawn as vertical lines.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes with time (s) along x.
+    analysis : Analysis
+        The rep whose contacts and start are marked.
+    t_offset_s : float
+        Subtracted from every event time (s), for axes whose time starts elsewhere.
+    """
     colours = leg_hex(analysis)
     trans = ax.get_xaxis_transform()
     for c in analysis.contacts:
