@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 import pytest
 
@@ -11,13 +12,18 @@ from sprintlens.core.landmarks import Landmark as L
 from sprintlens.render import style
 from sprintlens.render.annotate import (
     _arc,
+    _blend,
+    _Sprite,
     annotate_frame,
+    draw_contacts,
+    draw_event_markers,
     draw_joint_angles,
     draw_panel,
     draw_skeleton,
     draw_verticals,
 )
-from sprintlens.render.frame_state import FrameState, PanelRow, panel_corner
+from sprintlens.render.frame_state import Callout, EventMarker, FrameState, PanelRow, panel_corner
+from sprintlens.render.text import blend_patch, label_patch, panel_patch
 
 from .synthetic import puppet_positions
 
@@ -116,3 +122,69 @@ def test_annotate_frame_is_pure_and_keeps_size():
     out = annotate_frame(frame, state, direction=1)
     assert out.shape == frame.shape and out.dtype == np.uint8
     assert np.all(frame == 30) and (out != 30).any()
+
+
+# -- cached overlays give the pixels drawing directly gives ---------------------------------------
+
+def _textured(seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (SIZE[1], SIZE[0], 3), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("opacity", [1.0, 0.55])
+@pytest.mark.parametrize("xy", [(40, 30), (-12, -7), (SIZE[0] - 30, SIZE[1] - 10)])  # inside, and clipped
+def test_a_cached_text_sprite_blends_exactly_like_its_patch(opacity, xy):
+    patch = label_patch("knee 47°", 24, style.NEAR_LEG, style.PANEL)
+    expected = _textured()
+    box = blend_patch(expected, patch, *xy, opacity)
+    out = _textured()
+    assert _blend(out, _Sprite.of(patch), *xy, opacity) == box
+    assert np.array_equal(out, expected)
+
+
+def test_the_cached_panel_matches_the_panel_laid_out_directly():
+    rows = (PanelRow("contact", "104 ms"), PanelRow("step freq", "4.50 Hz"), PanelRow("velocity", "9.8 m/s"))
+    sizes = style.Sizes.for_frame(*SIZE)
+    frame = _textured()
+    out = draw_panel(frame, 3, 20, rows, sizes=sizes)
+    again = draw_panel(frame, 3, 20, rows, sizes=sizes)  # from the cache
+    small = int(round(sizes.panel_px * 0.78))
+    lines = [("Step 3 / 20", style.TEXT, sizes.panel_px)] + [(f"{r.label:<10} {r.value}", style.TEXT, small)
+                                                            for r in rows]
+    expected = frame.copy()
+    blend_patch(expected, panel_patch(lines, pad_px=max(6, sizes.panel_px // 3), gap_px=max(2, sizes.panel_px // 8)),
+                sizes.margin_px, sizes.margin_px)
+    assert np.array_equal(out, expected) and np.array_equal(again, expected)
+
+
+def test_a_translucent_skeleton_blends_like_the_whole_frame_blended():
+    frame = _textured()
+    pose = _pose()
+    opaque = draw_skeleton(frame, pose, near="left", colour=style.GHOST)
+    expected = frame.copy()
+    cv2.addWeighted(opaque, 0.6, frame, 0.4, 0.0, dst=expected)
+    out = draw_skeleton(frame, pose, near="left", colour=style.GHOST, opacity=0.6)
+    assert np.abs(out.astype(int) - expected.astype(int)).max() <= 1
+
+
+def test_annotate_frame_stacks_the_same_pixels_as_the_layers_drawn_one_by_one():
+    frame = _textured()
+    pose = _pose()
+    angles = {"hip_flexion_left_deg": 40.0, "hip_flexion_right_deg": -10.0, "knee_flexion_left_deg": 70.0,
+              "knee_flexion_right_deg": 20.0, "trunk_lean_deg": 5.0, "shin_left_deg": 8.0}
+    marker = EventMarker("touchdown", "left", float(pose[L.LEFT_HEEL][0]), float(pose[L.LEFT_HEEL][1]), 0.01, 0.7)
+    callout = Callout("Touchdown L  trunk 5°", style.TOUCHDOWN, 0.01, 0.7)
+    rows = (PanelRow("contact", "104 ms"),)
+    state = FrameState(row=0, index=0, t_s=0.0, points_px=pose, angles=angles, near="left", stance=("left",),
+                       shin_side="left", markers=(marker,), callouts=(callout,), step=2, n_steps=9, panel=rows)
+    sizes = style.Sizes.for_frame(*SIZE)
+    out = annotate_frame(frame, state, direction=1, corner="tr", banner="FREEZE · TOUCHDOWN L", sizes=sizes)
+    labels: list = []
+    expected = draw_contacts(frame, pose, ("left",), sizes=sizes)
+    expected = draw_skeleton(expected, pose, near="left", sizes=sizes)
+    expected = draw_joint_angles(expected, pose, angles, near="left", direction=1, sizes=sizes, occupied=labels)
+    expected = draw_verticals(expected, pose, angles, direction=1, shin_side="left", sizes=sizes, occupied=labels)
+    expected = draw_event_markers(expected, (marker,), sizes=sizes)
+    expected = draw_panel(expected, 2, 9, rows, callouts=(callout,), banner="FREEZE · TOUCHDOWN L", corner="tr",
+                          sizes=sizes)
+    assert np.array_equal(out, expected)

@@ -332,12 +332,23 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
     progress : callable, optional
         ``progress(done, total)`` after each source frame.
 
+    Returns
+    -------
+    ClipResult
+        The file, its frame count, rate and size, the playback plan and a poster frame.
+
     Raises
     ------
     VideoError
         If the clip does not match the analysis or cannot be decoded.
     OutputError
         If the file cannot be written or encoding fails.
+
+    Notes
+    -----
+    Three stages overlap: frames are decoded ahead on a worker thread, drawn on the calling
+    thread (cached text sprites, OpenCV lines; a few ms a 720p frame), and converted to yuv420p
+    (OpenCV) and H.264-encoded (x264 ``preset``, two threads) on another.
     """
     info = source_info(analysis, video)
     track = analysis.track
@@ -365,7 +376,8 @@ def render_clip(analysis: Analysis, video: str | os.PathLike[str], out_path: str
         return annotate_frame(rgb, state, direction=analysis.direction.sign, corner=corner, banner=banner,
                               layers=options.layers, sizes=sizes)
 
-    with VideoWriter(out_path, plan.fps, (info.width, info.height), crf=options.crf, preset=options.preset) as video, \
+    with VideoWriter(out_path, plan.fps, (info.width, info.height), crf=options.crf, preset=options.preset,
+                     rgb_to_yuv="opencv") as video, \
             BackgroundWriter(video) as writer:
         for frame in read_frames(info, span):
             row = row_of.get(frame.index)

@@ -13,10 +13,11 @@ Colours follow :mod:`sprintlens.render.style`: the near leg orange, the far leg 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from sprintlens.analysis.result import Analysis
 from sprintlens.core.catalogue import BY_NAME
@@ -81,7 +83,7 @@ def _styled(func: F) -> F:
 
 
 def new_figure(width_in: float = 8.0, height_in: float = 3.2) -> Figure:
-    """A figure on the Agg canvas with constrained layout (never shown, only saved)."""
+    """Make a figure on the Agg canvas with constrained layout (never shown, only saved)."""
     fig = Figure(figsize=(width_in, height_in), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -123,8 +125,19 @@ def shade_contacts(ax: Axes, analysis: Analysis, t_offset_s: float = 0.0, alpha:
 
 
 def mark_events(ax: Axes, analysis: Analysis, t_offset_s: float = 0.0) -> None:
-    """Mark touchdowns (down triangle) and toe-offs (up triangle) along the top of the axes, and
-    block-start events (first movement, block exits) as vertical lines."""
+    """Mark touchdowns (down triangle) and toe-offs (up triangle) along the top of the axes.
+
+    Block-start events (first movement, front foot exit) are drawn as vertical lines.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes with time (s) along x.
+    analysis : Analysis
+        The rep whose contacts and start are marked.
+    t_offset_s : float
+        Subtracted from every event time (s), for axes whose time starts elsewhere.
+    """
     colours = leg_hex(analysis)
     trans = ax.get_xaxis_transform()
     for c in analysis.contacts:
@@ -333,17 +346,69 @@ def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], c
     return fig, ax
 
 
+@contextlib.contextmanager
+def _layout_once(fig: Figure) -> Iterator[None]:
+    """Lay a constrained-layout figure out on its first save only; later saves keep those positions.
+
+    Constrained layout runs on every draw and costs about a quarter of a save; the positions it
+    finds do not depend on the output format or resolution (they are fractions of the figure).
+    """
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine) or not getattr(fig, "_sprintlens_laid_out", False):
+        yield
+        if isinstance(engine, ConstrainedLayoutEngine):
+            fig._sprintlens_laid_out = True  # type: ignore[attr-defined]
+        return
+    fig.set_layout_engine("none")
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
+
+
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:
-    """The figure encoded as PNG or SVG bytes (for embedding in a page)."""
+    """Encode the figure as PNG or SVG bytes (for embedding in a page).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure; laid out on its first save, and kept so for later ones.
+    fmt : {"png", "svg"}
+        Format.
+    dpi : int
+        Resolution of a PNG (dots per inch).
+
+    Returns
+    -------
+    bytes
+        The encoded figure.
+    """
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC), _layout_once(fig):
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata={"Software": None} if fmt == "png" else {"Date": None})
     return buffer.getvalue()
 
 
 def save_figure(fig: Figure, stem: str | os.PathLike[str], formats: Sequence[str] = ("png", "svg"),
                 dpi: int = 150) -> dict[str, Path]:
-    """Save a figure as ``stem.png``, ``stem.svg`` ... atomically; returns the paths by format."""
+    """Save a figure as ``stem.png``, ``stem.svg`` ... atomically.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure (laid out once, on its first save).
+    stem : path-like
+        Path without the extension.
+    formats : sequence of str
+        Formats to write (``"png"``, ``"svg"``).
+    dpi : int
+        Resolution of a PNG (dots per inch).
+
+    Returns
+    -------
+    dict of str to Path
+        The files written, by format.
+    """
     written: dict[str, Path] = {}
     for fmt in formats:
         path = Path(f"{os.fspath(stem)}.{fmt}")
