@@ -16,13 +16,13 @@ Missing stays NaN throughout; the filter runs only over NaN-free runs.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 from scipy.ndimage import median_filter
-from scipy.signal import butter, filtfilt
 
 from sprintlens.core.landmarks import LEG, N_LANDMARKS, hip_centre_x
 from sprintlens.core.landmarks import Landmark as L
@@ -365,21 +365,68 @@ def fill_gaps(values: np.ndarray, t_s: np.ndarray, max_gap_s: float) -> tuple[np
 
 # -- filtering -----------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=512)
+def _butter_coefficients(fs_hz: float, cutoff_hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients ``(b, a)`` of the two-pass-corrected 2nd-order Butterworth low-pass (designed once)."""
+    from scipy.signal import butter
+
+    wn = min(cutoff_hz / TWO_PASS_CORRECTION / (fs_hz / 2.0), 0.99)
+    b, a = butter(2, wn)
+    b.setflags(write=False)
+    a.setflags(write=False)
+    return b, a
+
+
+def _finite_groups(values: np.ndarray) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+    """Columns of (T, C) ``values`` grouped by where they are finite: (column indices, finite runs)."""
+    good = np.isfinite(values)
+    groups: dict[bytes, list[int]] = {}
+    for j in range(values.shape[1]):
+        groups.setdefault(good[:, j].tobytes(), []).append(j)
+    out = []
+    for columns in groups.values():
+        runs = [(start, stop) for start, stop in nan_runs(~good[:, columns[0]]) if stop - start >= 4]
+        if runs:
+            out.append((np.array(columns), runs))
+    return out
+
+
+def _filter_columns(values: np.ndarray, fs_hz: float, cutoff_hz: float,
+                    groups: list[tuple[np.ndarray, list[tuple[int, int]]]], out: np.ndarray) -> None:
+    """Write into ``out`` the zero-lag low-pass of the grouped columns of ``values`` (see :func:`butter_lowpass`)."""
+    from scipy.signal import filtfilt
+
+    b, a = _butter_coefficients(float(fs_hz), float(cutoff_hz))
+    for columns, runs in groups:
+        for start, stop in runs:
+            block = values[start:stop, columns]
+            out[start:stop, columns] = filtfilt(b, a, block, axis=0,
+                                                padlen=min(3 * max(len(a), len(b)), stop - start - 1))
+
+
 def butter_lowpass(values: np.ndarray, fs_hz: float, cutoff_hz: float) -> np.ndarray:
     """Zero-lag low-pass (2nd-order Butterworth, forward and backward) of (T,) data, NaN-run aware.
 
     The cut-off is corrected for the two passes so that the result is -3 dB at ``cutoff_hz``.
     Runs of fewer than 4 finite samples are left as they are.
+
+    Parameters
+    ----------
+    values : ndarray, shape (T,)
+        The series, in any unit; NaN where missing.
+    fs_hz : float
+        Sampling rate (Hz).
+    cutoff_hz : float
+        Cut-off of the two passes together (Hz).
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        The filtered copy.
     """
     out = np.array(values, dtype=np.float64, copy=True)
-    wn = min(cutoff_hz / TWO_PASS_CORRECTION / (fs_hz / 2.0), 0.99)
-    b, a = butter(2, wn)
-    good = np.isfinite(out)
-    for start, stop in nan_runs(~good):
-        length = stop - start
-        if length < 4:
-            continue
-        out[start:stop] = filtfilt(b, a, out[start:stop], padlen=min(3 * max(len(a), len(b)), length - 1))
+    column = out[:, None]
+    _filter_columns(column, fs_hz, cutoff_hz, _finite_groups(column), column)
     return out
 
 
@@ -389,21 +436,76 @@ def residual_cutoff(values: np.ndarray, fs_hz: float, min_hz: float = 1.0, max_h
     The RMS residual between the signal and its filtered version, as a function of cut-off, is
     a straight line at high cut-offs (noise only).  The chosen cut-off is where the residual
     equals that line's intercept at 0 Hz: the noise level.  NaN when the signal is too short.
+
+    Parameters
+    ----------
+    values : ndarray, shape (T,)
+        The series, in any unit; NaN where missing.
+    fs_hz : float
+        Sampling rate (Hz).
+    min_hz, max_hz : float
+        Lowest and highest candidate cut-off (Hz); the highest is at most 90 % of what the
+        corrected two-pass filter can honour at ``fs_hz``.
+
+    Returns
+    -------
+    float
+        The cut-off (Hz).
     """
-    x = np.asarray(values, dtype=np.float64)
-    if np.isfinite(x).sum() < 12:
-        return float("nan")
+    return float(residual_cutoffs(np.asarray(values, dtype=np.float64)[:, None], fs_hz, min_hz, max_hz)[0])
+
+
+#: Candidate cut-offs of the residual analysis.
+RESIDUAL_GRID_SIZE = 40
+
+
+def residual_cutoffs(columns: np.ndarray, fs_hz: float, min_hz: float = 1.0, max_hz: float | None = None) -> np.ndarray:
+    """Cut-off by residual analysis (:func:`residual_cutoff`) of each column of (T, C) data (Hz).
+
+    Each candidate filter is designed once and runs over all the columns at once.
+
+    Parameters
+    ----------
+    columns : ndarray, shape (T, C)
+        The series, one per column, in any unit; NaN where missing.
+    fs_hz : float
+        Sampling rate (Hz).
+    min_hz, max_hz : float
+        Lowest and highest candidate cut-off (Hz), as for :func:`residual_cutoff`.
+
+    Returns
+    -------
+    ndarray, shape (C,)
+        The cut-off of each column (Hz); NaN for a column with fewer than 12 finite samples.
+    """
+    x = np.asarray(columns, dtype=np.float64)
+    result = np.full(x.shape[1], np.nan)
+    usable = np.flatnonzero(np.isfinite(x).sum(axis=0) >= 12)
+    if not usable.size:
+        return result
+    x = x[:, usable]
     # above this the corrected two-pass cut-off passes (nearly) everything: no residual to read
     nyquist_limit = 0.9 * TWO_PASS_CORRECTION * fs_hz / 2.0
     max_hz = min(max_hz or nyquist_limit, nyquist_limit)
-    grid = np.linspace(min_hz, max_hz, 40)
-    residuals = np.array([np.sqrt(np.nanmean((x - butter_lowpass(x, fs_hz, fc)) ** 2)) for fc in grid])
+    grid = np.linspace(min_hz, max_hz, RESIDUAL_GRID_SIZE)
+    groups = _finite_groups(x)
+    residuals = np.empty((x.shape[1], len(grid)))
+    filtered = np.empty_like(x)
+    for g, fc in enumerate(grid):
+        filtered[...] = x
+        _filter_columns(x, fs_hz, float(fc), groups, filtered)
+        # one contiguous row per column: the same summation as the mean of each column on its own
+        squared = np.ascontiguousarray(((x - filtered) ** 2).T)
+        residuals[:, g] = np.sqrt(np.nanmean(squared, axis=1))
     tail = grid >= grid[0] + 0.6 * (grid[-1] - grid[0])
-    slope, intercept = np.polyfit(grid[tail], residuals[tail], 1)
-    above = np.flatnonzero(residuals <= intercept)
-    if not above.size or intercept <= 0:
-        return float(max_hz)
-    return float(grid[above[0]])
+    for k, column in enumerate(usable):
+        slope, intercept = np.polyfit(grid[tail], residuals[k, tail], 1)
+        above = np.flatnonzero(residuals[k] <= intercept)
+        if not above.size or intercept <= 0:
+            result[column] = float(max_hz)
+        else:
+            result[column] = float(grid[above[0]])
+    return result
 
 
 def stride_frequency_hz(positions_px: np.ndarray, fs_hz: float) -> float:
@@ -457,22 +559,26 @@ def choose_cutoffs(positions_px: np.ndarray, fs_hz: float, config: CleaningConfi
     if np.isfinite(stride):
         lo = max(lo, STRIDE_HARMONICS_KEPT * stride)
     lo = min(lo, max_hz)
+    per_axis = residual_cutoffs(positions_px.reshape(positions_px.shape[0], -1), fs_hz,
+                                max_hz=max_hz).reshape(N_LANDMARKS, 2)
     cutoffs = np.full(N_LANDMARKS, np.nan)
     for j in range(N_LANDMARKS):
-        per_axis = [residual_cutoff(positions_px[:, j, k], fs_hz, max_hz=max_hz) for k in range(2)]
-        if np.isfinite(per_axis).any():
-            cutoffs[j] = np.nanmax(per_axis)
+        if np.isfinite(per_axis[j]).any():
+            cutoffs[j] = np.nanmax(per_axis[j])
     fallback = np.nanmedian(cutoffs) if np.isfinite(cutoffs).any() else max_hz
     return np.clip(np.where(np.isfinite(cutoffs), cutoffs, fallback), lo, max_hz)
 
 
 def lowpass_positions(positions_px: np.ndarray, fs_hz: float, cutoffs_hz: np.ndarray) -> np.ndarray:
     """Filter every coordinate of (T, 33, 2) positions with its landmark's cut-off."""
-    out = np.array(positions_px, dtype=np.float64, copy=True)
-    for j in range(N_LANDMARKS):
-        for k in range(2):
-            out[:, j, k] = butter_lowpass(out[:, j, k], fs_hz, float(cutoffs_hz[j]))
-    return out
+    values = np.array(positions_px, dtype=np.float64, copy=True).reshape(positions_px.shape[0], -1)
+    out = values.copy()
+    per_column = np.repeat(np.asarray(cutoffs_hz, dtype=np.float64), positions_px.shape[2])
+    for cutoff in np.unique(per_column):
+        columns = np.flatnonzero(per_column == cutoff)
+        groups = [(columns[members], runs) for members, runs in _finite_groups(values[:, columns])]
+        _filter_columns(values, fs_hz, float(cutoff), groups, out)
+    return out.reshape(positions_px.shape)
 
 
 # -- the chain -----------------------------------------------------------------------------------
