@@ -306,24 +306,60 @@ def reject_path_outliers(positions_px: np.ndarray, fps: float, window_s: float =
     if not np.isfinite(scale) or n < 2 * 3 + 1:
         return out, 0
     rejected = np.zeros(out.shape[:2], dtype=bool)
-    for j in range(out.shape[1]):
-        if not np.isfinite(out[:, j, 0]).any():
-            continue
-        weights = np.ones(n)
-        residual = np.full(n, np.nan)
-        sigma = 0.0
-        for _ in range(iterations + 1):
-            residual = np.hypot(local_quadratic_residuals(out[:, j, 0], weights, half),
-                                local_quadratic_residuals(out[:, j, 1], weights, half))
-            if not np.isfinite(residual).any():
-                break
-            sigma = 1.4826 * float(np.nanmedian(np.abs(residual)))
-            u = np.nan_to_num(residual / (6.0 * max(sigma, 1e-6)), nan=1.0)
-            weights = np.where(np.abs(u) < 1.0, (1.0 - u * u) ** 2, 0.0)
-        with np.errstate(invalid="ignore"):
-            rejected[:, j] = residual > max(n_sigma * sigma, min_torso * scale)
+    seen = np.flatnonzero(np.isfinite(out[:, :, 0]).any(axis=0))
+    if not seen.size:
+        return out, 0
+    # every landmark at once; x and y of a landmark share their weights
+    xy = out[:, seen].reshape(n, 2 * seen.size)  # columns x0, y0, x1, y1 ...
+    weights = np.ones((n, seen.size))
+    residual = np.full((n, seen.size), np.nan)
+    sigma = np.zeros(seen.size)
+    alive = np.ones(seen.size, dtype=bool)
+    for _ in range(iterations + 1):
+        both = _local_quadratic_residuals_columns(xy, np.repeat(weights, 2, axis=1), half)
+        found = np.hypot(both[:, 0::2], both[:, 1::2])
+        alive &= np.isfinite(found).any(axis=0)
+        residual = np.where(alive, found, np.nan)
+        if not alive.any():
+            break
+        with np.errstate(all="ignore"):
+            spread = 1.4826 * np.nanmedian(np.abs(residual[:, alive]), axis=0)
+        sigma[alive] = spread
+        u = np.nan_to_num(residual / (6.0 * np.maximum(sigma, 1e-6)), nan=1.0)
+        weights = np.where(np.abs(u) < 1.0, (1.0 - u * u) ** 2, 0.0)
+    with np.errstate(invalid="ignore"):
+        rejected[:, seen] = residual > np.maximum(n_sigma * sigma, min_torso * scale)
     out[rejected] = np.nan
     return out, int(rejected.sum())
+
+
+def _local_quadratic_residuals_columns(values: np.ndarray, weights: np.ndarray, half: int) -> np.ndarray:
+    """:func:`local_quadratic_residuals` of every column of (T, C) ``values`` with (T, C) ``weights``.
+
+    The weighted sums of the normal equations are sliding sums (one matrix product over the
+    windows of all columns) instead of one window matrix per column.
+    """
+    n = values.shape[0]
+    finite = np.isfinite(values)
+    w = np.where(finite, np.asarray(weights, dtype=np.float64), 0.0)
+    wx = np.where(finite, values, 0.0) * w
+    offsets = np.arange(-half, half + 1).astype(np.float64)
+    tricube = (1.0 - (np.abs(offsets) / (half + 1.0)) ** 3) ** 3
+    tricube[half] = 0.0  # leave the sample itself out
+    kernel = tricube[:, None] * offsets[:, None] ** np.arange(5)[None, :]  # (W, 5): sums of w o^k
+    pad = ((half, half), (0, 0))
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(w, pad), 2 * half + 1, axis=0)  # (T, C, W)
+    moments = windows @ kernel  # (T, C, 5)
+    rhs = np.lib.stride_tricks.sliding_window_view(np.pad(wx, pad), 2 * half + 1, axis=0) @ kernel[:, :3]
+    counts = np.cumsum(np.pad((w > 0).astype(np.int64), ((half + 1, half), (0, 0))), axis=0)
+    neighbours = counts[2 * half + 1:] - counts[:n] - (w > 0)
+    usable = (neighbours >= 5) & finite
+    out = np.full(values.shape, np.nan)
+    if usable.any():
+        normal = moments[usable][:, [[0, 1, 2], [1, 2, 3], [2, 3, 4]]] + 1e-9 * np.eye(3)
+        coef = np.linalg.solve(normal, rhs[usable][..., None])[..., 0]
+        out[usable] = values[usable] - coef[:, 0]
+    return out
 
 
 def _nearest_fill(flat: np.ndarray) -> np.ndarray:
