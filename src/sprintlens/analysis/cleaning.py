@@ -524,24 +524,70 @@ def residual_cutoffs(columns: np.ndarray, fs_hz: float, min_hz: float = 1.0, max
     nyquist_limit = 0.9 * TWO_PASS_CORRECTION * fs_hz / 2.0
     max_hz = min(max_hz or nyquist_limit, nyquist_limit)
     grid = np.linspace(min_hz, max_hz, RESIDUAL_GRID_SIZE)
-    groups = _finite_groups(x)
-    residuals = np.empty((x.shape[1], len(grid)))
-    filtered = np.empty_like(x)
-    for g, fc in enumerate(grid):
-        filtered[...] = x
-        _filter_columns(x, fs_hz, float(fc), groups, filtered)
-        # one contiguous row per column: the same summation as the mean of each column on its own
-        squared = np.ascontiguousarray(((x - filtered) ** 2).T)
-        residuals[:, g] = np.sqrt(np.nanmean(squared, axis=1))
+    residuals = _residuals_by_cutoff(x, fs_hz, grid)  # (C, G)
+    # the straight line through the residuals at high cut-offs, each column's at once (least squares)
     tail = grid >= grid[0] + 0.6 * (grid[-1] - grid[0])
-    for k, column in enumerate(usable):
-        slope, intercept = np.polyfit(grid[tail], residuals[k, tail], 1)
-        above = np.flatnonzero(residuals[k] <= intercept)
-        if not above.size or intercept <= 0:
-            result[column] = float(max_hz)
-        else:
-            result[column] = float(grid[above[0]])
+    g, r = grid[tail], residuals[:, tail]
+    g_mean, r_mean = g.mean(), r.mean(axis=1)
+    slope = ((g - g_mean) * (r - r_mean[:, None])).sum(axis=1) / ((g - g_mean) ** 2).sum()
+    intercept = r_mean - slope * g_mean
+    below = residuals <= intercept[:, None]
+    first = np.argmax(below, axis=1)
+    chosen = np.where(below.any(axis=1) & (intercept > 0), grid[first], float(max_hz))
+    result[usable] = chosen
     return result
+
+
+def _residuals_by_cutoff(x: np.ndarray, fs_hz: float, grid_hz: np.ndarray) -> np.ndarray:
+    """RMS difference (C, G) between each column of (T, C) ``x`` and its :func:`butter_lowpass` at each cut-off.
+
+    The same filter as :func:`butter_lowpass` (odd extension at the ends of each finite run,
+    steady-state initial conditions, forward and backward passes), with each cut-off's filter
+    running over every finite run of every column at once.  The runs lie side by side, ending
+    on the same row: each is preceded by its first value, over which the filter stays in its
+    steady state (to rounding), so that one reversal of the whole block starts every run's
+    backward pass on the first row.
+    """
+    from scipy.signal import lfilter
+
+    good = np.isfinite(x)
+    counts = good.sum(axis=0)
+    segments = [(c, start, stop) for c in range(x.shape[1])
+                for start, stop in nan_runs(~good[:, c]) if stop - start >= 4]
+    sums = np.zeros((x.shape[1], len(grid_hz)))
+    if not segments:
+        return sums
+    pads = [min(9, stop - start - 1) for _, start, stop in segments]
+    rows = max(stop - start + 2 * pad for (_, start, stop), pad in zip(segments, pads))
+    extended = np.empty((rows, len(segments)))
+    reversed_runs = np.zeros((rows, len(segments)))  # each run reversed, where the backward pass puts it
+    inside = np.zeros((rows, len(segments)), dtype=bool)
+    for k, ((c, start, stop), pad) in enumerate(zip(segments, pads)):
+        run = x[start:stop, c]
+        ext = np.concatenate([2 * run[0] - run[pad:0:-1], run, 2 * run[-1] - run[-2:-pad - 2:-1]])
+        extended[:rows - len(ext), k] = ext[0]
+        extended[rows - len(ext):, k] = ext
+        reversed_runs[pad:pad + len(run), k] = run[::-1]
+        inside[pad:pad + len(run), k] = True
+    segment_column = np.array([c for c, _, _ in segments])
+    for g, fc in enumerate(grid_hz):
+        b, a, zi = _butter_design(float(fs_hz), float(fc))
+        forward = lfilter(b, a, extended, axis=0, zi=zi[:, None] * extended[0][None, :])[0][::-1]
+        backward = lfilter(b, a, forward, axis=0, zi=zi[:, None] * forward[0][None, :])[0]
+        per_segment = np.where(inside, (reversed_runs - backward) ** 2, 0.0).sum(axis=0)
+        np.add.at(sums[:, g], segment_column, per_segment)
+    return np.sqrt(sums / np.maximum(counts, 1)[:, None])
+
+
+@functools.lru_cache(maxsize=512)
+def _butter_design(fs_hz: float, cutoff_hz: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_butter_coefficients` and the filter's steady-state initial conditions (``lfilter_zi``)."""
+    from scipy.signal import lfilter_zi
+
+    b, a = _butter_coefficients(fs_hz, cutoff_hz)
+    zi = lfilter_zi(b, a)
+    zi.setflags(write=False)
+    return b, a, zi
 
 
 def stride_frequency_hz(positions_px: np.ndarray, fs_hz: float) -> float:
