@@ -229,23 +229,38 @@ def reject_outliers(positions_px: np.ndarray, outlier_torso: float = 0.35, n_sig
         return out, 0
     rejected = 0
     for _ in range(iterations):
-        found = 0
-        for j in range(out.shape[1]):
-            r = np.hypot(leave_one_out_residual(out[:, j, 0]), leave_one_out_residual(out[:, j, 1]))
-            if not np.isfinite(r).any():
-                continue
-            sigma = 1.4826 * np.nanmedian(np.abs(r))
-            threshold = max(n_sigma * sigma, outlier_torso * scale)
-            padded = np.nan_to_num(np.concatenate([[0, 0], r, [0, 0]]), nan=0.0)
-            local_max = r >= np.max(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
-            with np.errstate(invalid="ignore"):
-                bad = (r > threshold) & local_max
-            out[bad, j] = np.nan
-            found += int(bad.sum())
+        # every landmark at once: residuals (T, 33)
+        r = np.hypot(_leave_one_out_residuals(out[:, :, 0]), _leave_one_out_residuals(out[:, :, 1]))
+        seen = np.isfinite(r).any(axis=0)
+        if not seen.any():
+            break
+        with np.errstate(all="ignore"):
+            sigma = 1.4826 * np.nanmedian(np.abs(r[:, seen]), axis=0)
+        threshold = np.full(r.shape[1], np.inf)
+        threshold[seen] = np.maximum(n_sigma * sigma, outlier_torso * scale)
+        padded = np.nan_to_num(np.pad(r, ((2, 2), (0, 0))), nan=0.0)
+        local_max = r >= np.max(np.lib.stride_tricks.sliding_window_view(padded, 5, axis=0), axis=-1)
+        with np.errstate(invalid="ignore"):
+            bad = (r > threshold) & local_max
+        out[bad] = np.nan
+        found = int(bad.sum())
         rejected += found
         if not found:
             break
     return out, rejected
+
+
+def _leave_one_out_residuals(values: np.ndarray) -> np.ndarray:
+    """:func:`leave_one_out_residual` of each column of (T, C) ``values``."""
+    x = np.asarray(values, dtype=np.float64)
+    if len(x) < 3:
+        return np.full(x.shape, np.nan)
+    nan2 = np.full((2,) + x.shape[1:], np.nan)
+    pad = np.concatenate([nan2, x, nan2])
+    m2, m1, p1, p2 = pad[:-4], pad[1:-3], pad[3:-1], pad[4:]
+    cubic = (-m2 + 4 * m1 + 4 * p1 - p2) / 6.0
+    linear = (m1 + p1) / 2.0
+    return x - np.where(np.isfinite(cubic), cubic, linear)
 
 
 #: Half-width of the window of :func:`reject_path_outliers` (s): 8 frames at 120 fps, at least 3.
