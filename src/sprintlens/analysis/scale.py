@@ -69,10 +69,44 @@ class Scale:
         return f"no metric scale: distances in leg lengths ({self.leg_px:.0f} px)"
 
 
+#: Standing heights (m) the height scale accepts: a number outside is a mistake (180 for 1.80).
+HEIGHT_RANGE_M = (1.0, 2.5)
+
+#: Calibration points closer than this (px) cannot set a scale.
+MIN_CALIBRATION_PX = 10.0
+
+
+def check_height_m(height_m: float) -> None:
+    """Raise :class:`AnalysisError` unless ``height_m`` is a standing height in metres (:data:`HEIGHT_RANGE_M`)."""
+    low, high = HEIGHT_RANGE_M
+    if not (math.isfinite(height_m) and low <= height_m <= high):
+        hint = f" (in metres: {height_m / 100:g}?)" if math.isfinite(height_m) and 100 * low <= height_m <= 100 * high \
+            else ""
+        raise AnalysisError(f"athlete height must be in metres between {low:g} and {high:g}, got {height_m:g}{hint}")
+
+
+def check_calibration(x1: float, y1: float, x2: float, y2: float, metres: float) -> None:
+    """Raise :class:`AnalysisError` unless two image points (px) a distance apart (m) can set a scale.
+
+    Parameters
+    ----------
+    x1, y1, x2, y2 : float
+        The two points on the running line (px).
+    metres : float
+        Their distance apart (m): positive.
+    """
+    if not all(math.isfinite(v) for v in (x1, y1, x2, y2)):
+        raise AnalysisError("calibration points must be finite pixel coordinates")
+    if not (math.isfinite(metres) and metres > 0):
+        raise AnalysisError(f"calibration distance must be positive metres, got {metres}")
+    distance_px = math.hypot(x2 - x1, y2 - y1)
+    if not math.isfinite(distance_px) or distance_px < MIN_CALIBRATION_PX:
+        raise AnalysisError(f"calibration points must be at least {MIN_CALIBRATION_PX:g} pixels apart")
+
+
 def scale_from_height(leg_px: float, height_m: float) -> Scale:
     """Scale from the athlete's standing height (m) and leg length (px)."""
-    if not (math.isfinite(height_m) and 1.0 <= height_m <= 2.5):
-        raise AnalysisError(f"athlete height must be in metres between 1.0 and 2.5, got {height_m}")
+    check_height_m(height_m)
     if not (math.isfinite(leg_px) and leg_px > 0):
         raise AnalysisError("cannot measure the athlete's legs in this clip, so the height cannot set a scale")
     px_per_m = leg_px / (LEG_FRACTION_OF_HEIGHT * height_m)
@@ -81,11 +115,8 @@ def scale_from_height(leg_px: float, height_m: float) -> Scale:
 
 def scale_from_points(leg_px: float, x1: float, y1: float, x2: float, y2: float, metres: float) -> Scale:
     """Scale from two image points (px) a known distance apart (m) on the running line."""
-    if not (math.isfinite(metres) and metres > 0):
-        raise AnalysisError(f"calibration distance must be positive metres, got {metres}")
+    check_calibration(x1, y1, x2, y2, metres)
     distance_px = math.hypot(x2 - x1, y2 - y1)
-    if not math.isfinite(distance_px) or distance_px < 10:
-        raise AnalysisError("calibration points must be at least 10 pixels apart")
     return Scale(distance_px / metres, leg_px, "calibration", CALIBRATION_UNCERTAINTY)
 
 
