@@ -57,6 +57,11 @@ def check_points_in_frame(points: list[tuple[float, float]], size: tuple[int, in
 
 def probe_clip(path: str | os.PathLike[str], capture_fps: float | None = None) -> VideoInfo:
     """Probe a clip (metadata and first frame; fast): a missing or unreadable file is refused here."""
+    path = Path(path)
+    if not path.exists():  # said before OpenCV loads
+        raise VideoError(f"{path}: no such file")
+    if path.is_dir():
+        raise VideoError(f"{path}: is a folder, not a video file")
     from sprintlens.capture.video import probe
 
     return probe(path, capture_fps=capture_fps)
