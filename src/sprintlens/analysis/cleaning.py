@@ -21,8 +21,6 @@ import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
-from scipy.ndimage import median_filter
 
 from sprintlens.core.landmarks import LEG, N_LANDMARKS, hip_centre_x
 from sprintlens.core.landmarks import Landmark as L
@@ -158,6 +156,8 @@ def find_leg_swaps(positions_px: np.ndarray, fps: float, window_s: float = SWAP_
 
 def _running_median(values: np.ndarray, window: int) -> np.ndarray:
     """Running median along axis 0 (odd ``window``), NaN-aware through nearest-value filling."""
+    from scipy.ndimage import median_filter  # SciPy's modules load where they are used
+
     flat = values.reshape(values.shape[0], -1)
     filled = _nearest_fill(flat)
     out = median_filter(filled, size=(window, 1), mode="nearest")
@@ -221,7 +221,23 @@ def reject_outliers(positions_px: np.ndarray, outlier_torso: float = 0.35, n_sig
     and y together) exceeds both ``n_sigma`` robust standard deviations of that landmark's
     residuals over the clip and ``outlier_torso`` torso lengths, and is the largest within two
     frames (a stray point also disturbs its neighbours' predictions).  Repeated
-    ``iterations`` times.  Returns the cleaned copy and the number of points rejected.
+    ``iterations`` times.  Every landmark is done at once.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    outlier_torso : float
+        Least residual of an outlier, in torso lengths.
+    n_sigma : float
+        Least residual of an outlier, in robust standard deviations of the landmark's residuals.
+    iterations : int
+        Most rounds of rejection (fewer when a round finds nothing).
+
+    Returns
+    -------
+    tuple of (ndarray, int)
+        The cleaned copy (T, 33, 2) in px, and the number of points rejected.
     """
     out = np.array(positions_px, dtype=np.float64, copy=True)
     scale = torso_length_px(out)
@@ -311,8 +327,28 @@ def reject_path_outliers(positions_px: np.ndarray, fps: float, window_s: float =
     rounds of bisquare weights let the wrong frames drop out of each other's predictions.  A
     point is rejected when its residual exceeds ``n_sigma`` robust standard deviations of that
     landmark's residuals over the clip and ``min_torso`` torso lengths.  A foot landing (a kink
-    in its path) leaves residuals of a few pixels, far below that.  Returns the copy and the
-    number of points rejected.
+    in its path) leaves residuals of a few pixels, far below that.  Every landmark is done at
+    once, the normal equations of the local quadratics from sliding sums.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    fps : float
+        Frame rate (frames/s): sets the window in frames (at least 3 either side).
+    window_s : float
+        Half-width of the window (s).
+    n_sigma : float
+        Least residual of an outlier, in robust standard deviations of the landmark's residuals.
+    min_torso : float
+        Least residual of an outlier, in torso lengths.
+    iterations : int
+        Rounds of bisquare robustness weights.
+
+    Returns
+    -------
+    tuple of (ndarray, int)
+        The cleaned copy (T, 33, 2) in px, and the number of points rejected.
     """
     out = np.array(positions_px, dtype=np.float64, copy=True)
     scale = torso_length_px(out)
@@ -408,6 +444,8 @@ def fill_gaps(values: np.ndarray, t_s: np.ndarray, max_gap_s: float) -> tuple[np
             if t_s[stop] - t_s[start - 1] > max_gap_s + 1e-9:
                 continue
             if interpolator is None:
+                from scipy.interpolate import PchipInterpolator  # loaded only when a gap is filled
+
                 interpolator = PchipInterpolator(t_s[good], column[good], extrapolate=False)
             column[start:stop] = interpolator(t_s[start:stop])
             filled += stop - start
@@ -647,6 +685,20 @@ def choose_cutoffs(positions_px: np.ndarray, fs_hz: float, config: CleaningConfi
     (at 30 fps residual analysis cannot tell a running ankle's higher harmonics from noise, and
     a fixed low cut-off flattens the swing leg at top speed), and above by
     ``config.max_cutoff_fraction`` of the frame rate.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    fs_hz : float
+        Frame rate (Hz).
+    config : CleaningConfig
+        The bounds, or a fixed cut-off (``cutoff_hz``).
+
+    Returns
+    -------
+    ndarray, shape (33,)
+        Cut-off per landmark (Hz).
     """
     max_hz = _max_cutoff_hz(fs_hz, config)
     if config.cutoff_hz is not None:
@@ -667,7 +719,24 @@ def choose_cutoffs(positions_px: np.ndarray, fs_hz: float, config: CleaningConfi
 
 
 def lowpass_positions(positions_px: np.ndarray, fs_hz: float, cutoffs_hz: np.ndarray) -> np.ndarray:
-    """Filter every coordinate of (T, 33, 2) positions with its landmark's cut-off."""
+    """Filter every coordinate of (T, 33, 2) positions with its landmark's cut-off (:func:`butter_lowpass`).
+
+    The coordinates that share a cut-off and their missing frames are filtered together.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    fs_hz : float
+        Frame rate (Hz).
+    cutoffs_hz : ndarray, shape (33,)
+        Cut-off per landmark (Hz).
+
+    Returns
+    -------
+    ndarray, shape (T, 33, 2)
+        The filtered copy (px).
+    """
     values = np.array(positions_px, dtype=np.float64, copy=True).reshape(positions_px.shape[0], -1)
     out = values.copy()
     per_column = np.repeat(np.asarray(cutoffs_hz, dtype=np.float64), positions_px.shape[2])

@@ -94,6 +94,11 @@ def check_calibration(x1: float, y1: float, x2: float, y2: float, metres: float)
         The two points on the running line (px).
     metres : float
         Their distance apart (m): positive.
+
+    Raises
+    ------
+    AnalysisError
+        If a coordinate is not finite, the distance not positive or the points too close.
     """
     if not all(math.isfinite(v) for v in (x1, y1, x2, y2)):
         raise AnalysisError("calibration points must be finite pixel coordinates")
@@ -114,7 +119,22 @@ def scale_from_height(leg_px: float, height_m: float) -> Scale:
 
 
 def scale_from_points(leg_px: float, x1: float, y1: float, x2: float, y2: float, metres: float) -> Scale:
-    """Scale from two image points (px) a known distance apart (m) on the running line."""
+    """Scale from two image points (px) a known distance apart (m) on the running line.
+
+    Parameters
+    ----------
+    leg_px : float
+        The athlete's leg length (px), kept for distances in leg lengths.
+    x1, y1, x2, y2 : float
+        The two points (px): at least :data:`MIN_CALIBRATION_PX` apart.
+    metres : float
+        Their distance apart (m).
+
+    Returns
+    -------
+    Scale
+        Pixels per metre from the points.
+    """
     check_calibration(x1, y1, x2, y2, metres)
     distance_px = math.hypot(x2 - x1, y2 - y1)
     return Scale(distance_px / metres, leg_px, "calibration", CALIBRATION_UNCERTAINTY)

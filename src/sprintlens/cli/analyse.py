@@ -14,6 +14,25 @@ from sprintlens.core.errors import VideoError
 
 TRACK_SUFFIXES = (".npz",)
 
+#: What the analysis after pose estimation imports (SciPy among them: seconds on a slow machine).
+ANALYSIS_MODULES = ("scipy.signal", "scipy.ndimage", "scipy.interpolate", "sprintlens.analysis.pipeline",
+                    "sprintlens.analysis.folder", "sprintlens.render.summary")
+
+
+def _load_in_background(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` on a daemon thread (imports are thread-safe: a user of one waits for it)."""
+    import threading
+    from importlib import import_module
+
+    def load() -> None:
+        for name in modules:
+            try:
+                import_module(name)
+            except Exception:  # noqa: BLE001 - the import in the main thread reports it
+                return
+
+    threading.Thread(target=load, name="sprintlens-preload", daemon=True).start()
+
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path))
@@ -63,6 +82,14 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
     if calibration is not None:
         checks.check_points_in_frame([calibration[:2], calibration[2:4]], frame_size, "--calib")  # type: ignore[arg-type]
 
+    if meta is not None:
+        from sprintlens.capture.tracking import track_video
+
+        _load_in_background(ANALYSIS_MODULES)  # SciPy and the analysis load while the pose model runs
+        config_pose = pose_config(capture_fps, max_people, model, start, end, athlete_point)
+        with frame_progress(quiet) as progress:
+            track = track_video(meta.path, config_pose, progress=progress, info=meta)
+
     from sprintlens.analysis.folder import check_video_matches, write_analysis
     from sprintlens.analysis.pipeline import analyse_track
     from sprintlens.analysis.result import AnalysisConfig
@@ -71,15 +98,8 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
     config = AnalysisConfig(height_m=height_m, calibration=calibration,
                             direction={"auto": None, "ltr": 1, "rtl": -1}[direction])
     drawing = build_render_options(**render_kwargs) if draw else None  # type: ignore[arg-type]
-    if meta is None:
-        if drawing is not None and video is not None:
-            check_video_matches(track, video)
-    else:
-        from sprintlens.capture.tracking import track_video
-
-        config_pose = pose_config(capture_fps, max_people, model, start, end, athlete_point)
-        with frame_progress(quiet) as progress:
-            track = track_video(meta.path, config_pose, progress=progress, info=meta)
+    if meta is None and drawing is not None and video is not None:
+        check_video_matches(track, video)
     analysis = analyse_track(track, config)
     checks.make_folder(target.parent if str(target.parent) else Path("."))
     written = write_analysis(analysis, target)

@@ -44,7 +44,17 @@ def parse_calib(text: str | None) -> tuple[float, float, float, float, float] | 
 
 
 def check_points_in_frame(points: list[tuple[float, float]], size: tuple[int, int], option: str) -> None:
-    """Refuse image points (px) that are not finite or lie outside a frame of ``size`` (width, height)."""
+    """Refuse image points (px) that are not finite or lie outside a frame of ``size`` (width, height).
+
+    Parameters
+    ----------
+    points : list of (float, float)
+        The points (x, y) in px.
+    size : (int, int)
+        Width and height of the upright frame (px).
+    option : str
+        The option that gave the points, for the message.
+    """
     width, height = size
     for x, y in points:
         if not (math.isfinite(x) and math.isfinite(y)):

@@ -79,7 +79,34 @@ def render_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold_s: float, step: int | None,
                          background: str, athlete_name: str | None, notes: str | None, flags_file: Path | None,
                          no_clip: bool, no_angles: bool) -> RenderOptions:
-    """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages)."""
+    """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages).
+
+    Parameters
+    ----------
+    slow_motion : str
+        ``--slow-motion``: a factor (2, 1/2, x4) or ``auto``.
+    freeze_s : float
+        ``--freeze``: how long each key position is held (s).
+    freeze_at : str
+        ``--freeze-at``: key positions, comma-separated.
+    hold_s : float
+        ``--hold``: how long touchdown/toe-off values stay on screen (s).
+    step : int, optional
+        ``--step``: the kinogram's step (1-based).
+    background : str
+        ``--background``: the kinogram's background (dim, keep, white).
+    athlete_name, notes : str, optional
+        For the report.
+    flags_file : Path, optional
+        ``--flags``: a JSON file with a list of flag records.
+    no_clip, no_angles : bool
+        Draw no annotated clip; draw it without angle arcs.
+
+    Returns
+    -------
+    RenderOptions
+        What to draw, and how.
+    """
     records = check_render_options(freeze_at=freeze_at, flags_file=flags_file)
     from sprintlens.render.annotate import Layers
     from sprintlens.render.clip import ClipOptions
@@ -95,10 +122,22 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
                          flags=flags)
 
 
-def check_render_options(freeze_at: str, flags_file: Path | None, **_: object) -> list[dict[str, Any]] | None:
+def check_render_options(freeze_at: str, flags_file: Path | None, **others: object) -> list[dict[str, Any]] | None:
     """Check the render options that the command line cannot (quickly, drawing modules not loaded).
 
-    Returns the flag records of ``--flags`` (None when not given).
+    Parameters
+    ----------
+    freeze_at : str
+        ``--freeze-at``: key positions, comma-separated (:data:`KEY_POSITION_NAMES`).
+    flags_file : Path, optional
+        ``--flags``: a JSON file with a list of flag records.
+    **others
+        The other render options (checked by click itself).
+
+    Returns
+    -------
+    list of dict or None
+        The flag records of ``--flags`` (None when not given).
     """
     from sprintlens.cli.checks import read_flags_file
 
