@@ -407,7 +407,8 @@ def _local_quadratic_residuals_columns(values: np.ndarray, weights: np.ndarray, 
     usable = (neighbours >= 5) & finite
     out = np.full(values.shape, np.nan)
     if usable.any():
-        normal = moments[usable][:, [[0, 1, 2], [1, 2, 3], [2, 3, 4]]] + 1e-9 * np.eye(3)
+        # the Hankel matrix of the moments, [[m0, m1, m2], [m1, m2, m3], [m2, m3, m4]], as a view
+        normal = np.lib.stride_tricks.sliding_window_view(moments[usable], 3, axis=1) + 1e-9 * np.eye(3)
         coef = np.linalg.solve(normal, rhs[usable][..., None])[..., 0]
         out[usable] = values[usable] - coef[:, 0]
     return out
@@ -437,18 +438,16 @@ def fill_gaps(values: np.ndarray, t_s: np.ndarray, max_gap_s: float) -> tuple[np
         good = np.isfinite(column)
         if good.sum() < 2 or good.all():
             continue
-        interpolator = None
-        for start, stop in nan_runs(good):
-            if start == 0 or stop == len(column):
-                continue
-            if t_s[stop] - t_s[start - 1] > max_gap_s + 1e-9:
-                continue
-            if interpolator is None:
-                from scipy.interpolate import PchipInterpolator  # loaded only when a gap is filled
+        # every short interior gap of the column, evaluated in one call (pointwise: the same values)
+        rows = [np.arange(start, stop) for start, stop in nan_runs(good)
+                if start > 0 and stop < len(column) and t_s[stop] - t_s[start - 1] <= max_gap_s + 1e-9]
+        if not rows:
+            continue
+        from scipy.interpolate import PchipInterpolator  # loaded only when a gap is filled
 
-                interpolator = PchipInterpolator(t_s[good], column[good], extrapolate=False)
-            column[start:stop] = interpolator(t_s[start:stop])
-            filled += stop - start
+        gaps = np.concatenate(rows)
+        column[gaps] = PchipInterpolator(t_s[good], column[good], extrapolate=False)(t_s[gaps])
+        filled += len(gaps)
     return out, filled
 
 
