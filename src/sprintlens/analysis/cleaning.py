@@ -16,13 +16,11 @@ Missing stays NaN throughout; the filter runs only over NaN-free runs.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
-from scipy.ndimage import median_filter
-from scipy.signal import butter, filtfilt
 
 from sprintlens.core.landmarks import LEG, N_LANDMARKS, hip_centre_x
 from sprintlens.core.landmarks import Landmark as L
@@ -158,6 +156,8 @@ def find_leg_swaps(positions_px: np.ndarray, fps: float, window_s: float = SWAP_
 
 def _running_median(values: np.ndarray, window: int) -> np.ndarray:
     """Running median along axis 0 (odd ``window``), NaN-aware through nearest-value filling."""
+    from scipy.ndimage import median_filter  # SciPy's modules load where they are used
+
     flat = values.reshape(values.shape[0], -1)
     filled = _nearest_fill(flat)
     out = median_filter(filled, size=(window, 1), mode="nearest")
@@ -221,7 +221,23 @@ def reject_outliers(positions_px: np.ndarray, outlier_torso: float = 0.35, n_sig
     and y together) exceeds both ``n_sigma`` robust standard deviations of that landmark's
     residuals over the clip and ``outlier_torso`` torso lengths, and is the largest within two
     frames (a stray point also disturbs its neighbours' predictions).  Repeated
-    ``iterations`` times.  Returns the cleaned copy and the number of points rejected.
+    ``iterations`` times.  Every landmark is done at once.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    outlier_torso : float
+        Least residual of an outlier, in torso lengths.
+    n_sigma : float
+        Least residual of an outlier, in robust standard deviations of the landmark's residuals.
+    iterations : int
+        Most rounds of rejection (fewer when a round finds nothing).
+
+    Returns
+    -------
+    tuple of (ndarray, int)
+        The cleaned copy (T, 33, 2) in px, and the number of points rejected.
     """
     out = np.array(positions_px, dtype=np.float64, copy=True)
     scale = torso_length_px(out)
@@ -229,23 +245,38 @@ def reject_outliers(positions_px: np.ndarray, outlier_torso: float = 0.35, n_sig
         return out, 0
     rejected = 0
     for _ in range(iterations):
-        found = 0
-        for j in range(out.shape[1]):
-            r = np.hypot(leave_one_out_residual(out[:, j, 0]), leave_one_out_residual(out[:, j, 1]))
-            if not np.isfinite(r).any():
-                continue
-            sigma = 1.4826 * np.nanmedian(np.abs(r))
-            threshold = max(n_sigma * sigma, outlier_torso * scale)
-            padded = np.nan_to_num(np.concatenate([[0, 0], r, [0, 0]]), nan=0.0)
-            local_max = r >= np.max(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
-            with np.errstate(invalid="ignore"):
-                bad = (r > threshold) & local_max
-            out[bad, j] = np.nan
-            found += int(bad.sum())
+        # every landmark at once: residuals (T, 33)
+        r = np.hypot(_leave_one_out_residuals(out[:, :, 0]), _leave_one_out_residuals(out[:, :, 1]))
+        seen = np.isfinite(r).any(axis=0)
+        if not seen.any():
+            break
+        with np.errstate(all="ignore"):
+            sigma = 1.4826 * np.nanmedian(np.abs(r[:, seen]), axis=0)
+        threshold = np.full(r.shape[1], np.inf)
+        threshold[seen] = np.maximum(n_sigma * sigma, outlier_torso * scale)
+        padded = np.nan_to_num(np.pad(r, ((2, 2), (0, 0))), nan=0.0)
+        local_max = r >= np.max(np.lib.stride_tricks.sliding_window_view(padded, 5, axis=0), axis=-1)
+        with np.errstate(invalid="ignore"):
+            bad = (r > threshold) & local_max
+        out[bad] = np.nan
+        found = int(bad.sum())
         rejected += found
         if not found:
             break
     return out, rejected
+
+
+def _leave_one_out_residuals(values: np.ndarray) -> np.ndarray:
+    """:func:`leave_one_out_residual` of each column of (T, C) ``values``."""
+    x = np.asarray(values, dtype=np.float64)
+    if len(x) < 3:
+        return np.full(x.shape, np.nan)
+    nan2 = np.full((2,) + x.shape[1:], np.nan)
+    pad = np.concatenate([nan2, x, nan2])
+    m2, m1, p1, p2 = pad[:-4], pad[1:-3], pad[3:-1], pad[4:]
+    cubic = (-m2 + 4 * m1 + 4 * p1 - p2) / 6.0
+    linear = (m1 + p1) / 2.0
+    return x - np.where(np.isfinite(cubic), cubic, linear)
 
 
 #: Half-width of the window of :func:`reject_path_outliers` (s): 8 frames at 120 fps, at least 3.
@@ -296,8 +327,28 @@ def reject_path_outliers(positions_px: np.ndarray, fps: float, window_s: float =
     rounds of bisquare weights let the wrong frames drop out of each other's predictions.  A
     point is rejected when its residual exceeds ``n_sigma`` robust standard deviations of that
     landmark's residuals over the clip and ``min_torso`` torso lengths.  A foot landing (a kink
-    in its path) leaves residuals of a few pixels, far below that.  Returns the copy and the
-    number of points rejected.
+    in its path) leaves residuals of a few pixels, far below that.  Every landmark is done at
+    once, the normal equations of the local quadratics from sliding sums.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    fps : float
+        Frame rate (frames/s): sets the window in frames (at least 3 either side).
+    window_s : float
+        Half-width of the window (s).
+    n_sigma : float
+        Least residual of an outlier, in robust standard deviations of the landmark's residuals.
+    min_torso : float
+        Least residual of an outlier, in torso lengths.
+    iterations : int
+        Rounds of bisquare robustness weights.
+
+    Returns
+    -------
+    tuple of (ndarray, int)
+        The cleaned copy (T, 33, 2) in px, and the number of points rejected.
     """
     out = np.array(positions_px, dtype=np.float64, copy=True)
     scale = torso_length_px(out)
@@ -306,24 +357,61 @@ def reject_path_outliers(positions_px: np.ndarray, fps: float, window_s: float =
     if not np.isfinite(scale) or n < 2 * 3 + 1:
         return out, 0
     rejected = np.zeros(out.shape[:2], dtype=bool)
-    for j in range(out.shape[1]):
-        if not np.isfinite(out[:, j, 0]).any():
-            continue
-        weights = np.ones(n)
-        residual = np.full(n, np.nan)
-        sigma = 0.0
-        for _ in range(iterations + 1):
-            residual = np.hypot(local_quadratic_residuals(out[:, j, 0], weights, half),
-                                local_quadratic_residuals(out[:, j, 1], weights, half))
-            if not np.isfinite(residual).any():
-                break
-            sigma = 1.4826 * float(np.nanmedian(np.abs(residual)))
-            u = np.nan_to_num(residual / (6.0 * max(sigma, 1e-6)), nan=1.0)
-            weights = np.where(np.abs(u) < 1.0, (1.0 - u * u) ** 2, 0.0)
-        with np.errstate(invalid="ignore"):
-            rejected[:, j] = residual > max(n_sigma * sigma, min_torso * scale)
+    seen = np.flatnonzero(np.isfinite(out[:, :, 0]).any(axis=0))
+    if not seen.size:
+        return out, 0
+    # every landmark at once; x and y of a landmark share their weights
+    xy = out[:, seen].reshape(n, 2 * seen.size)  # columns x0, y0, x1, y1 ...
+    weights = np.ones((n, seen.size))
+    residual = np.full((n, seen.size), np.nan)
+    sigma = np.zeros(seen.size)
+    alive = np.ones(seen.size, dtype=bool)
+    for _ in range(iterations + 1):
+        both = _local_quadratic_residuals_columns(xy, np.repeat(weights, 2, axis=1), half)
+        found = np.hypot(both[:, 0::2], both[:, 1::2])
+        alive &= np.isfinite(found).any(axis=0)
+        residual = np.where(alive, found, np.nan)
+        if not alive.any():
+            break
+        with np.errstate(all="ignore"):
+            spread = 1.4826 * np.nanmedian(np.abs(residual[:, alive]), axis=0)
+        sigma[alive] = spread
+        u = np.nan_to_num(residual / (6.0 * np.maximum(sigma, 1e-6)), nan=1.0)
+        weights = np.where(np.abs(u) < 1.0, (1.0 - u * u) ** 2, 0.0)
+    with np.errstate(invalid="ignore"):
+        rejected[:, seen] = residual > np.maximum(n_sigma * sigma, min_torso * scale)
     out[rejected] = np.nan
     return out, int(rejected.sum())
+
+
+def _local_quadratic_residuals_columns(values: np.ndarray, weights: np.ndarray, half: int) -> np.ndarray:
+    """:func:`local_quadratic_residuals` of every column of (T, C) ``values`` with (T, C) ``weights``.
+
+    The weighted sums of the normal equations are sliding sums (one matrix product over the
+    windows of all columns) instead of one window matrix per column.
+    """
+    n = values.shape[0]
+    finite = np.isfinite(values)
+    w = np.where(finite, np.asarray(weights, dtype=np.float64), 0.0)
+    wx = np.where(finite, values, 0.0) * w
+    offsets = np.arange(-half, half + 1).astype(np.float64)
+    tricube = (1.0 - (np.abs(offsets) / (half + 1.0)) ** 3) ** 3
+    tricube[half] = 0.0  # leave the sample itself out
+    kernel = tricube[:, None] * offsets[:, None] ** np.arange(5)[None, :]  # (W, 5): sums of w o^k
+    pad = ((half, half), (0, 0))
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(w, pad), 2 * half + 1, axis=0)  # (T, C, W)
+    moments = windows @ kernel  # (T, C, 5)
+    rhs = np.lib.stride_tricks.sliding_window_view(np.pad(wx, pad), 2 * half + 1, axis=0) @ kernel[:, :3]
+    counts = np.cumsum(np.pad((w > 0).astype(np.int64), ((half + 1, half), (0, 0))), axis=0)
+    neighbours = counts[2 * half + 1:] - counts[:n] - (w > 0)
+    usable = (neighbours >= 5) & finite
+    out = np.full(values.shape, np.nan)
+    if usable.any():
+        # the Hankel matrix of the moments, [[m0, m1, m2], [m1, m2, m3], [m2, m3, m4]], as a view
+        normal = np.lib.stride_tricks.sliding_window_view(moments[usable], 3, axis=1) + 1e-9 * np.eye(3)
+        coef = np.linalg.solve(normal, rhs[usable][..., None])[..., 0]
+        out[usable] = values[usable] - coef[:, 0]
+    return out
 
 
 def _nearest_fill(flat: np.ndarray) -> np.ndarray:
@@ -350,36 +438,85 @@ def fill_gaps(values: np.ndarray, t_s: np.ndarray, max_gap_s: float) -> tuple[np
         good = np.isfinite(column)
         if good.sum() < 2 or good.all():
             continue
-        interpolator = None
-        for start, stop in nan_runs(good):
-            if start == 0 or stop == len(column):
-                continue
-            if t_s[stop] - t_s[start - 1] > max_gap_s + 1e-9:
-                continue
-            if interpolator is None:
-                interpolator = PchipInterpolator(t_s[good], column[good], extrapolate=False)
-            column[start:stop] = interpolator(t_s[start:stop])
-            filled += stop - start
+        # every short interior gap of the column, evaluated in one call (pointwise: the same values)
+        rows = [np.arange(start, stop) for start, stop in nan_runs(good)
+                if start > 0 and stop < len(column) and t_s[stop] - t_s[start - 1] <= max_gap_s + 1e-9]
+        if not rows:
+            continue
+        from scipy.interpolate import (
+            PchipInterpolator,  # loaded only when a gap is filled
+        )
+
+        gaps = np.concatenate(rows)
+        column[gaps] = PchipInterpolator(t_s[good], column[good], extrapolate=False)(t_s[gaps])
+        filled += len(gaps)
     return out, filled
 
 
 # -- filtering -----------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=512)
+def _butter_coefficients(fs_hz: float, cutoff_hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients ``(b, a)`` of the two-pass-corrected 2nd-order Butterworth low-pass (designed once)."""
+    from scipy.signal import butter
+
+    wn = min(cutoff_hz / TWO_PASS_CORRECTION / (fs_hz / 2.0), 0.99)
+    b, a = butter(2, wn)
+    b.setflags(write=False)
+    a.setflags(write=False)
+    return b, a
+
+
+def _finite_groups(values: np.ndarray) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+    """Columns of (T, C) ``values`` grouped by where they are finite: (column indices, finite runs)."""
+    good = np.isfinite(values)
+    groups: dict[bytes, list[int]] = {}
+    for j in range(values.shape[1]):
+        groups.setdefault(good[:, j].tobytes(), []).append(j)
+    out = []
+    for columns in groups.values():
+        runs = [(start, stop) for start, stop in nan_runs(~good[:, columns[0]]) if stop - start >= 4]
+        if runs:
+            out.append((np.array(columns), runs))
+    return out
+
+
+def _filter_columns(values: np.ndarray, fs_hz: float, cutoff_hz: float,
+                    groups: list[tuple[np.ndarray, list[tuple[int, int]]]], out: np.ndarray) -> None:
+    """Write into ``out`` the zero-lag low-pass of the grouped columns of ``values`` (see :func:`butter_lowpass`)."""
+    from scipy.signal import filtfilt
+
+    b, a = _butter_coefficients(float(fs_hz), float(cutoff_hz))
+    for columns, runs in groups:
+        for start, stop in runs:
+            block = values[start:stop, columns]
+            out[start:stop, columns] = filtfilt(b, a, block, axis=0,
+                                                padlen=min(3 * max(len(a), len(b)), stop - start - 1))
+
 
 def butter_lowpass(values: np.ndarray, fs_hz: float, cutoff_hz: float) -> np.ndarray:
     """Zero-lag low-pass (2nd-order Butterworth, forward and backward) of (T,) data, NaN-run aware.
 
     The cut-off is corrected for the two passes so that the result is -3 dB at ``cutoff_hz``.
     Runs of fewer than 4 finite samples are left as they are.
+
+    Parameters
+    ----------
+    values : ndarray, shape (T,)
+        The series, in any unit; NaN where missing.
+    fs_hz : float
+        Sampling rate (Hz).
+    cutoff_hz : float
+        Cut-off of the two passes together (Hz).
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        The filtered copy.
     """
     out = np.array(values, dtype=np.float64, copy=True)
-    wn = min(cutoff_hz / TWO_PASS_CORRECTION / (fs_hz / 2.0), 0.99)
-    b, a = butter(2, wn)
-    good = np.isfinite(out)
-    for start, stop in nan_runs(~good):
-        length = stop - start
-        if length < 4:
-            continue
-        out[start:stop] = filtfilt(b, a, out[start:stop], padlen=min(3 * max(len(a), len(b)), length - 1))
+    column = out[:, None]
+    _filter_columns(column, fs_hz, cutoff_hz, _finite_groups(column), column)
     return out
 
 
@@ -389,21 +526,122 @@ def residual_cutoff(values: np.ndarray, fs_hz: float, min_hz: float = 1.0, max_h
     The RMS residual between the signal and its filtered version, as a function of cut-off, is
     a straight line at high cut-offs (noise only).  The chosen cut-off is where the residual
     equals that line's intercept at 0 Hz: the noise level.  NaN when the signal is too short.
+
+    Parameters
+    ----------
+    values : ndarray, shape (T,)
+        The series, in any unit; NaN where missing.
+    fs_hz : float
+        Sampling rate (Hz).
+    min_hz, max_hz : float
+        Lowest and highest candidate cut-off (Hz); the highest is at most 90 % of what the
+        corrected two-pass filter can honour at ``fs_hz``.
+
+    Returns
+    -------
+    float
+        The cut-off (Hz).
     """
-    x = np.asarray(values, dtype=np.float64)
-    if np.isfinite(x).sum() < 12:
-        return float("nan")
+    return float(residual_cutoffs(np.asarray(values, dtype=np.float64)[:, None], fs_hz, min_hz, max_hz)[0])
+
+
+#: Candidate cut-offs of the residual analysis.
+RESIDUAL_GRID_SIZE = 40
+
+
+def residual_cutoffs(columns: np.ndarray, fs_hz: float, min_hz: float = 1.0, max_hz: float | None = None) -> np.ndarray:
+    """Cut-off by residual analysis (:func:`residual_cutoff`) of each column of (T, C) data (Hz).
+
+    Each candidate filter is designed once and runs over all the columns at once.
+
+    Parameters
+    ----------
+    columns : ndarray, shape (T, C)
+        The series, one per column, in any unit; NaN where missing.
+    fs_hz : float
+        Sampling rate (Hz).
+    min_hz, max_hz : float
+        Lowest and highest candidate cut-off (Hz), as for :func:`residual_cutoff`.
+
+    Returns
+    -------
+    ndarray, shape (C,)
+        The cut-off of each column (Hz); NaN for a column with fewer than 12 finite samples.
+    """
+    x = np.asarray(columns, dtype=np.float64)
+    result = np.full(x.shape[1], np.nan)
+    usable = np.flatnonzero(np.isfinite(x).sum(axis=0) >= 12)
+    if not usable.size:
+        return result
+    x = x[:, usable]
     # above this the corrected two-pass cut-off passes (nearly) everything: no residual to read
     nyquist_limit = 0.9 * TWO_PASS_CORRECTION * fs_hz / 2.0
     max_hz = min(max_hz or nyquist_limit, nyquist_limit)
-    grid = np.linspace(min_hz, max_hz, 40)
-    residuals = np.array([np.sqrt(np.nanmean((x - butter_lowpass(x, fs_hz, fc)) ** 2)) for fc in grid])
+    grid = np.linspace(min_hz, max_hz, RESIDUAL_GRID_SIZE)
+    residuals = _residuals_by_cutoff(x, fs_hz, grid)  # (C, G)
+    # the straight line through the residuals at high cut-offs, each column's at once (least squares)
     tail = grid >= grid[0] + 0.6 * (grid[-1] - grid[0])
-    slope, intercept = np.polyfit(grid[tail], residuals[tail], 1)
-    above = np.flatnonzero(residuals <= intercept)
-    if not above.size or intercept <= 0:
-        return float(max_hz)
-    return float(grid[above[0]])
+    g, r = grid[tail], residuals[:, tail]
+    g_mean, r_mean = g.mean(), r.mean(axis=1)
+    slope = ((g - g_mean) * (r - r_mean[:, None])).sum(axis=1) / ((g - g_mean) ** 2).sum()
+    intercept = r_mean - slope * g_mean
+    below = residuals <= intercept[:, None]
+    first = np.argmax(below, axis=1)
+    chosen = np.where(below.any(axis=1) & (intercept > 0), grid[first], float(max_hz))
+    result[usable] = chosen
+    return result
+
+
+def _residuals_by_cutoff(x: np.ndarray, fs_hz: float, grid_hz: np.ndarray) -> np.ndarray:
+    """RMS difference (C, G) between each column of (T, C) ``x`` and its :func:`butter_lowpass` at each cut-off.
+
+    The same filter as :func:`butter_lowpass` (odd extension at the ends of each finite run,
+    steady-state initial conditions, forward and backward passes), with each cut-off's filter
+    running over every finite run of every column at once.  The runs lie side by side, ending
+    on the same row: each is preceded by its first value, over which the filter stays in its
+    steady state (to rounding), so that one reversal of the whole block starts every run's
+    backward pass on the first row.
+    """
+    from scipy.signal import lfilter
+
+    good = np.isfinite(x)
+    counts = good.sum(axis=0)
+    segments = [(c, start, stop) for c in range(x.shape[1])
+                for start, stop in nan_runs(~good[:, c]) if stop - start >= 4]
+    sums = np.zeros((x.shape[1], len(grid_hz)))
+    if not segments:
+        return sums
+    pads = [min(9, stop - start - 1) for _, start, stop in segments]
+    rows = max(stop - start + 2 * pad for (_, start, stop), pad in zip(segments, pads))
+    extended = np.empty((rows, len(segments)))
+    reversed_runs = np.zeros((rows, len(segments)))  # each run reversed, where the backward pass puts it
+    inside = np.zeros((rows, len(segments)), dtype=bool)
+    for k, ((c, start, stop), pad) in enumerate(zip(segments, pads)):
+        run = x[start:stop, c]
+        ext = np.concatenate([2 * run[0] - run[pad:0:-1], run, 2 * run[-1] - run[-2:-pad - 2:-1]])
+        extended[:rows - len(ext), k] = ext[0]
+        extended[rows - len(ext):, k] = ext
+        reversed_runs[pad:pad + len(run), k] = run[::-1]
+        inside[pad:pad + len(run), k] = True
+    segment_column = np.array([c for c, _, _ in segments])
+    for g, fc in enumerate(grid_hz):
+        b, a, zi = _butter_design(float(fs_hz), float(fc))
+        forward = lfilter(b, a, extended, axis=0, zi=zi[:, None] * extended[0][None, :])[0][::-1]
+        backward = lfilter(b, a, forward, axis=0, zi=zi[:, None] * forward[0][None, :])[0]
+        per_segment = np.where(inside, (reversed_runs - backward) ** 2, 0.0).sum(axis=0)
+        np.add.at(sums[:, g], segment_column, per_segment)
+    return np.sqrt(sums / np.maximum(counts, 1)[:, None])
+
+
+@functools.lru_cache(maxsize=512)
+def _butter_design(fs_hz: float, cutoff_hz: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_butter_coefficients` and the filter's steady-state initial conditions (``lfilter_zi``)."""
+    from scipy.signal import lfilter_zi
+
+    b, a = _butter_coefficients(fs_hz, cutoff_hz)
+    zi = lfilter_zi(b, a)
+    zi.setflags(write=False)
+    return b, a, zi
 
 
 def stride_frequency_hz(positions_px: np.ndarray, fs_hz: float) -> float:
@@ -448,6 +686,20 @@ def choose_cutoffs(positions_px: np.ndarray, fs_hz: float, config: CleaningConfi
     (at 30 fps residual analysis cannot tell a running ankle's higher harmonics from noise, and
     a fixed low cut-off flattens the swing leg at top speed), and above by
     ``config.max_cutoff_fraction`` of the frame rate.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    fs_hz : float
+        Frame rate (Hz).
+    config : CleaningConfig
+        The bounds, or a fixed cut-off (``cutoff_hz``).
+
+    Returns
+    -------
+    ndarray, shape (33,)
+        Cut-off per landmark (Hz).
     """
     max_hz = _max_cutoff_hz(fs_hz, config)
     if config.cutoff_hz is not None:
@@ -457,22 +709,43 @@ def choose_cutoffs(positions_px: np.ndarray, fs_hz: float, config: CleaningConfi
     if np.isfinite(stride):
         lo = max(lo, STRIDE_HARMONICS_KEPT * stride)
     lo = min(lo, max_hz)
+    per_axis = residual_cutoffs(positions_px.reshape(positions_px.shape[0], -1), fs_hz,
+                                max_hz=max_hz).reshape(N_LANDMARKS, 2)
     cutoffs = np.full(N_LANDMARKS, np.nan)
     for j in range(N_LANDMARKS):
-        per_axis = [residual_cutoff(positions_px[:, j, k], fs_hz, max_hz=max_hz) for k in range(2)]
-        if np.isfinite(per_axis).any():
-            cutoffs[j] = np.nanmax(per_axis)
+        if np.isfinite(per_axis[j]).any():
+            cutoffs[j] = np.nanmax(per_axis[j])
     fallback = np.nanmedian(cutoffs) if np.isfinite(cutoffs).any() else max_hz
     return np.clip(np.where(np.isfinite(cutoffs), cutoffs, fallback), lo, max_hz)
 
 
 def lowpass_positions(positions_px: np.ndarray, fs_hz: float, cutoffs_hz: np.ndarray) -> np.ndarray:
-    """Filter every coordinate of (T, 33, 2) positions with its landmark's cut-off."""
-    out = np.array(positions_px, dtype=np.float64, copy=True)
-    for j in range(N_LANDMARKS):
-        for k in range(2):
-            out[:, j, k] = butter_lowpass(out[:, j, k], fs_hz, float(cutoffs_hz[j]))
-    return out
+    """Filter every coordinate of (T, 33, 2) positions with its landmark's cut-off (:func:`butter_lowpass`).
+
+    The coordinates that share a cut-off and their missing frames are filtered together.
+
+    Parameters
+    ----------
+    positions_px : ndarray, shape (T, 33, 2)
+        Landmark positions (px); NaN where missing.
+    fs_hz : float
+        Frame rate (Hz).
+    cutoffs_hz : ndarray, shape (33,)
+        Cut-off per landmark (Hz).
+
+    Returns
+    -------
+    ndarray, shape (T, 33, 2)
+        The filtered copy (px).
+    """
+    values = np.array(positions_px, dtype=np.float64, copy=True).reshape(positions_px.shape[0], -1)
+    out = values.copy()
+    per_column = np.repeat(np.asarray(cutoffs_hz, dtype=np.float64), positions_px.shape[2])
+    for cutoff in np.unique(per_column):
+        columns = np.flatnonzero(per_column == cutoff)
+        groups = [(columns[members], runs) for members, runs in _finite_groups(values[:, columns])]
+        _filter_columns(values, fs_hz, float(cutoff), groups, out)
+    return out.reshape(positions_px.shape)
 
 
 # -- the chain -----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from sprintlens.analysis.cleaning import CleaningConfig
 from sprintlens.analysis.ground import ContactConfig
 from sprintlens.analysis.pipeline import analyse_track
 from sprintlens.analysis.result import Analysis, AnalysisConfig
-from sprintlens.capture.trackfile import load_track, save_track
+from sprintlens.capture.trackfile import load_track, recorded_video_path, save_track
 from sprintlens.capture.tracking import PoseConfig, track_video
 from sprintlens.capture.video import file_sha256, probe
 from sprintlens.core.errors import TrackFormatError, VideoError
@@ -194,12 +194,6 @@ def analysis_config_from_record(record: dict[str, Any] | None) -> AnalysisConfig
         cleaning=_dataclass_from(CleaningConfig, record.get("cleaning")),
         contacts=_dataclass_from(ContactConfig, record.get("contacts")),
     )
-
-
-def recorded_video_path(track: PoseTrack) -> Path | None:
-    """The clip's absolute path as recorded when the track was made (None for older tracks)."""
-    path = dict(track.provenance.get("video", {}) or {}).get("path")
-    return Path(path) if path else None
 
 
 def check_video_matches(track: PoseTrack, video: Path) -> None:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sprintlens.core.errors import AnalysisError
-from sprintlens.core.limits import height_range_text, plausible_height
+from sprintlens.core.limits import HEIGHT_RANGE_M as LIMITS_HEIGHT_RANGE_M
+from sprintlens.core.limits import height_range_text
 
 #: Hip-to-ankle length (thigh + shank) as a fraction of standing height (Winter 2009).
 LEG_FRACTION_OF_HEIGHT = 0.491
@@ -72,10 +73,50 @@ class Scale:
         return f"no metric scale: distances in leg lengths ({self.leg_px:.0f} px)"
 
 
+#: Standing heights (m) the height scale accepts (the catalogue's one range, :mod:`sprintlens.core.limits`):
+#: a number outside is a mistake (180 for 1.80).
+HEIGHT_RANGE_M = LIMITS_HEIGHT_RANGE_M
+
+#: Calibration points closer than this (px) cannot set a scale.
+MIN_CALIBRATION_PX = 10.0
+
+
+def check_height_m(height_m: float) -> None:
+    """Raise :class:`AnalysisError` unless ``height_m`` is a standing height in metres (:data:`HEIGHT_RANGE_M`)."""
+    low, high = HEIGHT_RANGE_M
+    if not (math.isfinite(height_m) and low <= height_m <= high):
+        hint = f" (in metres: {height_m / 100:g}?)" if math.isfinite(height_m) and 100 * low <= height_m <= 100 * high \
+            else ""
+        raise AnalysisError(f"athlete height must be in metres, {height_range_text()}, got {height_m:g}{hint}")
+
+
+def check_calibration(x1: float, y1: float, x2: float, y2: float, metres: float) -> None:
+    """Raise :class:`AnalysisError` unless two image points (px) a distance apart (m) can set a scale.
+
+    Parameters
+    ----------
+    x1, y1, x2, y2 : float
+        The two points on the running line (px).
+    metres : float
+        Their distance apart (m): positive.
+
+    Raises
+    ------
+    AnalysisError
+        If a coordinate is not finite, the distance not positive or the points too close.
+    """
+    if not all(math.isfinite(v) for v in (x1, y1, x2, y2)):
+        raise AnalysisError("calibration points must be finite pixel coordinates")
+    if not (math.isfinite(metres) and metres > 0):
+        raise AnalysisError(f"calibration distance must be positive metres, got {metres}")
+    distance_px = math.hypot(x2 - x1, y2 - y1)
+    if not math.isfinite(distance_px) or distance_px < MIN_CALIBRATION_PX:
+        raise AnalysisError(f"calibration points must be at least {MIN_CALIBRATION_PX:g} pixels apart")
+
+
 def scale_from_height(leg_px: float, height_m: float) -> Scale:
     """Make a scale from the athlete's standing height (m) and leg length (px)."""
-    if not plausible_height(height_m):
-        raise AnalysisError(f"athlete height must be in metres, {height_range_text()}, got {height_m}")
+    check_height_m(height_m)
     if not (math.isfinite(leg_px) and leg_px > 0):
         raise AnalysisError("cannot measure the athlete's legs in this clip, so the height cannot set a scale")
     px_per_m = leg_px / (LEG_FRACTION_OF_HEIGHT * height_m)
@@ -102,13 +143,11 @@ def scale_from_points(leg_px: float, x1: float, y1: float, x2: float, y2: float,
     Raises
     ------
     AnalysisError
-        When ``metres`` is not positive or the points are less than 10 px apart.
+        When a coordinate is not finite, ``metres`` is not positive or the points are less than
+        :data:`MIN_CALIBRATION_PX` apart.
     """
-    if not (math.isfinite(metres) and metres > 0):
-        raise AnalysisError(f"calibration distance must be positive metres, got {metres}")
+    check_calibration(x1, y1, x2, y2, metres)
     distance_px = math.hypot(x2 - x1, y2 - y1)
-    if not math.isfinite(distance_px) or distance_px < 10:
-        raise AnalysisError("calibration points must be at least 10 pixels apart")
     return Scale(distance_px / metres, leg_px, "calibration", CALIBRATION_UNCERTAINTY)
 
 

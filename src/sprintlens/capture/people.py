@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import median_filter
 
 from sprintlens.capture.pose import Detections
 from sprintlens.core.errors import NoAthleteError
@@ -198,6 +197,8 @@ def _horizontal_speed_torso_per_s(person: Person, detections: Sequence[Detection
     if person.n_frames < 3:
         return 0.0
     x = np.array([detections[f].positions_px[s][_MOVERS, 0] for f, s in zip(person.frames, person.slots)])
+    from scipy.ndimage import median_filter  # SciPy loads where it is used, not with the pose stage
+
     x = median_filter(x, size=(3, 1), mode="nearest")  # one-frame glitches are not movement
     t = t_s[person.frames]
     torso = float(np.median(person.torso_px))

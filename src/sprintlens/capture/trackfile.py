@@ -85,3 +85,9 @@ def load_track(path: str | os.PathLike[str]) -> PoseTrack:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TrackFormatError(f"{path}: damaged pose-track metadata ({exc})") from None
+
+
+def recorded_video_path(track: PoseTrack) -> Path | None:
+    """Return the clip's absolute path as recorded when the track was made (None for older tracks)."""
+    path = dict(track.provenance.get("video", {}) or {}).get("path")
+    return Path(path) if path else None

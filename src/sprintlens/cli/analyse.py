@@ -9,9 +9,29 @@ import click
 
 from sprintlens.cli.options import pose_config, pose_options
 from sprintlens.cli.progressbar import frame_progress
-from sprintlens.cli.render import build_render_options, render_options, run_render
+from sprintlens.cli.render import build_render_options, check_render_options, render_options, run_render
+from sprintlens.core.errors import VideoError
 
 TRACK_SUFFIXES = (".npz",)
+
+#: What the analysis after pose estimation imports (SciPy among them: seconds on a slow machine).
+ANALYSIS_MODULES = ("scipy.signal", "scipy.ndimage", "scipy.interpolate", "sprintlens.analysis.pipeline",
+                    "sprintlens.analysis.folder", "sprintlens.render.summary")
+
+
+def _load_in_background(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` on a daemon thread (imports are thread-safe: a user of one waits for it)."""
+    import threading
+    from importlib import import_module
+
+    def load() -> None:
+        for name in modules:
+            try:
+                import_module(name)
+            except Exception:  # noqa: BLE001 - the import in the main thread reports it
+                return
+
+    threading.Thread(target=load, name="sprintlens-preload", daemon=True).start()
 
 
 @click.command()
@@ -33,54 +53,62 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
             capture_fps: float | None, start: str | None, end: str | None, athlete_point: str | None,
             max_people: int, model: str, draw: bool, quiet: bool, **render_kwargs: object) -> None:
     """Analyse a sprint: SOURCE is a video, or a pose track saved by `sprintlens pose` or an earlier analyse."""
-    from sprintlens.analysis.folder import write_analysis
-    from sprintlens.analysis.pipeline import analyse_track
-    from sprintlens.analysis.result import AnalysisConfig
-    from sprintlens.analysis.scale import parse_calibration
-    from sprintlens.capture.trackfile import load_track
-    from sprintlens.capture.tracking import track_video
-    from sprintlens.capture.video import probe
-    from sprintlens.core.errors import VideoError
-    from sprintlens.core.files import ensure_writable_folder
-    from sprintlens.render.summary import summary_lines
+    from sprintlens.cli import checks
 
-    drawing = build_render_options(**render_kwargs) if draw else None  # type: ignore[arg-type]
-    config = AnalysisConfig(
-        height_m=height_m,
-        calibration=parse_calibration(calib) if calib else None,
-        direction={"auto": None, "ltr": 1, "rtl": -1}[direction],
-    )
-    target = out if out is not None else Path(f"{source.stem}.sprintlens")
-    ensure_writable_folder(target if target.exists() else (target.parent if str(target.parent) else Path(".")))
     started = time.perf_counter()
+    # every argument and file first: quick, before pose estimation and before SciPy and MediaPipe load
+    checks.check_height(height_m)
+    calibration = checks.parse_calib(calib)
+    if draw:
+        check_render_options(**render_kwargs)  # type: ignore[arg-type]
+    target = checks.check_output_folder(out if out is not None else Path(f"{source.stem}.sprintlens"))
     video: Path | None = None
+    meta = None
     if source.suffix.lower() in TRACK_SUFFIXES:
-        track = load_track(source)
-        if drawing is not None:
-            from sprintlens.analysis.folder import (
-                check_video_matches,
-                recorded_video_path,
-            )
+        track = checks.check_track_file(source)
+        frame_size = tuple(track.frame_size)
+        if draw:
+            from sprintlens.capture.trackfile import recorded_video_path
 
             video = recorded_video_path(track)
             if video is None or not video.is_file():
                 raise VideoError(f"{source}: the track's video is not where it was analysed; "
                                  "analyse the video itself, or use `sprintlens render --video`")
-            check_video_matches(track, video)
     else:
+        meta = checks.probe_clip(source, capture_fps)
+        checks.check_pose_options(meta, start, end, athlete_point, model)
+        frame_size = (meta.width, meta.height)
+        video = meta.path
+    if calibration is not None:
+        checks.check_points_in_frame([calibration[:2], calibration[2:4]], frame_size, "--calib")  # type: ignore[arg-type]
+
+    if meta is not None:
+        from sprintlens.capture.tracking import track_video
+
+        _load_in_background(ANALYSIS_MODULES)  # SciPy and the analysis load while the pose model runs
         config_pose = pose_config(capture_fps, max_people, model, start, end, athlete_point)
-        meta = probe(source, capture_fps=capture_fps)
         with frame_progress(quiet) as progress:
             track = track_video(meta.path, config_pose, progress=progress, info=meta)
-        video = meta.path
+
+    from sprintlens.analysis.folder import check_video_matches, write_analysis
+    from sprintlens.analysis.pipeline import analyse_track
+    from sprintlens.analysis.result import AnalysisConfig
+    from sprintlens.render.summary import summary_lines
+
+    config = AnalysisConfig(height_m=height_m, calibration=calibration,
+                            direction={"auto": None, "ltr": 1, "rtl": -1}[direction])
+    drawing = build_render_options(**render_kwargs) if draw else None  # type: ignore[arg-type]
+    if meta is None and drawing is not None and video is not None:
+        check_video_matches(track, video)
     analysis = analyse_track(track, config)
+    checks.make_folder(target.parent if str(target.parent) else Path("."))
     written = write_analysis(analysis, target)
-    if drawing is not None and video is not None:
-        drawn = run_render(analysis, video, target, drawing, source.stem, quiet)
-        written.update({f"render_{k}": v for k, v in drawn.items()})
-    if not quiet:
+    if not quiet:  # the numbers first, then the pictures
         for line in summary_lines(analysis, name=source.name):
             click.echo(line)
         click.echo("")
+    if drawing is not None and video is not None:
+        drawn = run_render(analysis, video, target, drawing, source.stem, quiet)
+        written.update({f"render_{k}": v for k, v in drawn.items()})
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {target}/: {', '.join(p.name for p in written.values())} ({elapsed:.1f} s)")

@@ -34,21 +34,43 @@ def compare(reps: tuple[Path, ...], out: Path, event: str, mode: str, slow_motio
     skeletons over rep 1, hips aligned), angle curves aligned on the event and a page with a
     metric table (differences from rep 1).
     """
-    from sprintlens.analysis.folder import load_rep_or_video
-    from sprintlens.render.compare import CompareOptions, SyncEvent, write_comparison
+    from sprintlens.analysis.sync import SyncEvent
+    from sprintlens.cli import checks
 
+    started = time.perf_counter()
+    # every argument and file first: quick, before any rep is analysed and before the drawing modules load
     if not 2 <= len(reps) <= 4:
         raise SprintLensError(f"compare two to four reps, not {len(reps)}")
     if labels and len(labels) != len(reps):
         raise SprintLensError(f"give one --label per rep ({len(reps)}), or none")
-    options = CompareOptions(event=SyncEvent.parse(event), slow_motion=_slow_motion(slow_motion))
-    started = time.perf_counter()
+    sync = SyncEvent.parse(event)
+    for source in reps:
+        if source.is_dir():
+            record = checks.check_analysis_folder(source)
+            if sync.kind == "first_movement" and "start" in record and not record["start"]:
+                raise SprintLensError(f"{source}: no block start was found in this rep, so it has no first movement; "
+                                      "sync on a touchdown instead")
+            checks.check_rep_video(source, None)
+        else:
+            checks.probe_clip(source)
+    checks.check_output_folder(out)
+
+    from sprintlens.analysis.folder import load_rep_or_video
+    from sprintlens.render.compare import CompareOptions, event_row, write_comparison
+
+    options = CompareOptions(event=sync, slow_motion=_slow_motion(slow_motion))
     loaded = []
     for source in reps:
         with frame_progress(quiet) as progress:
-            loaded.append(load_rep_or_video(source, progress=progress))
+            rep = load_rep_or_video(source, progress=progress)
+        try:
+            event_row(rep.analysis, sync)  # a rep without the event: said now, not after the others' pose estimation
+        except SprintLensError as exc:
+            raise type(exc)(f"{source}: {exc}") from None
+        loaded.append(rep)
     names = [r.name for r in loaded]
     labels = labels or tuple(f"Rep {i + 1}" for i in range(len(loaded)))
+    checks.make_folder(out.parent if str(out.parent) else Path("."))  # the comparison makes the folder itself
     with frame_progress(quiet) as progress:
         written = write_comparison([r.analysis for r in loaded], [r.video for r in loaded], labels, out, options,
                                    side_by_side=mode in ("both", "side"), ghost=mode in ("both", "ghost"),

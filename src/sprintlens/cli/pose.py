@@ -19,18 +19,23 @@ from sprintlens.cli.progressbar import frame_progress
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def pose(video: str, out: Path | None, quiet: bool, **options: object) -> None:
     """Track the athlete's 33 joints in every frame of VIDEO and save the pose track."""
+    from sprintlens.cli import checks
+
+    # every argument and file first: quick, before MediaPipe loads
+    meta = checks.probe_clip(video, options.get("capture_fps"))  # type: ignore[arg-type]
+    checks.check_pose_options(meta, options.get("start"), options.get("end"),  # type: ignore[arg-type]
+                              options.get("athlete_point"), options.get("model"))  # type: ignore[arg-type]
+    target = checks.check_output_file(out if out is not None else Path(f"{meta.path.stem}.pose.npz"))
+
     from sprintlens.capture.trackfile import save_track
     from sprintlens.capture.tracking import track_video
-    from sprintlens.capture.video import probe
-    from sprintlens.core.files import check_output_file
 
     config = pose_config(**options)  # type: ignore[arg-type]
-    meta = probe(video, capture_fps=config.capture_fps)
-    target = check_output_file(out if out is not None else Path(f"{meta.path.stem}.pose.npz"))
     started = time.perf_counter()
     with frame_progress(quiet) as progress:
         track = track_video(meta.path, config, progress=progress, info=meta)
     elapsed = time.perf_counter() - started
+    checks.make_folder(target.parent if str(target.parent) else Path("."))
     save_track(track, target)
     if not quiet:
         people = track.provenance.get("athlete", {}).get("people_seen", "?")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -80,27 +79,74 @@ def render_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold_s: float, step: int | None,
                          background: str, athlete_name: str | None, notes: str | None, flags_file: Path | None,
                          no_clip: bool, no_angles: bool) -> RenderOptions:
-    """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages)."""
+    """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages).
+
+    Parameters
+    ----------
+    slow_motion : str
+        ``--slow-motion``: a factor (2, 1/2, x4) or ``auto``.
+    freeze_s : float
+        ``--freeze``: how long each key position is held (s).
+    freeze_at : str
+        ``--freeze-at``: key positions, comma-separated.
+    hold_s : float
+        ``--hold``: how long touchdown/toe-off values stay on screen (s).
+    step : int, optional
+        ``--step``: the kinogram's step (1-based).
+    background : str
+        ``--background``: the kinogram's background (dim, keep, white).
+    athlete_name, notes : str, optional
+        For the report.
+    flags_file : Path, optional
+        ``--flags``: a JSON file with a list of flag records.
+    no_clip, no_angles : bool
+        Draw no annotated clip; draw it without angle arcs.
+
+    Returns
+    -------
+    RenderOptions
+        What to draw, and how.
+    """
+    records = check_render_options(freeze_at=freeze_at, flags_file=flags_file)
     from sprintlens.render.annotate import Layers
     from sprintlens.render.clip import ClipOptions
     from sprintlens.render.kinogram import KinogramOptions
     from sprintlens.render.outputs import RenderOptions, flags_from_records
 
-    flags = ()
-    if flags_file is not None:
-        try:
-            records = json.loads(flags_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SprintLensError(f"{flags_file}: cannot read flags ({exc.__class__.__name__}: {exc})") from None
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise SprintLensError(f"{flags_file}: must hold a JSON list of flag records")
-        flags = flags_from_records(records)
+    flags = flags_from_records(records) if records is not None else ()
     keys = tuple(k.strip() for k in freeze_at.split(",") if k.strip())
     clip = ClipOptions(slow_motion=_slow_motion(slow_motion), freeze_s=freeze_s, freeze_at=keys, hold_s=hold_s,
                        layers=Layers(joint_angles=not no_angles, verticals=not no_angles))
     return RenderOptions(clip=not no_clip, clip_options=clip, kinogram_step=step,
                          kinogram_options=KinogramOptions(background=background), athlete=athlete_name, notes=notes,
                          flags=flags)
+
+
+def check_render_options(freeze_at: str, flags_file: Path | None, **others: object) -> list[dict[str, Any]] | None:
+    """Check the render options that the command line cannot (quickly, drawing modules not loaded).
+
+    Parameters
+    ----------
+    freeze_at : str
+        ``--freeze-at``: key positions, comma-separated (:data:`KEY_POSITION_NAMES`).
+    flags_file : Path, optional
+        ``--flags``: a JSON file with a list of flag records.
+    **others
+        The other render options (checked by click itself).
+
+    Returns
+    -------
+    list of dict or None
+        The flag records of ``--flags`` (None when not given).
+    """
+    from sprintlens.cli.checks import read_flags_file
+
+    keys = [k.strip() for k in freeze_at.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in KEY_POSITION_NAMES]
+    if unknown:
+        raise SprintLensError(f"--freeze-at {','.join(unknown)}: unknown key position; "
+                              f"use {', '.join(KEY_POSITION_NAMES)}")
+    return read_flags_file(flags_file)
 
 
 def run_render(analysis: Analysis, video: Path, target: Path, options: RenderOptions, name: str,
@@ -126,12 +172,20 @@ def render(analysis_dir: Path, video: Path | None, out: Path | None, quiet: bool
     ANALYSIS_DIR is a folder written by `sprintlens analyse`; its video is found where it was
     analysed (or give --video).
     """
+    from sprintlens.cli import checks
+
+    started = time.perf_counter()
+    # every argument and file first: quick, before the analysis and drawing modules load
+    check_render_options(**kwargs)
+    checks.check_analysis_folder(analysis_dir)
+    checks.check_rep_video(analysis_dir, video)
+    target = checks.check_output_folder(out if out is not None else analysis_dir)
+
     from sprintlens.analysis.folder import load_rep
 
     options = build_render_options(**kwargs)
-    started = time.perf_counter()
     rep = load_rep(analysis_dir, video)
-    written = run_render(rep.analysis, rep.video, out if out is not None else analysis_dir, options, rep.name, quiet)
+    checks.make_folder(target.parent if str(target.parent) else Path("."))  # the drawing makes the folder itself
+    written = run_render(rep.analysis, rep.video, target, options, rep.name, quiet)
     elapsed = time.perf_counter() - started
-    target = out if out is not None else analysis_dir
     click.echo(f"wrote {target}/: {', '.join(sorted({p.name for p in written.values()}))} ({elapsed:.1f} s)")

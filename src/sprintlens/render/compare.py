@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sprintlens.analysis.result import Analysis
+from sprintlens.analysis.sync import SyncEvent
 from sprintlens.capture.video import Frame, FrameSpan, read_frames
 from sprintlens.core.catalogue import BY_NAME
 from sprintlens.core.errors import AnalysisError
@@ -58,38 +58,6 @@ from sprintlens.render.kinogram import ground_line
 from sprintlens.render.text import put_label
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SyncEvent:
-    """The event reps are aligned on: ``"first_movement"``, or the n-th ``"touchdown"`` (n from 1)."""
-
-    kind: str = "touchdown"
-    n: int = 1
-
-    @classmethod
-    def parse(cls, text: str) -> SyncEvent:
-        """Parse ``"first-movement"``, ``"touchdown"``, ``"touchdown:3"`` (also ``td3``).
-
-        Raises
-        ------
-        AnalysisError
-            If the text names no sync event, or a touchdown below 1.
-        """
-        raw = str(text).strip().lower().replace("_", "-").replace(" ", "")
-        if raw in ("first-movement", "firstmovement", "start", "fm"):
-            return cls("first_movement", 1)
-        m = re.fullmatch(r"(?:touchdown|td)(?::?(\d+))?", raw)
-        if m:
-            n = int(m.group(1) or 1)
-            if n < 1:
-                raise AnalysisError("touchdowns are counted from 1")
-            return cls("touchdown", n)
-        raise AnalysisError(f"unknown sync event {text!r}: use first-movement, or touchdown:N (N from 1)")
-
-    def describe(self) -> str:
-        """Return the event in words: ``"first movement"`` or ``"touchdown 3"``."""
-        return "first movement" if self.kind == "first_movement" else f"touchdown {self.n}"
 
 
 def event_row(analysis: Analysis, event: SyncEvent) -> int:
