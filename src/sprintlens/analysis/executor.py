@@ -23,8 +23,10 @@ worker that cannot see the caller's files), by which messages and provenance nam
   new process takes its place.
 * :class:`DaskExecutor`: a Dask distributed cluster (``distributed`` is imported only here).
   The workers need SprintLens installed.  When they cannot see the caller's files the clips'
-  bytes are sent with the tasks.  A clip whose worker died is reported once the scheduler
-  gives up on it (its ``distributed.scheduler.allowed-failures`` setting).
+  bytes are sent with the tasks.  No more clips are in flight than the cluster has threads, so
+  a worker that dies takes only its own clip down; that clip is reported once the scheduler
+  gives up on it (its ``distributed.scheduler.allowed-failures`` setting: by default it is
+  tried on three more workers).
 """
 
 from __future__ import annotations
@@ -501,49 +503,61 @@ class DaskExecutor(ClipExecutor):
             return
         send = self.send_bytes if self.send_bytes is not None else not self.workers_see(paths)
         token = os.urandom(4).hex()
-        futures = {}
-        for i, path in enumerate(paths):
-            key = f"sprintlens-clip-{token}-{i}-{path.name}"
-            origin = str(path.resolve())
-            if send:
-                with warnings.catch_warnings():  # a clip is a large argument; the scheduler keeps it to retry
-                    warnings.filterwarnings("ignore", message=".*[Ll]arge.*")
-                    future = self.client.submit(_call_with_bytes, job, path.name, path.read_bytes(), origin, *args,
-                                                key=key, pure=False)
-            else:
-                future = self.client.submit(_call, job, origin, origin, *args, key=key, pure=False)
-            futures[future] = (i, path)
-        remaining = set(futures)
-        try:
-            for future in as_completed(list(futures), loop=self.client.loop):
-                remaining.discard(future)
-                i, path = futures[future]
-                if future.status == "finished":
-                    try:
-                        done: _Done = future.result()
-                    except Exception as exc:  # noqa: BLE001 - lost between finishing and fetching
-                        yield ClipOutcome(i, path, failure=_failure_of(exc, origin=path))
-                        continue
-                    failure = done.failure
-                    if failure is not None:  # named as the caller named it
-                        failure = dataclasses.replace(failure, reason=failure.reason.replace(
-                            str(path.resolve()), str(path)))
-                    yield ClipOutcome(i, path, done.value, failure, done.seconds, done.worker)
-                    continue
-                try:
-                    exc = future.exception()
-                except BaseException as lost:  # noqa: BLE001 - cancelled: the scheduler lost it
-                    exc = lost
-                if type(exc).__name__ == "KilledWorker":
-                    failure = ClipFailure(f"{path}: {_exit_reason(None)} (the Dask scheduler gave up on it "
-                                          "after its workers died)", "KilledWorker", user_error=False,
-                                          worker_died=True)
+        pending = deque(enumerate(paths))
+        running: dict[Any, tuple[int, Path]] = {}
+        finished = as_completed(loop=self.client.loop)
+
+        def submit_more() -> None:
+            # No more clips in flight than the cluster has threads: a clip waits here, not queued on a
+            # worker behind another, so a worker that dies takes only the clip it was analysing with it.
+            room = max(1, sum(self.client.nthreads().values())) - len(running)
+            while pending and room > 0:
+                i, path = pending.popleft()
+                key = f"sprintlens-clip-{token}-{i}-{path.name}"
+                origin = str(path.resolve())
+                if send:
+                    with warnings.catch_warnings():  # a clip is a large argument; the scheduler keeps it to retry
+                        warnings.filterwarnings("ignore", message=".*[Ll]arge.*")
+                        future = self.client.submit(_call_with_bytes, job, path.name, path.read_bytes(), origin,
+                                                    *args, key=key, pure=False)
                 else:
-                    failure = _failure_of(exc, origin=path)
-                yield ClipOutcome(i, path, failure=failure)
+                    future = self.client.submit(_call, job, origin, origin, *args, key=key, pure=False)
+                running[future] = (i, path)
+                finished.add(future)
+                room -= 1
+
+        try:
+            submit_more()
+            for future in finished:
+                i, path = running.pop(future)
+                yield self._outcome(future, i, path)
+                submit_more()
         finally:
-            if remaining:
-                self.client.cancel(list(remaining))
+            if running:
+                self.client.cancel(list(running))
+
+    @staticmethod
+    def _outcome(future: Any, i: int, path: Path) -> ClipOutcome:
+        """Return the clip's outcome from its finished Dask future."""
+        if future.status == "finished":
+            try:
+                done: _Done = future.result()
+            except Exception as exc:  # noqa: BLE001 - lost between finishing and fetching
+                return ClipOutcome(i, path, failure=_failure_of(exc, origin=path))
+            failure = done.failure
+            if failure is not None:  # named as the caller named it
+                failure = dataclasses.replace(failure, reason=failure.reason.replace(str(path.resolve()), str(path)))
+            return ClipOutcome(i, path, done.value, failure, done.seconds, done.worker)
+        try:
+            exc = future.exception()
+        except BaseException as lost:  # noqa: BLE001 - cancelled: the scheduler lost it
+            exc = lost
+        if type(exc).__name__ == "KilledWorker":
+            failure = ClipFailure(f"{path}: {_exit_reason(None)} (the Dask scheduler gave up on it after its "
+                                  "workers died)", "KilledWorker", user_error=False, worker_died=True)
+        else:
+            failure = _failure_of(exc, origin=path)
+        return ClipOutcome(i, path, failure=failure)
 
     def close(self) -> None:
         """Close the connection to the scheduler (the cluster itself goes on)."""
