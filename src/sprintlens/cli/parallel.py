@@ -62,7 +62,17 @@ def clip_progress(total: int, quiet: bool) -> Iterator[tqdm]:
 
 
 def echo_over(bar: tqdm, message: str, *, err: bool = False) -> None:
-    """Print a line without breaking the bar (it is drawn again below the line)."""
+    """Print a line without breaking the bar (it is drawn again below the line).
+
+    Parameters
+    ----------
+    bar : tqdm
+        The bar of :func:`clip_progress` (on or off).
+    message : str
+        The line.
+    err : bool
+        Print it on stderr rather than stdout.
+    """
     if bar.disable:
         click.echo(message, err=err)
         return

@@ -53,6 +53,15 @@ def draw_kinogram(analysis: Analysis, source: Path, folder: Path) -> None:
 
     The folder is the worker's own, temporary; the session's process writes what is drawn into the
     rep's folder.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep's analysis.
+    source : Path
+        Its clip, as the worker sees it (a pose track has no frames: nothing is drawn).
+    folder : Path
+        Where to draw ``kinogram.png``.
     """
     from sprintlens.logbook.session import TRACK_SUFFIXES
     from sprintlens.render.outputs import RenderOptions, render_outputs
