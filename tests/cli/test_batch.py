@@ -125,6 +125,21 @@ def test_a_clip_that_kills_its_worker_is_reported_and_the_others_finish(tracks, 
     assert "error: 1 of 3 clips failed" in result.stderr
 
 
+def interrupted_on_rep2(source, origin, *args):
+    """A job during which Ctrl-C is pressed, on rep2."""
+    if Path(origin).stem == "rep2":
+        raise KeyboardInterrupt
+    return run_clip(source, origin, *args)
+
+
+def test_ctrl_c_says_which_folders_were_written(tracks, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch_command, "run_clip", interrupted_on_rep2)
+    result = run("batch", tracks, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 130
+    assert f"interrupted: 1 of 3 clips' folders were written in {tmp_path / 'out'}/" in result.stderr
+    assert sorted(results(tmp_path / "out")) == ["rep1"]
+
+
 def test_clips_of_a_folder_in_natural_order_one_folder_each(tmp_path):
     from sprintlens.cli.batch import clip_folders
 
@@ -149,7 +164,7 @@ def test_videos_on_dask_match_the_local_pool_and_a_truncated_clip_is_reported(cl
     folder.mkdir()
     for rep in (1, 2):
         shutil.copy(SAMPLES / f"session_rep{rep}_120fps.mp4", folder)
-    truncate(shutil.copy(SAMPLES / "session_rep3_120fps.mp4", folder))
+    truncate(Path(shutil.copy(SAMPLES / "session_rep3_120fps.mp4", folder)))
     local = run("batch", folder, "--out", tmp_path / "local", "--workers", "2", "--max-people", "1")
     remote = run("batch", folder, "--out", tmp_path / "dask", "--max-people", "1", "--scheduler",
                  cluster.scheduler_address, "--send-bytes")

@@ -72,28 +72,37 @@ def batch(sources: tuple[Path, ...], out: Path, height_m: float | None, capture_
     pose = pose_config(capture_fps, max_people, model)
     config = AnalysisConfig(height_m=height_m)
     failed: list[Path] = []
-    with make_executor(workers, scheduler, send_bytes, len(clips)) as executor:
-        if not quiet:
-            click.echo(f"analysing {len(clips)} clip{'s' if len(clips) != 1 else ''} on {executor.description} ...",
-                       err=True)
-        with clip_progress(len(clips), quiet) as bar:
-            for outcome in executor.map(run_clip, clips, pose, config, None):
-                clip, folder = clips[outcome.index], folders[outcome.index]
-                if outcome.ok:
-                    analysis = outcome.value.analysis
-                    try:
-                        write_analysis(analysis, folder)
-                    except SprintLensError as exc:
-                        failed.append(clip)
-                        echo_over(bar, f"{clip}: FAILED: {_without_prefix(str(exc), folder)}")
+    written = 0
+    try:
+        with make_executor(workers, scheduler, send_bytes, len(clips)) as executor:
+            if not quiet:
+                click.echo(f"analysing {len(clips)} clip{'s' if len(clips) != 1 else ''} on "
+                           f"{executor.description} ...", err=True)
+            with clip_progress(len(clips), quiet) as bar:
+                for outcome in executor.map(run_clip, clips, pose, config, None):
+                    clip, folder = clips[outcome.index], folders[outcome.index]
+                    if outcome.ok:
+                        analysis = outcome.value.analysis
+                        try:
+                            write_analysis(analysis, folder)
+                        except SprintLensError as exc:
+                            failed.append(clip)
+                            echo_over(bar, f"{clip}: FAILED: {_without_prefix(str(exc), folder)}")
+                        else:
+                            written += 1
+                            steps = len(analysis.steps)
+                            echo_over(bar, f"{clip}: {steps} step{'s' if steps != 1 else ''}, "
+                                           f"{analysis.gait.gait.value} -> {folder}/ ({outcome.seconds:.1f} s)")
                     else:
-                        steps = len(analysis.steps)
-                        echo_over(bar, f"{clip}: {steps} step{'s' if steps != 1 else ''}, {analysis.gait.gait.value}"
-                                       f" -> {folder}/ ({outcome.seconds:.1f} s)")
-                else:
-                    failed.append(clip)
-                    echo_over(bar, f"{clip}: FAILED: {_without_prefix(outcome.failure.reason, clip)}")
-                bar.update(1)
+                        failed.append(clip)
+                        echo_over(bar, f"{clip}: FAILED: {_without_prefix(outcome.failure.reason, clip)}")
+                    bar.update(1)
+    except KeyboardInterrupt:
+        from sprintlens.cli import EXIT_INTERRUPTED
+
+        click.echo(f"interrupted: {written} of {len(clips)} clips' folders were written in {out}/, "
+                   "the others not", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     elapsed = time.perf_counter() - started
     done = len(clips) - len(failed)
     if not quiet:
