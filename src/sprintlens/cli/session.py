@@ -117,9 +117,13 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
             max_people: int, model: str, workers: int | None, scheduler: str | None, send_bytes: bool | None,
             out: Path | None, baseline_reps: int,
             reference: int | None, no_reference: bool, no_history: bool, db: str | None, quiet: bool) -> None:
-    """Analyse the reps of a training session (a folder of clips, or the clips in order), store them in the
-    logbook, and report each rep's key metrics and its change from the athlete's baseline, with fatigue
-    flags and advice.  A clip analysed again updates its rep."""
+    """Analyse a training session's reps, store them in the logbook, and judge fatigue.
+
+    SOURCES: a folder of clips, or the clips in order.  Each rep's key metrics are reported with
+    their change from the athlete's baseline, with fatigue flags and advice.  A clip analysed again
+    updates its rep.  The clips are analysed on this machine's cores, or on a Dask cluster with
+    --scheduler; only this command writes the logbook.
+    """
     from sprintlens.analysis.result import AnalysisConfig
     from sprintlens.core.errors import OutputError
     from sprintlens.core.files import ensure_writable_folder

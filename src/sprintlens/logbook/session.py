@@ -67,7 +67,7 @@ def natural_key(path: Path) -> tuple[object, ...]:
 
 
 def collect_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The clips of a session, in rep order.
+    """Return the clips of a session, in rep order.
 
     A folder contributes its video files (:data:`VIDEO_SUFFIXES`) in natural name order
     (``rep2`` before ``rep10``), or, when it holds no video, its pose tracks (``.npz``); files
@@ -351,7 +351,7 @@ def store_session(store: Store, athlete: str, reps: Sequence[Rep], *, date: dt.d
 
 
 def rep_steps(reps: Sequence[Rep]) -> list[RepSteps]:
-    """Stored reps as the fatigue statistics' input (numbered by their order in the session)."""
+    """Return stored reps as the fatigue statistics' input (numbered by their order in the session)."""
     return [RepSteps.from_rep(rep) for rep in reps]
 
 
