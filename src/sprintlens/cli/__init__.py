@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "analyse": ("analyse", "analyse", "Analyse a sprint: angles, contacts, steps, metrics (and pictures)."),
     "render": ("render", "render", "Draw an analysed rep: annotated clip, plots, kinogram, report."),
     "compare": ("compare", "compare", "Compare two to four reps side by side, synchronised on an event."),
+    "batch": ("batch", "batch", "Analyse many clips at once, on this machine's cores or a Dask cluster."),
     "session": ("session", "session", "Analyse a session's reps, store them, flag fatigue, give advice."),
     "review": ("session", "review", "Show a stored session again, with its flags and advice."),
     "progress": ("progress", "progress", "An athlete's key metrics over sessions and weeks."),

@@ -21,6 +21,7 @@ from sprintlens.cli.options import (
     pose_config,
     pose_options,
 )
+from sprintlens.cli.parallel import clip_progress, echo_over, executor_options, make_executor
 from sprintlens.logbook.records import KNOWN_PHASES
 
 if TYPE_CHECKING:  # the analysis and statistics load when a command runs, not for --help
@@ -48,7 +49,20 @@ REPORT_PICTURE_WIDTH = 1600
 
 
 def draw_kinogram(analysis: Analysis, source: Path, folder: Path) -> None:
-    """Draw a rep's kinogram (its fastest step) into its folder; run in the session's workers."""
+    """Draw a rep's kinogram (its fastest step) into a folder; run in the session's workers.
+
+    The folder is the worker's own, temporary; the session's process writes what is drawn into the
+    rep's folder.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep's analysis.
+    source : Path
+        Its clip, as the worker sees it (a pose track has no frames: nothing is drawn).
+    folder : Path
+        Where to draw ``kinogram.png``.
+    """
     from sprintlens.logbook.session import TRACK_SUFFIXES
     from sprintlens.render.outputs import RenderOptions, render_outputs
 
@@ -92,8 +106,7 @@ def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
 @click.option("--height", "height_m", type=float, default=None, metavar="METRES",
               help="Standing height for metric distances (default: the athlete's height in the logbook).")
 @pose_options(per_clip=False)
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Clips analysed at once (default: one per available core).")
+@executor_options
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=None,
               help="Folder for each rep's analysis and kinogram and the session report (session_report.html).")
 @fatigue_options
@@ -101,11 +114,16 @@ def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict.")
 def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, location: str | None,
             notes: str | None, new_session: bool, height_m: float | None, capture_fps: float | None,
-            max_people: int, model: str, workers: int | None, out: Path | None, baseline_reps: int,
+            max_people: int, model: str, workers: int | None, scheduler: str | None, send_bytes: bool | None,
+            out: Path | None, baseline_reps: int,
             reference: int | None, no_reference: bool, no_history: bool, db: str | None, quiet: bool) -> None:
-    """Analyse the reps of a training session (a folder of clips, or the clips in order), store them in the
-    logbook, and report each rep's key metrics and its change from the athlete's baseline, with fatigue
-    flags and advice.  A clip analysed again updates its rep."""
+    """Analyse a training session's reps, store them in the logbook, and judge fatigue.
+
+    SOURCES: a folder of clips, or the clips in order.  Each rep's key metrics are reported with
+    their change from the athlete's baseline, with fatigue flags and advice.  A clip analysed again
+    updates its rep.  The clips are analysed on this machine's cores, or on a Dask cluster with
+    --scheduler; only this command writes the logbook.
+    """
     from sprintlens.analysis.result import AnalysisConfig
     from sprintlens.core.errors import OutputError
     from sprintlens.core.files import ensure_writable_folder
@@ -138,14 +156,19 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
     config = AnalysisConfig(height_m=height)
     out_dirs = [_rep_folder(out, s, i) for i, s in enumerate(clips, start=1)] if out is not None else None
 
-    def done(i: int, source: Path, rep: Rep) -> None:
+    with make_executor(workers, scheduler, send_bytes, len(clips)) as executor:
         if not quiet:
-            click.echo(f"analysed {source.name}: {rep.n_steps} steps, {rep.gait}", err=True)
+            click.echo(f"analysing {len(clips)} clip{'s' if len(clips) != 1 else ''} for {who.name} "
+                       f"on {executor.description} ...", err=True)
+        with clip_progress(len(clips), quiet) as bar:
 
-    if not quiet:
-        click.echo(f"analysing {len(clips)} clip{'s' if len(clips) != 1 else ''} for {who.name} ...", err=True)
-    reps = analyse_reps(clips, pose, config, workers=workers, out_dirs=out_dirs,
-                        after=draw_kinogram if out is not None else None, on_done=done)
+            def done(i: int, source: Path, rep: Rep) -> None:
+                if not quiet and bar.disable:  # the bar shows progress when it is on
+                    echo_over(bar, f"analysed {source.name}: {rep.n_steps} steps, {rep.gait}", err=True)
+                bar.update(1)
+
+            reps = analyse_reps(clips, pose, config, executor=executor, out_dirs=out_dirs,
+                                after=draw_kinogram if out is not None else None, on_done=done)
     with open_store(db) as store:
         stored = store_session(store, who.name, reps, date=date.date() if date else None, phase=phase,
                                location=location, notes=notes, new_session=new_session, filmed=filmed)

@@ -9,34 +9,40 @@ The steps, each usable alone::
         stored = store_session(store, "Ann", reps, date=dt.date(2024, 5, 1), phase="speed")
         verdict = assess_stored_session(store, stored.session.id)
 
-Analysis (MediaPipe and numpy) runs in worker processes; only this process writes to the
-database, in one transaction per session, after every clip has been analysed: a bad clip or
-Ctrl-C during the analysis leaves the logbook as it was.
+Analysis (MediaPipe and numpy) runs in worker processes, local or a Dask cluster's
+(:mod:`sprintlens.analysis.executor`); the workers return their results and only this process
+writes files: each rep's folder as its result arrives, and the database in one transaction per
+session, after every clip has been analysed: a bad clip or Ctrl-C during the analysis leaves the
+logbook as it was.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sprintlens.analysis.pipeline import analyse_track
+from sprintlens.analysis.executor import (
+    ClipAnalysis,
+    ClipExecutor,
+    LocalExecutor,
+    run_clip,
+)
+from sprintlens.analysis.executor import default_workers as _default_workers
 from sprintlens.analysis.result import Analysis, AnalysisConfig
 from sprintlens.capture.trackfile import load_track
-from sprintlens.capture.tracking import PoseConfig, track_video
+from sprintlens.capture.tracking import PoseConfig
 from sprintlens.capture.video import (
     file_sha256,
     filming_day,
     parse_recording_time,
     probe,
 )
-from sprintlens.core.errors import AnalysisError, StoreError, VideoError
+from sprintlens.core.errors import StoreError, VideoError
 from sprintlens.logbook.fatigue import (
     FatigueConfig,
     RepSteps,
@@ -61,7 +67,7 @@ def natural_key(path: Path) -> tuple[object, ...]:
 
 
 def collect_sources(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The clips of a session, in rep order.
+    """Return the clips of a session, in rep order.
 
     A folder contributes its video files (:data:`VIDEO_SUFFIXES`) in natural name order
     (``rep2`` before ``rep10``), or, when it holds no video, its pose tracks (``.npz``); files
@@ -122,29 +128,51 @@ def check_sources(sources: Sequence[Path], capture_fps: float | None = None) -> 
 
 def default_workers() -> int:
     """Cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return _default_workers()
+
+
+def rep_of(analysis: Analysis, source: Path) -> Rep:
+    """Return the storable rep of a clip's analysis.
+
+    A track not made from a video file is its own identity (its checksum stands for the video's).
+    """
+    rep = rep_record(analysis, video_name=source.name)
+    if not rep.video_sha256:
+        rep = replace(rep, video_sha256=f"track:{file_sha256(source)}")
+    if rep.n_steps == 0:
+        log.warning("%s: no complete steps found (%s)", source.name, rep.gait_reason)
+    return rep
+
+
+def _write_rep_folder(clip: ClipAnalysis, out_dir: Path) -> None:
+    """Write a rep's analysis files, and the files its ``after`` hook made, into its folder."""
+    from sprintlens.analysis.folder import write_analysis
+    from sprintlens.core.files import atomic_path
+
+    write_analysis(clip.analysis, out_dir)
+    for name, data in clip.files.items():
+        with atomic_path(out_dir / name) as tmp:
+            tmp.write_bytes(data)
 
 
 def analyse_rep(source: str | os.PathLike[str], pose_config: PoseConfig | None = None,
                 config: AnalysisConfig | None = None, out_dir: str | os.PathLike[str] | None = None,
                 after: AfterRep | None = None) -> Rep:
-    """Analyse one clip (or saved pose track) into a storable :class:`~sprintlens.logbook.records.Rep`.
+    """Analyse one clip (or saved pose track) in this process into a storable :class:`~sprintlens.logbook.records.Rep`.
 
     Parameters
     ----------
     source : path-like
         A video, or a pose track (``.npz``) saved by ``sprintlens pose``.
-    pose_config, config : optional
-        Options of the pose and analysis stages.
+    pose_config : PoseConfig, optional
+        Options of the pose stage.
+    config : AnalysisConfig, optional
+        Options of the analysis stage.
     out_dir : path-like, optional
         Also write the rep's analysis files there (:func:`sprintlens.analysis.folder.write_analysis`).
     after : callable, optional
-        With ``out_dir``, called as ``after(analysis, source, out_dir)`` once the analysis files
-        are written (the command line draws the rep's kinogram there).  It runs in the worker
-        process, so it must be a module-level function.
+        With ``out_dir``, called as ``after(analysis, source, folder)`` once the rep is analysed
+        (the command line draws the rep's kinogram); the files it writes go into ``out_dir``.
 
     Returns
     -------
@@ -157,30 +185,15 @@ def analyse_rep(source: str | os.PathLike[str], pose_config: PoseConfig | None =
         The clip cannot be read or analysed; the message names it.
     """
     source = Path(source)
-    if source.suffix.lower() in TRACK_SUFFIXES:
-        track = load_track(source)
-    else:
-        track = track_video(source, pose_config)
-    try:
-        analysis = analyse_track(track, config)
-    except AnalysisError as exc:
-        raise AnalysisError(f"{source}: {exc}") from None
-    rep = rep_record(analysis, video_name=source.name)
-    if not rep.video_sha256:  # a track not made from a video file: it is its own identity
-        rep = replace(rep, video_sha256=f"track:{file_sha256(source)}")
-    if rep.n_steps == 0:
-        log.warning("%s: no complete steps found (%s)", source.name, rep.gait_reason)
+    clip = run_clip(source, source, pose_config, config, after if out_dir is not None else None)
     if out_dir is not None:
-        from sprintlens.analysis.folder import write_analysis
-
-        write_analysis(analysis, out_dir)
-        if after is not None:
-            after(analysis, source, Path(out_dir))
-    return rep
+        _write_rep_folder(clip, Path(out_dir))
+    return rep_of(clip.analysis, source)
 
 
 AfterRep = Callable[[Analysis, Path, Path], None]
-"""Called in the worker after a rep's analysis files are written: (analysis, clip, folder)."""
+"""Called in the worker after a rep is analysed: (analysis, clip, temporary folder); the files it
+writes in that folder are written into the rep's folder by the calling process."""
 
 RepDone = Callable[[int, Path, Rep], None]
 """Called as each clip finishes: (position in the list, clip, rep)."""
@@ -188,53 +201,68 @@ RepDone = Callable[[int, Path, Rep], None]
 
 def analyse_reps(sources: Sequence[Path], pose_config: PoseConfig | None = None,
                  config: AnalysisConfig | None = None, *, workers: int | None = None,
-                 out_dirs: Sequence[Path] | None = None, after: AfterRep | None = None,
-                 on_done: RepDone | None = None) -> list[Rep]:
+                 executor: ClipExecutor | None = None, out_dirs: Sequence[Path] | None = None,
+                 after: AfterRep | None = None, on_done: RepDone | None = None) -> list[Rep]:
     """Analyse a session's clips in parallel, one process per core; results in the clips' order.
+
+    The workers (local processes or a Dask cluster's) only analyse; this process writes each
+    rep's folder as its result comes back.
 
     Parameters
     ----------
     sources : sequence of Path
         Clips (or pose tracks), in rep order.
+    pose_config : PoseConfig, optional
+        Options of the pose stage.
+    config : AnalysisConfig, optional
+        Options of the analysis stage.
     workers : int, optional
-        Processes (default: the cores available, at most one per clip; 1 runs in this process).
+        Local processes (default: the cores available, at most one per clip; 1 runs in this
+        process); ignored with ``executor``.
+    executor : ClipExecutor, optional
+        Where to analyse (:func:`sprintlens.analysis.executor.clip_executor`, e.g. a Dask cluster's);
+        default: local processes, closed on return.
     out_dirs : sequence of Path, optional
         Per clip, a folder for its analysis files.
     after : callable, optional
-        Called for each rep with a folder once its files are written (see :func:`analyse_rep`).
+        With ``out_dirs``, run in the worker for each rep (see :func:`analyse_rep`).
     on_done : callable, optional
         Progress callback.
+
+    Returns
+    -------
+    list of Rep
+        In the order of ``sources``.
 
     Raises
     ------
     SprintLensError
-        The first clip that fails (in rep order); no partial result is returned.
+        The first clip that fails (clips not yet analysed are cancelled); no partial result is
+        returned.  :class:`~sprintlens.analysis.executor.WorkerDiedError` when a worker died.
     """
-    workers = min(workers or default_workers(), len(sources))
+    own = executor is None
+    if executor is None:
+        executor = LocalExecutor(min(workers or _default_workers(), max(1, len(sources))))
     outs = list(out_dirs) if out_dirs is not None else [None] * len(sources)
-    if workers <= 1:
-        reps = []
-        for i, source in enumerate(sources):
-            reps.append(analyse_rep(source, pose_config, config, outs[i], after))
-            if on_done:
-                on_done(i, source, reps[-1])
-        return reps
-    # spawn: MediaPipe and the decoding threads do not survive fork
-    context = multiprocessing.get_context("spawn")
     results: dict[int, Rep] = {}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(analyse_rep, source, pose_config, config, outs[i], after): i
-                   for i, source in enumerate(sources)}
+    try:
+        outcomes = executor.map(run_clip, sources, pose_config, config, after if out_dirs is not None else None)
         try:
-            for future in concurrent.futures.as_completed(futures):
-                i = futures[future]
-                results[i] = future.result()
+            for outcome in outcomes:
+                if outcome.failure is not None:
+                    raise outcome.failure.exception()
+                clip: ClipAnalysis = outcome.value
+                source = Path(sources[outcome.index])
+                if outs[outcome.index] is not None:
+                    _write_rep_folder(clip, Path(outs[outcome.index]))
+                results[outcome.index] = rep_of(clip.analysis, source)
                 if on_done:
-                    on_done(i, sources[i], results[i])
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+                    on_done(outcome.index, source, results[outcome.index])
+        finally:
+            outcomes.close()  # cancels the clips not yet analysed when one failed
+    finally:
+        if own:
+            executor.close()
     return [results[i] for i in range(len(sources))]
 
 
@@ -323,7 +351,7 @@ def store_session(store: Store, athlete: str, reps: Sequence[Rep], *, date: dt.d
 
 
 def rep_steps(reps: Sequence[Rep]) -> list[RepSteps]:
-    """Stored reps as the fatigue statistics' input (numbered by their order in the session)."""
+    """Return stored reps as the fatigue statistics' input (numbered by their order in the session)."""
     return [RepSteps.from_rep(rep) for rep in reps]
 
 
