@@ -132,8 +132,17 @@ def test_point_picks_the_nearest_person_on_the_first_frame_with_someone() -> Non
     assert near_right.person.frames[0] == 5
     np.testing.assert_allclose(centre_x(near_right.person, detections), 700 - 5 * np.arange(n - 5))
     assert "frame 5" in near_right.rule
-    near_left = choose_athlete(people, detections, times(n), point=(10.0, 10.0))
+    near_left = choose_athlete(people, detections, times(n), point=(150.0, 480.0))
     np.testing.assert_allclose(centre_x(near_left.person, detections), 200)
+
+
+def test_a_point_with_nobody_near_it_is_an_error() -> None:
+    detections = [frame(figure(200, 500, torso=60))]
+    people = follow_people(detections, times(1))
+    body = float(np.ptp(detections[0].positions_px[0][:, 1]))
+    with pytest.raises(NoAthleteError, match="nobody is near"):
+        choose_athlete(people, detections, times(1), point=(200.0 + 3 * body, 500.0))
+    assert choose_athlete(people, detections, times(1), point=(200.0 + 0.5 * body, 500.0)).person is people[0]
 
 
 def test_point_inside_a_persons_box_beats_a_nearer_centre() -> None:

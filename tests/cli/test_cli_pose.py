@@ -204,3 +204,12 @@ def test_the_default_output_name_is_made_from_the_video_name(sprintlens, footage
     result = sprintlens("pose", footage("jog_side_short_30fps.mp4"), "-q", "--end", "3", cwd=out_dir)
     assert result.returncode == 0, result.stderr
     assert _left_behind(out_dir) == ["jog_side_short_30fps.pose.npz"]
+
+
+def test_an_athlete_point_with_nobody_near_it(sprintlens, one_line_error, out_dir: Path) -> None:
+    """A point inside the frame but far from everyone is refused, with nothing written (not a silent pick)."""
+    clip = Path(__file__).resolve().parents[2] / "sample_videos" / "flying_240fps.mp4"
+    target = out_dir / "t.npz"
+    line = one_line_error(sprintlens("pose", clip, "-o", target, "--athlete", "5,5", "--end", "12",
+                                     "--max-people", "1"), "nobody is near (5, 5)")
+    assert "px away" in line and not target.exists()

@@ -206,6 +206,10 @@ def _horizontal_speed_torso_per_s(person: Person, detections: Sequence[Detection
     return float(np.nanmean(speeds) / torso) if np.isfinite(speeds).any() else 0.0
 
 
+#: A point given to pick the athlete must lie within one body height of them (px, at least this).
+MIN_POINT_REACH_PX = 50.0
+
+
 def _distance_to_box(point: np.ndarray, positions_px: np.ndarray) -> float:
     low, high = np.nanmin(positions_px, axis=0), np.nanmax(positions_px, axis=0)
     outside = np.maximum(np.maximum(low - point, point - high), 0.0)
@@ -263,7 +267,7 @@ def choose_athlete(
     Raises
     ------
     NoAthleteError
-        If nobody was found in any frame.
+        If nobody was found in any frame, or nobody is within one body height of ``point``.
     """
     if not people:
         raise NoAthleteError("nobody was found in the clip")
@@ -273,6 +277,13 @@ def choose_athlete(
         first = min(p.frames[0] for p in people)
         candidates = [p for p in people if p.frames[0] == first]
         chosen = min(candidates, key=lambda p: _distance_to_box(target, detections[first].positions_px[p.slots[0]]))
+        pose = detections[first].positions_px[chosen.slots[0]]
+        size = float(np.nanmax(pose[:, 1]) - np.nanmin(pose[:, 1]))
+        away = _distance_to_box(target, pose)
+        if not np.isfinite(away) or away > max(size, MIN_POINT_REACH_PX):
+            raise NoAthleteError(
+                f"nobody is near ({point[0]:g}, {point[1]:g}): the nearest person on frame {first} of the stream "
+                f"is {away:.0f} px away; give a point on the athlete")
         rule = f"nearest to ({point[0]:g}, {point[1]:g}) on frame {first} of the stream"
     else:
         most = max(p.n_frames for p in people)
