@@ -77,6 +77,24 @@ def render_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def read_flags_file(path: Path) -> object:
+    """Read a ``--flags`` file's JSON (checked by :func:`sprintlens.render.outputs.flags_from_records`)."""
+    from sprintlens.core.files import os_error_cause
+
+    if path.is_file() and path.stat().st_size > 50_000_000:
+        raise SprintLensError(f"{path}: too large for a flags file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SprintLensError(f"{path}: cannot read flags ({os_error_cause(exc)})") from None
+    except UnicodeDecodeError:
+        raise SprintLensError(f"{path}: cannot read flags (not UTF-8 text)") from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise SprintLensError(f"{path}: cannot read flags (not JSON: {str(exc).splitlines()[0][:80]})") from None
+
+
 def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold_s: float, step: int | None,
                          background: str, athlete_name: str | None, notes: str | None, flags_file: Path | None,
                          no_clip: bool, no_angles: bool) -> RenderOptions:
@@ -86,15 +104,7 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
     from sprintlens.render.kinogram import KinogramOptions
     from sprintlens.render.outputs import RenderOptions, flags_from_records
 
-    flags = ()
-    if flags_file is not None:
-        try:
-            records = json.loads(flags_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SprintLensError(f"{flags_file}: cannot read flags ({exc.__class__.__name__}: {exc})") from None
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise SprintLensError(f"{flags_file}: must hold a JSON list of flag records")
-        flags = flags_from_records(records)
+    flags = () if flags_file is None else flags_from_records(read_flags_file(flags_file), str(flags_file))
     keys = tuple(k.strip() for k in freeze_at.split(",") if k.strip())
     clip = ClipOptions(slow_motion=_slow_motion(slow_motion), freeze_s=freeze_s, freeze_at=keys, hold_s=hold_s,
                        layers=Layers(joint_angles=not no_angles, verticals=not no_angles))
