@@ -435,13 +435,14 @@ def _commit(staging: Path, target: Path) -> None:
             os.replace(staging / name, old)
             done.append(name)
     except OSError as exc:
-        for name in reversed(done):  # undo: the target is as it was
+        failed = target / name
+        for moved in reversed(done):  # undo: the target is as it was
             with contextlib.suppress(OSError):
-                if (backup / name).exists():
-                    os.replace(backup / name, target / name)
+                if (backup / moved).exists():
+                    os.replace(backup / moved, target / moved)
                 else:
-                    (target / name).unlink()
-        raise output_error(target / name, exc) from None
+                    (target / moved).unlink()
+        raise output_error(failed, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
