@@ -651,16 +651,26 @@ FULL_COUNTS = {"damaged clips": 15, "track files": 40, "results folders": 30, "f
 
 
 def sweep(categories: list[str] | None = None, counts: dict[str, int] | None = None, seed: int = 0,
-          workdir: Path | None = None, report: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Run the chosen categories (default: all) with ``counts`` cases each; return every outcome."""
+          workdir: Path | None = None, report: Callable[[Outcome], None] | None = None,
+          longest_interrupt_s: float = 40.0) -> list[Outcome]:
+    """Run the chosen categories (default: all) with ``counts`` cases each; return every outcome.
+
+    ``longest_interrupt_s``: interrupts come at a random moment up to this long after the start
+    (``analyse --render`` of the sample track takes about 10-40 s, depending on the machine).
+    """
     categories = list(categories or CATEGORIES)
     counts = {**QUICK_COUNTS, **(counts or {})}
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="sprintlens-sweep-", dir=workdir) as scratch:
         ws = Workspace(Path(scratch))
-        for k, category in enumerate(categories):
+        for category in categories:
             rng = random.Random(f"{seed}:{category}")
-            for outcome in SWEEPS[category](ws, rng, counts[category]):
+            run_category = SWEEPS[category]
+            if category == "interrupts":
+                cases = interrupts(ws, rng, counts[category], longest_interrupt_s)
+            else:
+                cases = run_category(ws, rng, counts[category])
+            for outcome in cases:
                 outcomes.append(outcome)
                 if report is not None:
                     report(outcome)
