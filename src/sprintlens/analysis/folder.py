@@ -371,7 +371,24 @@ def load_rep(folder: str | os.PathLike[str], video: str | os.PathLike[str] | Non
 def rep_from_video(video: str | os.PathLike[str], pose_config: PoseConfig | None = None,
                    config: AnalysisConfig | None = None,
                    progress: Callable[[int, int], None] | None = None) -> AnalysedClip:
-    """Track and analyse a clip (pose estimation: tens of frames per second)."""
+    """Track and analyse a clip (pose estimation: tens of frames per second).
+
+    Parameters
+    ----------
+    video : path-like
+        The clip.
+    pose_config : PoseConfig, optional
+        Options of the pose stage (default: the defaults).
+    config : AnalysisConfig, optional
+        Options of the analysis (default: the defaults).
+    progress : callable, optional
+        ``progress(done, total)`` while the clip is tracked (frames).
+
+    Returns
+    -------
+    AnalysedClip
+        The analysis and its clip.
+    """
     info = probe(video, capture_fps=pose_config.capture_fps if pose_config else None)
     track = track_video(info.path, pose_config, progress=progress, info=info)
     return AnalysedClip(analysis=analyse_track(track, config), video=info.path, name=info.path.stem)
@@ -379,7 +396,22 @@ def rep_from_video(video: str | os.PathLike[str], pose_config: PoseConfig | None
 
 def load_rep_or_video(source: str | os.PathLike[str], video: str | os.PathLike[str] | None = None,
                       progress: Callable[[int, int], None] | None = None) -> AnalysedClip:
-    """Load an analysis folder (see :func:`load_rep`) or analyse a video now (default options)."""
+    """Load an analysis folder (see :func:`load_rep`) or analyse a video now (default options).
+
+    Parameters
+    ----------
+    source : path-like
+        An analysis folder, or a video.
+    video : path-like, optional
+        For a folder: its clip, when it has moved since the analysis.
+    progress : callable, optional
+        For a video: ``progress(done, total)`` while it is tracked (frames).
+
+    Returns
+    -------
+    AnalysedClip
+        The analysis and its clip.
+    """
     path = Path(source)
     if path.is_dir():
         return load_rep(path, video)

@@ -103,8 +103,12 @@ class _Group(click.Group):
             _end_children()  # done by the signal handler already, unless Python raised it itself
             signum = getattr(exc, "signum", signal.SIGINT)
             n = _children_ended
-            workers = f"{n} worker process{'es' if n > 1 else ''} ended; " if n else ""
-            click.echo(f"interrupted: {workers}{outcome()}", err=True)
+            if n:  # a session's workers: each removed its unfinished folder; the logbook is written after them
+                said = (f"{n} worker process{'es' if n > 1 else ''} ended; rep folders already complete were kept, "
+                        "unfinished ones removed; nothing was stored in the logbook")
+            else:
+                said = outcome()
+            click.echo(f"interrupted: {said}", err=True)
             ctx.exit(EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
         except BrokenPipeError:  # the reader went away (`sprintlens analyse clip.mp4 | head`): stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)

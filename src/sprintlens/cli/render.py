@@ -98,7 +98,39 @@ def read_flags_file(path: Path) -> object:
 def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold_s: float, step: int | None,
                          background: str, athlete_name: str | None, notes: str | None, flags_file: Path | None,
                          no_clip: bool, no_angles: bool) -> RenderOptions:
-    """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages)."""
+    """Turn the command-line values into :class:`RenderOptions` (errors are one-line messages).
+
+    Parameters
+    ----------
+    slow_motion : str
+        ``--slow-motion``: a factor (``"2"``, ``"1/4"``) or ``"auto"``.
+    freeze_s : float
+        ``--freeze``: how long each key position is held (s).
+    freeze_at : str
+        ``--freeze-at``: key positions, comma-separated.
+    hold_s : float
+        ``--hold``: how long touchdown and toe-off values stay on screen (s).
+    step : int, optional
+        ``--step``: the kinogram's step (1-based).
+    background : str
+        ``--background``: the kinogram's background.
+    athlete_name, notes : str, optional
+        Shown in the report.
+    flags_file : Path, optional
+        ``--flags``: a JSON list of flag records, read and checked here.
+    no_clip, no_angles : bool
+        ``--no-clip``, ``--no-angles``.
+
+    Returns
+    -------
+    RenderOptions
+        What to draw, and how.
+
+    Raises
+    ------
+    SprintLensError
+        If the flags file cannot be read or holds a bad record (naming the file, flag and field).
+    """
     from sprintlens.render.annotate import Layers
     from sprintlens.render.clip import ClipOptions
     from sprintlens.render.kinogram import KinogramOptions
@@ -115,7 +147,28 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
 
 def run_render(analysis: Analysis, video: Path, target: Path, options: RenderOptions, name: str,
                quiet: bool) -> dict[str, Path]:
-    """Draw the outputs with a progress bar for the clip."""
+    """Draw the outputs with a progress bar for the clip.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep.
+    video : Path
+        Its clip.
+    target : Path
+        The folder for the pictures (written as one set: complete or as it was).
+    options : RenderOptions
+        What to draw, and how.
+    name : str
+        The rep's name in the report.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    dict of str to Path
+        What was written, by kind.
+    """
     from sprintlens.render.outputs import render_outputs
 
     with frame_progress(quiet) as progress:
