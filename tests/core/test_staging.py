@@ -189,3 +189,15 @@ print("not reached")
     assert done.returncode == -signal.SIGTERM, done.stderr
     assert "not reached" not in done.stdout
     assert _names(tmp_path) == []
+
+
+def test_a_writable_folder_in_a_read_only_one_is_staged_inside_it(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("old a\n")
+    real_access = os.access
+    monkeypatch.setattr(files.os, "access", lambda p, mode: Path(p) != tmp_path and real_access(p, mode))
+    run_staged(out, "the files", "no files", _write_set)
+    monkeypatch.undo()
+    assert _names(out) == ["a.txt", "b.txt"] and (out / "a.txt").read_text() == "new a\n"
+    assert _names(tmp_path) == ["out"]

@@ -3,7 +3,8 @@
 One file is written atomically by :func:`atomic_path` (a temporary file beside it, then a
 rename).  A *set* of files that belong together (the analysis folder, the pictures of a rep) is
 written by :func:`staged_folder`: into a staging folder beside the target
-(``.TARGET.staging-<pid>``), then moved into place once every file of the set is complete.
+(``.TARGET.staging-<pid>``; inside an existing target, ``TARGET/.staging-<pid>``, when only the
+target is writable), then moved into place once every file of the set is complete.
 
 The guarantee of :func:`staged_folder`, when SprintLens fails or is interrupted (SIGINT, SIGTERM):
 
@@ -381,6 +382,8 @@ def staged_folder(target: str | os.PathLike[str], kept: str, lost: str) -> Itera
     ensure_writable_folder(target if target.exists() else parent)
     remove_stale_staging(target)
     staging = staging_folder(target)
+    if target.is_dir() and not os.access(parent, os.W_OK | os.X_OK):  # a writable folder in a read-only one
+        staging = target / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)  # this process's own, from an earlier failed attempt
     try:
         staging.mkdir()
@@ -422,7 +425,7 @@ def _commit(staging: Path, target: Path) -> None:
         except OSError as exc:
             raise output_error(target, exc) from None
         return
-    names = sorted(p.name for p in staging.iterdir())
+    names = sorted(p.name for p in staging.iterdir() if p.name != ".previous")
     backup = staging / ".previous"
     backup.mkdir()
     done: list[str] = []
