@@ -605,10 +605,10 @@ def session_workers(ws: Workspace, rng: random.Random, count: int) -> Iterator[O
             continue
         out = ws.fresh("session")
         seen: set[int] = set()
-        delay = round(rng.uniform(4.0, 15.0), 1)
-        run = sprintlens_stopped(["session", *clips, "--athlete", "Sweep", "--workers", "2", "--db", db,
-                                  "-o", out, "-q"], ws.root, delay, signal.SIGTERM,
-                                 watch=lambda pid: seen.update(_descendants(pid)))
+        extra = round(rng.uniform(0.0, 10.0), 1)
+        run = _session_stopped(["session", *clips, "--athlete", "Sweep", "--workers", "2", "--db", db,
+                                "-o", out, "-q"], ws.root, extra, seen)
+        delay = f"{extra} s after its workers started"
         time.sleep(0.5)
         alive = [pid for pid in seen if Path(f"/proc/{pid}").exists()
                  and "zombie" not in _state(pid)]
@@ -617,12 +617,31 @@ def session_workers(ws: Workspace, rng: random.Random, count: int) -> Iterator[O
             problems += [f"left {p.parent.name}/{p.name}" for p in out.rglob(".*")]
         if run.code not in (0, 143):
             problems.append(f"exit {run.code} after SIGTERM")
-        yield case("session workers", f"SIGTERM after {delay} s ({len(seen)} child processes)", run, problems)
+        if len(seen) < 2:
+            problems.append(f"only {len(seen)} child processes were seen: the case tested nothing")
+        yield case("session workers", f"SIGTERM {delay} ({len(seen)} child processes)", run, problems)
         for pid in alive:  # do not leave them to the next case
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+
+
+def _session_stopped(args: list[str], cwd: Path, extra_s: float, seen: set[int]) -> Run:
+    """Run a session; once it has two child processes, wait ``extra_s`` more and send SIGTERM."""
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "sprintlens", *map(str, args)], cwd=cwd, env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    deadline = started + 120
+    while proc.poll() is None and len(_descendants(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    try:
+        proc.wait(timeout=extra_s)
+    except subprocess.TimeoutExpired:
+        seen.update(_descendants(proc.pid))
+        proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=600)
+    return Run([str(a) for a in args], proc.returncode, out, err, time.monotonic() - started)
 
 
 def _state(pid: int) -> str:
