@@ -557,11 +557,21 @@ def full_disk(ws: Workspace, rng: random.Random, count: int) -> Iterator[Outcome
             subprocess.run(["umount", str(disk)], capture_output=True)
 
 
-def interrupts(ws: Workspace, rng: random.Random, count: int, longest_s: float = 40.0) -> Iterator[Outcome]:
-    """SIGINT or SIGTERM at a random moment of ``analyse TRACK --render`` (new or existing folder)."""
+def interrupts(ws: Workspace, rng: random.Random, count: int, longest_s: float | None = None) -> Iterator[Outcome]:
+    """SIGINT or SIGTERM at a random moment of ``analyse TRACK --render`` (new or existing folder).
+
+    The moments are spread over the length of one run without interrupt, timed first (the
+    first case), unless ``longest_s`` is given.
+    """
+    if longest_s is None:
+        target = ws.fresh("out")
+        run = sprintlens(["analyse", ws.track, "--render", "-q", "-o", target], ws.root)
+        yield case("interrupts", f"no interrupt ({run.seconds:.1f} s)", run, folder_problems(target, None, run))
+        longest_s = max(1.0, run.seconds)
+        count -= 1
     for _ in range(count):
         signum = rng.choice([signal.SIGINT, signal.SIGTERM])
-        delay = round(rng.uniform(0.3, longest_s), 1)
+        delay = round(rng.uniform(0.3, longest_s * 1.05), 1)
         existing = rng.random() < 0.3
         target = ws.folder_copy() if existing else ws.fresh("out")
         before = snapshot(target)
@@ -671,11 +681,11 @@ FULL_COUNTS = {"damaged clips": 15, "track files": 40, "results folders": 30, "f
 
 def sweep(categories: list[str] | None = None, counts: dict[str, int] | None = None, seed: int = 0,
           workdir: Path | None = None, report: Callable[[Outcome], None] | None = None,
-          longest_interrupt_s: float = 40.0) -> list[Outcome]:
+          longest_interrupt_s: float | None = None) -> list[Outcome]:
     """Run the chosen categories (default: all) with ``counts`` cases each; return every outcome.
 
     ``longest_interrupt_s``: interrupts come at a random moment up to this long after the start
-    (``analyse --render`` of the sample track takes about 10-40 s, depending on the machine).
+    (default: as long as one uninterrupted ``analyse --render``, timed first).
     """
     categories = list(categories or CATEGORIES)
     counts = {**QUICK_COUNTS, **(counts or {})}
