@@ -16,7 +16,12 @@ from click.testing import CliRunner
 from truth_sessions import write_week
 
 import sprintlens.logbook.session as service
-from sprintlens.analysis.executor import DaskExecutor, LocalExecutor, WorkerDiedError, run_clip
+from sprintlens.analysis.executor import (
+    DaskExecutor,
+    LocalExecutor,
+    WorkerDiedError,
+    run_clip,
+)
 from sprintlens.analysis.result import AnalysisConfig
 from sprintlens.cli import main
 from sprintlens.logbook.store import ENV_VAR

@@ -22,7 +22,13 @@ from sprintlens.render.annotate import (
     draw_skeleton,
     draw_verticals,
 )
-from sprintlens.render.frame_state import Callout, EventMarker, FrameState, PanelRow, panel_corner
+from sprintlens.render.frame_state import (
+    Callout,
+    EventMarker,
+    FrameState,
+    PanelRow,
+    panel_corner,
+)
 from sprintlens.render.text import blend_patch, label_patch, panel_patch
 
 from .synthetic import puppet_positions

@@ -2,15 +2,20 @@
 
 Writing: per-frame angles (CSV), per-step table (CSV), summary (JSON), the pose track.
 
-Every file is written atomically (temporary file, then rename).  CSV cells for missing values
+The files are written as one set (:func:`sprintlens.core.files.staged_folder`): into a staging
+folder beside the target, moved into place only when all of them are complete, so a failure or
+an interrupt leaves the target folder as it was.  CSV cells for missing values
 are empty; JSON writes them as ``null``.  The summary JSON records provenance: the options of
 both stages, the library versions, the video's SHA-256 and the pose model.
 
 Reading (:func:`load_rep`): the folder holds the pose track and the options of the analysis
 (``summary.json``), not the pictures; the analysis is run again from the track with those
-options.  The video's absolute path is recorded in the track's provenance (``video.path``);
-another path can be given, and the clip is checked against the track's SHA-256 so a rep is never
-drawn over the wrong video.
+options.  What it reads is checked where it enters: the track by
+:func:`sprintlens.capture.trackfile.load_track`, ``summary.json`` here (an object whose
+``analysis_config`` has fields of the right types and ranges; unknown keys are ignored).
+The video's absolute path is recorded in the track's provenance (``video.path``); another
+path can be given, and the clip is checked against the track's SHA-256 so a rep is never drawn
+over the wrong video.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 import os
 import platform
 from collections.abc import Callable
@@ -39,7 +45,8 @@ from sprintlens.capture.video import file_sha256, probe
 from sprintlens.core.errors import TrackFormatError, VideoError
 from sprintlens.core.files import (
     csv_text,
-    ensure_writable_folder,
+    os_error_cause,
+    run_staged,
     write_json,
     write_text,
 )
@@ -128,27 +135,48 @@ def summary_record(analysis: Analysis) -> dict[str, object]:
 
 
 def write_analysis(analysis: Analysis, out_dir: str | Path, include_track: bool = True) -> dict[str, Path]:
-    """Write the analysis files into ``out_dir`` (created if its parent exists).
+    """Write the analysis files into ``out_dir`` as one set (created if its parent exists).
 
-    Returns the paths written, by kind (``angles``, ``steps``, ``summary``, ``track``).
+    The set is complete or absent: the files are written into a staging folder beside
+    ``out_dir`` and moved into place together (other files of an existing folder are left as
+    they are; see :func:`sprintlens.core.files.staged_folder`).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep.
+    out_dir : path-like
+        The analysis folder.
+    include_track : bool
+        Also write the pose track (``track.npz``), which :func:`load_rep` needs.
+
+    Returns
+    -------
+    dict of str to Path
+        The paths written, by kind (``angles``, ``steps``, ``summary``, ``track``).
+
+    Raises
+    ------
+    OutputError
+        If a file cannot be written (naming it and the cause); ``out_dir`` is then as it was.
     """
-    out = Path(out_dir)
-    if not out.exists():
-        ensure_writable_folder(out.parent if str(out.parent) else Path("."))
-        out.mkdir()
-    written: dict[str, Path] = {}
-    header, rows = angles_table(analysis)
-    write_text(out / OUTPUT_FILES["angles"], csv_text(header, rows))
-    written["angles"] = out / OUTPUT_FILES["angles"]
-    header, rows = steps_table(analysis)
-    write_text(out / OUTPUT_FILES["steps"], csv_text(header, rows))
-    written["steps"] = out / OUTPUT_FILES["steps"]
-    write_json(out / OUTPUT_FILES["summary"], summary_record(analysis))
-    written["summary"] = out / OUTPUT_FILES["summary"]
-    if include_track:
-        # the whole clip's track, not only the pass analysed: rerunning on it can pick another
-        written["track"] = save_track(analysis.whole_track or analysis.track, out / OUTPUT_FILES["track"])
-    return written
+
+    def write(staging: Path) -> dict[str, Path]:
+        written: dict[str, Path] = {}
+        header, rows = angles_table(analysis)
+        write_text(staging / OUTPUT_FILES["angles"], csv_text(header, rows))
+        written["angles"] = staging / OUTPUT_FILES["angles"]
+        header, rows = steps_table(analysis)
+        write_text(staging / OUTPUT_FILES["steps"], csv_text(header, rows))
+        written["steps"] = staging / OUTPUT_FILES["steps"]
+        write_json(staging / OUTPUT_FILES["summary"], summary_record(analysis))
+        written["summary"] = staging / OUTPUT_FILES["summary"]
+        if include_track:
+            # the whole clip's track, not only the pass analysed: rerunning on it can pick another
+            written["track"] = save_track(analysis.whole_track or analysis.track, staging / OUTPUT_FILES["track"])
+        return written
+
+    return run_staged(out_dir, "the analysis files", "no analysis files", write)
 
 log = logging.getLogger(__name__)
 
@@ -175,25 +203,117 @@ class AnalysedClip:
     folder: Path | None = None
 
 
-def _dataclass_from(cls: type, record: dict[str, Any] | None) -> Any:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in (record or {}).items() if k in names})
+#: Bounds of the numbers in the ``cleaning`` and ``contacts`` options (inclusive); others: 0 to 1000.
+_OPTION_BOUNDS = {"min_visibility": (0.0, 1.0), "max_cutoff_fraction": (0.0, 0.5)}
+_MAX_PX = 1e6  # as for the coordinates of a pose track
 
 
-def analysis_config_from_record(record: dict[str, Any] | None) -> AnalysisConfig:
-    """Rebuild the :class:`AnalysisConfig` saved in ``summary.json`` (``analysis_config``).
+def _bad(where: str, field: str, what: str) -> TrackFormatError:
+    return TrackFormatError(f"{where}: analysis_config.{field} {what}")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _options_from(cls: type, record: object, where: str, name: str) -> Any:
+    """Build the options dataclass ``cls`` from its saved record, checking each known field's type."""
+    if record is None:
+        return cls()
+    if not isinstance(record, dict):
+        raise _bad(where, name, f"must be an object, got {type(record).__name__}")
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in record:
+            continue
+        value, default = record[f.name], f.default
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise _bad(where, f"{name}.{f.name}", f"must be true or false, got {value!r:.40}")
+        elif value is None and default is None:
+            pass
+        else:
+            low, high = _OPTION_BOUNDS.get(f.name, (0.0, 1000.0))
+            if not _is_number(value) or not low <= value <= high:
+                raise _bad(where, f"{name}.{f.name}", f"must be a number from {low:g} to {high:g}, got {value!r:.40}")
+            value = float(value)
+        values[f.name] = value
+    return cls(**values)
+
+
+def analysis_config_from_record(record: object, where: str = "summary.json") -> AnalysisConfig:
+    """Rebuild and check the :class:`AnalysisConfig` saved in ``summary.json`` (``analysis_config``).
 
     Unknown keys (from a newer SprintLens) are ignored; missing ones take their defaults.
+
+    Parameters
+    ----------
+    record : object
+        The ``analysis_config`` value read from JSON (None: the defaults).
+    where : str
+        The file it was read from, for messages.
+
+    Returns
+    -------
+    AnalysisConfig
+        The options.
+
+    Raises
+    ------
+    TrackFormatError
+        If a field has the wrong type or is out of range (the message names the file and the field).
     """
-    record = dict(record or {})
+    if record is None:
+        return AnalysisConfig()
+    if not isinstance(record, dict):
+        raise TrackFormatError(f"{where}: analysis_config must be an object, got {type(record).__name__}")
+    height = record.get("height_m")
+    if height is not None and not (_is_number(height) and 1.0 <= height <= 2.5):
+        raise _bad(where, "height_m", f"must be a height in metres from 1.0 to 2.5, got {height!r:.40}")
     calibration = record.get("calibration")
-    return AnalysisConfig(
-        height_m=record.get("height_m"),
-        calibration=tuple(float(v) for v in calibration) if calibration else None,  # type: ignore[arg-type]
-        direction=record.get("direction"),
-        cleaning=_dataclass_from(CleaningConfig, record.get("cleaning")),
-        contacts=_dataclass_from(ContactConfig, record.get("contacts")),
-    )
+    if calibration is not None:
+        if not (isinstance(calibration, list) and len(calibration) == 5 and all(map(_is_number, calibration))
+                and all(abs(v) < _MAX_PX for v in calibration) and calibration[4] > 0):
+            raise _bad(where, "calibration", f"must be [x1, y1, x2, y2, metres] (pixels, metres > 0), "
+                                              f"got {calibration!r:.60}")
+        calibration = tuple(float(v) for v in calibration)
+    direction = record.get("direction")
+    if direction is not None and (isinstance(direction, bool) or direction not in (1, -1)):
+        raise _bad(where, "direction", f"must be 1, -1 or null, got {direction!r:.40}")
+    try:
+        return AnalysisConfig(
+            height_m=None if height is None else float(height),
+            calibration=calibration,  # type: ignore[arg-type]
+            direction=None if direction is None else int(direction),
+            cleaning=_options_from(CleaningConfig, record.get("cleaning"), where, "cleaning"),
+            contacts=_options_from(ContactConfig, record.get("contacts"), where, "contacts"),
+        )
+    except (TypeError, ValueError) as exc:  # a dataclass's own checks
+        raise TrackFormatError(f"{where}: analysis_config is not valid ({exc})") from None
+
+
+def read_summary(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read an analysis folder's ``summary.json`` and check it is a JSON object.
+
+    Raises
+    ------
+    TrackFormatError
+        If it cannot be read, is not JSON, or is not an object.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TrackFormatError(f"{path}: cannot be read ({os_error_cause(exc)})") from None
+    except UnicodeDecodeError:
+        raise TrackFormatError(f"{path}: is not UTF-8 text") from None
+    try:
+        record = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise TrackFormatError(f"{path}: is not valid JSON ({str(exc).splitlines()[0][:80]})") from None
+    if not isinstance(record, dict):
+        raise TrackFormatError(f"{path}: must hold a JSON object, got {type(record).__name__}")
+    return record
 
 
 def check_video_matches(track: PoseTrack, video: Path) -> None:
@@ -231,13 +351,8 @@ def load_rep(folder: str | os.PathLike[str], video: str | os.PathLike[str] | Non
         raise TrackFormatError(f"{folder}: has no {OUTPUT_FILES['track']}; is it a SprintLens analysis folder?")
     track = load_track(track_file)
     summary_file = folder / OUTPUT_FILES["summary"]
-    record: dict[str, Any] = {}
-    if summary_file.is_file():
-        try:
-            record = json.loads(summary_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise TrackFormatError(f"{summary_file}: cannot be read ({exc})") from None
-    config = analysis_config_from_record(record.get("analysis_config"))
+    record = read_summary(summary_file) if summary_file.is_file() else {}
+    config = analysis_config_from_record(record.get("analysis_config"), str(summary_file))
     if video is not None:
         clip = Path(video)
     else:
@@ -256,7 +371,24 @@ def load_rep(folder: str | os.PathLike[str], video: str | os.PathLike[str] | Non
 def rep_from_video(video: str | os.PathLike[str], pose_config: PoseConfig | None = None,
                    config: AnalysisConfig | None = None,
                    progress: Callable[[int, int], None] | None = None) -> AnalysedClip:
-    """Track and analyse a clip (pose estimation: tens of frames per second)."""
+    """Track and analyse a clip (pose estimation: tens of frames per second).
+
+    Parameters
+    ----------
+    video : path-like
+        The clip.
+    pose_config : PoseConfig, optional
+        Options of the pose stage (default: the defaults).
+    config : AnalysisConfig, optional
+        Options of the analysis (default: the defaults).
+    progress : callable, optional
+        ``progress(done, total)`` while the clip is tracked (frames).
+
+    Returns
+    -------
+    AnalysedClip
+        The analysis and its clip.
+    """
     info = probe(video, capture_fps=pose_config.capture_fps if pose_config else None)
     track = track_video(info.path, pose_config, progress=progress, info=info)
     return AnalysedClip(analysis=analyse_track(track, config), video=info.path, name=info.path.stem)
@@ -264,7 +396,22 @@ def rep_from_video(video: str | os.PathLike[str], pose_config: PoseConfig | None
 
 def load_rep_or_video(source: str | os.PathLike[str], video: str | os.PathLike[str] | None = None,
                       progress: Callable[[int, int], None] | None = None) -> AnalysedClip:
-    """An analysis folder (see :func:`load_rep`) or a video (analysed now with default options)."""
+    """Load an analysis folder (see :func:`load_rep`) or analyse a video now (default options).
+
+    Parameters
+    ----------
+    source : path-like
+        An analysis folder, or a video.
+    video : path-like, optional
+        For a folder: its clip, when it has moved since the analysis.
+    progress : callable, optional
+        For a video: ``progress(done, total)`` while it is tracked (frames).
+
+    Returns
+    -------
+    AnalysedClip
+        The analysis and its clip.
+    """
     path = Path(source)
     if path.is_dir():
         return load_rep(path, video)

@@ -197,7 +197,9 @@ def _horizontal_speed_torso_per_s(person: Person, detections: Sequence[Detection
     if person.n_frames < 3:
         return 0.0
     x = np.array([detections[f].positions_px[s][_MOVERS, 0] for f, s in zip(person.frames, person.slots)])
-    from scipy.ndimage import median_filter  # SciPy loads where it is used, not with the pose stage
+    from scipy.ndimage import (
+        median_filter,  # SciPy loads where it is used, not with the pose stage
+    )
 
     x = median_filter(x, size=(3, 1), mode="nearest")  # one-frame glitches are not movement
     t = t_s[person.frames]

@@ -8,8 +8,9 @@ one-line messages and exit codes:
 1     bad input (the message says what and where)
 2     bad command-line usage (click's own messages)
 70    an internal error (a bug: rerun with --debug)
-130   interrupted (Ctrl-C); nothing half-written is left
+130   interrupted (Ctrl-C, SIGINT); nothing half-written is left, and the message says what was kept
 141   the output's reader went away (``| head``); files are written before the summary is printed
+143   stopped by SIGTERM: the same clean-up and message as Ctrl-C
 ====  ==========================================================================================
 """
 
@@ -17,18 +18,26 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from importlib import import_module
 
 import click
 
 from sprintlens.core.errors import SprintLensError
+from sprintlens.core.files import interrupt, outcome, outputs_kept, reset_interrupts
 from sprintlens.core.native_output import route_native_output
 from sprintlens.core.version import __version__
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as a shell reports a program ended by SIGPIPE
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a program ended by it
+
+#: Signals that stop a command cleanly: each raises :class:`sprintlens.core.files.Interrupted`
+#: (a KeyboardInterrupt), so SIGTERM takes the same path as Ctrl-C.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 #: Every command: name -> (module in sprintlens.cli, attribute, one line for `sprintlens --help`).
@@ -76,14 +85,33 @@ class _Group(click.Group):
             formatter.write_dl([(name, summary) for name, (_, _, summary) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context) -> object:
+        reset_interrupts()
+        previous = _catch_stop_signals()
+        try:
+            return self._invoke(ctx)
+        finally:
+            for signum, handler in previous.items():
+                if handler is not None:
+                    signal.signal(signum, handler)
+
+    def _invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except SprintLensError as exc:
-            click.echo(f"error: {exc}", err=True)
+            kept = f"; {outcome()}" if outputs_kept() else ""
+            click.echo(f"error: {exc}{kept}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing was written", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            _end_children()  # done by the signal handler already, unless Python raised it itself
+            signum = getattr(exc, "signum", signal.SIGINT)
+            n = _children_ended
+            if n:  # a session's workers: each removed its unfinished folder; the logbook is written after them
+                said = (f"{n} worker process{'es' if n > 1 else ''} ended; rep folders already complete were kept, "
+                        "unfinished ones removed; nothing was stored in the logbook")
+            else:
+                said = outcome()
+            click.echo(f"interrupted: {said}", err=True)
+            ctx.exit(EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
         except BrokenPipeError:  # the reader went away (`sprintlens analyse clip.mp4 | head`): stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush cannot fail again
@@ -98,6 +126,53 @@ class _Group(click.Group):
                        err=True)
             ctx.exit(EXIT_INTERNAL)
         return None
+
+
+_children_ended = 0  # worker processes ended by the signal handler
+
+
+def _end_children(grace_s: float = 3.0) -> int:
+    """End this process's worker processes (a session's): SIGTERM, then SIGKILL after ``grace_s``.
+
+    A worker writing a set of files removes its staging folder before it ends
+    (:func:`sprintlens.core.files.staged_folder`).  Returns how many were ended.
+    """
+    global _children_ended
+    if "multiprocessing" not in sys.modules:
+        return 0
+    import multiprocessing
+    import time
+
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + grace_s
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
+    for child in children:
+        if child.is_alive():
+            child.kill()
+            child.join(1.0)
+    _children_ended += len(children)
+    return len(children)
+
+
+def _on_stop_signal(signum: int, frame: object) -> None:
+    _end_children()  # first, so a process pool waiting on its workers lets the interrupt through
+    interrupt(signum)
+
+
+def _catch_stop_signals() -> dict[int, object]:
+    """Install the handler of SIGINT and SIGTERM (main thread only); return the handlers it replaced."""
+    global _children_ended
+    _children_ended = 0
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for signum in STOP_SIGNALS:
+        previous[signum] = signal.getsignal(signum)
+        signal.signal(signum, _on_stop_signal)
+    return previous
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

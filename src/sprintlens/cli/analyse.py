@@ -9,7 +9,12 @@ import click
 
 from sprintlens.cli.options import pose_config, pose_options
 from sprintlens.cli.progressbar import frame_progress
-from sprintlens.cli.render import build_render_options, check_render_options, render_options, run_render
+from sprintlens.cli.render import (
+    build_render_options,
+    check_render_options,
+    render_options,
+    run_render,
+)
 from sprintlens.core.errors import VideoError
 
 TRACK_SUFFIXES = (".npz",)

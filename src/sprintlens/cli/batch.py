@@ -16,7 +16,12 @@ import click
 
 from sprintlens.analysis.executor import run_clip
 from sprintlens.cli.options import pose_config, pose_options
-from sprintlens.cli.parallel import clip_progress, echo_over, executor_options, make_executor
+from sprintlens.cli.parallel import (
+    clip_progress,
+    echo_over,
+    executor_options,
+    make_executor,
+)
 
 
 def clip_folders(out: Path, clips: list[Path]) -> list[Path]:

@@ -14,7 +14,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sprintlens.core.errors import ModelError, OutputError, SprintLensError, TrackFormatError, VideoError
+from sprintlens.core.errors import (
+    ModelError,
+    OutputError,
+    SprintLensError,
+    TrackFormatError,
+    VideoError,
+)
 
 if TYPE_CHECKING:
     from sprintlens.capture.video import FrameSpan, VideoInfo
@@ -223,13 +229,27 @@ def check_rep_video(folder: Path, video: Path | None) -> None:
 
 
 def read_flags_file(path: Path | None) -> list[dict[str, Any]] | None:
-    """Read ``--flags FILE``: a JSON list of flag records (None when not given)."""
+    """Read ``--flags FILE``: a JSON list of flag records (None when not given).
+
+    Each record's fields are checked by :func:`sprintlens.render.outputs.flags_from_records`.
+    """
     if path is None:
         return None
+    from sprintlens.core.files import os_error_cause
+
+    path = Path(path)
     try:
-        records = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SprintLensError(f"{path}: cannot read flags ({exc.__class__.__name__}: {exc})") from None
+        if path.is_file() and path.stat().st_size > 50_000_000:
+            raise SprintLensError(f"{path}: too large for a flags file")
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SprintLensError(f"{path}: cannot read flags ({os_error_cause(exc)})") from None
+    except UnicodeDecodeError:
+        raise SprintLensError(f"{path}: cannot read flags (not UTF-8 text)") from None
+    try:
+        records = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise SprintLensError(f"{path}: cannot read flags (not JSON: {str(exc).splitlines()[0][:80]})") from None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SprintLensError(f"{path}: must hold a JSON list of flag records")
     return records

@@ -84,28 +84,33 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
     Parameters
     ----------
     slow_motion : str
-        ``--slow-motion``: a factor (2, 1/2, x4) or ``auto``.
+        ``--slow-motion``: a factor (``"2"``, ``"1/4"``) or ``"auto"``.
     freeze_s : float
         ``--freeze``: how long each key position is held (s).
     freeze_at : str
         ``--freeze-at``: key positions, comma-separated.
     hold_s : float
-        ``--hold``: how long touchdown/toe-off values stay on screen (s).
+        ``--hold``: how long touchdown and toe-off values stay on screen (s).
     step : int, optional
         ``--step``: the kinogram's step (1-based).
     background : str
-        ``--background``: the kinogram's background (dim, keep, white).
+        ``--background``: the kinogram's background.
     athlete_name, notes : str, optional
-        For the report.
+        Shown in the report.
     flags_file : Path, optional
-        ``--flags``: a JSON file with a list of flag records.
+        ``--flags``: a JSON list of flag records, read and checked here.
     no_clip, no_angles : bool
-        Draw no annotated clip; draw it without angle arcs.
+        ``--no-clip``, ``--no-angles``.
 
     Returns
     -------
     RenderOptions
         What to draw, and how.
+
+    Raises
+    ------
+    SprintLensError
+        If the flags file cannot be read or holds a bad record (naming the file, flag and field).
     """
     records = check_render_options(freeze_at=freeze_at, flags_file=flags_file)
     from sprintlens.render.annotate import Layers
@@ -113,7 +118,7 @@ def build_render_options(slow_motion: str, freeze_s: float, freeze_at: str, hold
     from sprintlens.render.kinogram import KinogramOptions
     from sprintlens.render.outputs import RenderOptions, flags_from_records
 
-    flags = flags_from_records(records) if records is not None else ()
+    flags = flags_from_records(records, str(flags_file)) if records is not None else ()
     keys = tuple(k.strip() for k in freeze_at.split(",") if k.strip())
     clip = ClipOptions(slow_motion=_slow_motion(slow_motion), freeze_s=freeze_s, freeze_at=keys, hold_s=hold_s,
                        layers=Layers(joint_angles=not no_angles, verticals=not no_angles))
@@ -151,7 +156,28 @@ def check_render_options(freeze_at: str, flags_file: Path | None, **others: obje
 
 def run_render(analysis: Analysis, video: Path, target: Path, options: RenderOptions, name: str,
                quiet: bool) -> dict[str, Path]:
-    """Draw the outputs with a progress bar for the clip."""
+    """Draw the outputs with a progress bar for the clip.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep.
+    video : Path
+        Its clip.
+    target : Path
+        The folder for the pictures (written as one set: complete or as it was).
+    options : RenderOptions
+        What to draw, and how.
+    name : str
+        The rep's name in the report.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    dict of str to Path
+        What was written, by kind.
+    """
     from sprintlens.render.outputs import render_outputs
 
     with frame_progress(quiet) as progress:

@@ -21,7 +21,12 @@ from sprintlens.cli.options import (
     pose_config,
     pose_options,
 )
-from sprintlens.cli.parallel import clip_progress, echo_over, executor_options, make_executor
+from sprintlens.cli.parallel import (
+    clip_progress,
+    echo_over,
+    executor_options,
+    make_executor,
+)
 from sprintlens.logbook.records import KNOWN_PHASES
 
 if TYPE_CHECKING:  # the analysis and statistics load when a command runs, not for --help

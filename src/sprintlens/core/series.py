@@ -80,7 +80,9 @@ def derivative(values: np.ndarray, t_s: np.ndarray, fps: float) -> np.ndarray:
         Derivative of ``values`` per second: Savitzky-Golay on NaN-free runs at least a window
         long, a central difference on shorter runs of two or more samples, NaN elsewhere.
     """
-    from scipy.signal import savgol_filter  # SciPy loads where it is used (the import takes seconds)
+    from scipy.signal import (
+        savgol_filter,  # SciPy loads where it is used (the import takes seconds)
+    )
 
     window = derivative_window(fps)
     order = 2
