@@ -327,6 +327,11 @@ def _exit_reason(exitcode: int | None) -> str:
     return f"its worker process died while analysing it (exit code {exitcode})"
 
 
+def _ignore_interrupts() -> None:
+    """Leave Ctrl-C to the parent: a worker ends when the parent tells it to (SIGTERM), never mid-traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class LocalExecutor(ClipExecutor):
     """Clips analysed on this machine: one spawned process per worker, one clip at a time each.
 
@@ -345,7 +350,8 @@ class LocalExecutor(ClipExecutor):
         self._context = multiprocessing.get_context("spawn")
 
     def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
-        return concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=self._context)
+        return concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=self._context,
+                                                      initializer=_ignore_interrupts)
 
     def map(self, job: Job, sources: Sequence[str | os.PathLike[str]], *args: Any) -> Iterator[ClipOutcome]:
         """Run ``job(source, source, *args)`` on every clip; yield the outcomes as they finish.

@@ -28,6 +28,7 @@ import click
 from sprintlens.core.errors import SprintLensError
 from sprintlens.core.files import interrupt, outcome, outputs_kept, reset_interrupts
 from sprintlens.core.native_output import route_native_output
+from sprintlens.core.terminal import printable
 from sprintlens.core.version import __version__
 
 EXIT_INTERNAL = 70
@@ -99,7 +100,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except SprintLensError as exc:
             kept = f"; {outcome()}" if outputs_kept() else ""
-            click.echo(f"error: {exc}{kept}", err=True)
+            click.echo(f"error: {printable(str(exc))}{kept}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             _end_children()  # done by the signal handler already, unless Python raised it itself
