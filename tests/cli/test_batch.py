@@ -119,8 +119,8 @@ def test_a_clip_that_kills_its_worker_is_reported_and_the_others_finish(tracks, 
     assert result.exit_code == 1, result.output
     lines = [line for line in result.stdout.splitlines() if line.startswith(str(killer))]
     assert len(lines) == 1 and "FAILED" in lines[0] and "worker process died" in lines[0], result.output
-    if where == "local":
-        assert "exit code 3" in lines[0]
+    if where == "local":  # how it died, when the pool could still tell (it may have ended the dying process)
+        assert "exit code 3" in lines[0] or "killed by SIGTERM" in lines[0] or lines[0].endswith("analysing it")
     assert sorted(results(tmp_path / "out")) == ["rep1", "rep3"]
     assert "error: 1 of 3 clips failed" in result.stderr
 
