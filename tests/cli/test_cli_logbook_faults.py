@@ -34,7 +34,7 @@ def db(tmp_path):
     with Store(path) as store:
         store.add_athlete("Ann", height_m=1.70, notes="400 m")
         reps = [synthetic_rep(f"rep{i}.mp4", seed=i) for i in range(1, 5)]
-        steps = [dict(s) for s in reps[0].steps]
+        steps = reps[0].steps.rows()
         steps[0]["trunk_lean_touchdown_deg"] = -2.5  # a negative number must stay a number in the CSV
         reps[0] = replace(reps[0], steps=tuple(steps))
         store_session(store, "Ann", reps, date=DAY, phase="speed", location="Track A")

@@ -32,6 +32,7 @@ from sprintlens.core.errors import StoreError
 from sprintlens.core.files import (
     csv_text,
     ensure_writable_folder,
+    staged_folder,
     write_json,
     write_text,
 )
@@ -134,10 +135,7 @@ def export_logbook(store: Store, out_dir: str | os.PathLike[str], athlete: str |
     if not data["athletes"]:
         raise StoreError("nothing to export: the logbook has no athletes")
     out = Path(out_dir)
-    if not out.exists():
-        ensure_writable_folder(out.parent if str(out.parent) else Path("."))
-        out.mkdir()
-    ensure_writable_folder(out)
+    ensure_writable_folder(out if out.exists() else (out.parent if str(out.parent) else Path(".")))
     athletes = data["athletes"]  # type: ignore[assignment]
     tables: dict[str, tuple[list[str], list[list[object]]]] = {}
 
@@ -178,12 +176,11 @@ def export_logbook(store: Store, out_dir: str | os.PathLike[str], athlete: str |
     tables["progress.csv"] = (["athlete", *p_fields], [[a["name"], *(row[f] for f in p_fields)]
                                                        for a in athletes for row in a["_progress_rows"]])
 
-    written: dict[str, Path] = {}
-    for name, (header, rows) in tables.items():
-        write_text(out / name, csv_text(header, rows))
-        written[name] = out / name
     for a in athletes:
         del a["_progress_rows"]
-    write_json(out / "logbook.json", data)
-    written["logbook.json"] = out / "logbook.json"
-    return written
+    # the set is staged and moved into place whole: after a failure or an interrupt the folder is as it was
+    with staged_folder(out, "the export", "no export files") as staging:
+        for name, (header, rows) in tables.items():
+            write_text(staging / name, csv_text(header, rows))
+        write_json(staging / "logbook.json", data)
+    return {name: out / name for name in [*tables, "logbook.json"]}
