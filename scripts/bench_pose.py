@@ -208,10 +208,10 @@ def main() -> None:
         if args.long > 1:
             long_clip = concatenate(clip, args.long, folder / f"long_{args.long}x.mp4")
             long_run = run_pipeline(long_clip, args.max_people, None, folder, args.model)
+            extra_kb = (long_run.peak_rss_mb - pipeline.peak_rss_mb) / max(long_run.frames - pipeline.frames, 1) * 1024
             print(f"long clip ({args.long} copies, {long_run.frames} frames): {long_run.fps:.1f} frames/s, "
                   f"peak RSS {long_run.peak_rss_mb:.0f} MB "
-                  f"({(long_run.peak_rss_mb - pipeline.peak_rss_mb) / max(long_run.frames - pipeline.frames, 1) * 1024:.2f}"
-                  " KB per extra frame)")
+                  f"({extra_kb:.2f} KB per extra frame)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

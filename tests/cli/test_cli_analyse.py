@@ -52,7 +52,8 @@ def test_without_a_scale_distances_are_in_leg_lengths(track_file, tmp_path):
 
 
 def test_calibration_and_direction_options(track_file, tmp_path):
-    result = run("analyse", track_file, "--calib", "0,500,1000,500,5", "--direction", "rtl", "-o", tmp_path / "out", "-q")
+    result = run("analyse", track_file, "--calib", "0,500,1000,500,5", "--direction", "rtl",
+                 "-o", tmp_path / "out", "-q")
     assert result.exit_code == 0
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["scale"]["source"] == "calibration" and summary["scale"]["px_per_m"] == pytest.approx(200.0)

@@ -6,8 +6,9 @@ versions of the landmarks, because event timing wants less smoothing than angles
 - ``raw``: as the pose model gave them;
 - ``timing``: low-confidence points removed, leg swaps repaired, outliers removed (one-frame
   spikes, points off their neighbours' path: :func:`remove_spikes`, :func:`reject_outliers`,
-  :func:`reject_path_outliers`), short gaps filled, lightly low-pass filtered (cut-off :data:`TIMING_CUTOFF_FACTOR` times that of the
-  angles, at most :data:`TIMING_MAX_FRACTION` of the frame rate): foot contacts are timed on this;
+  :func:`reject_path_outliers`), short gaps filled, lightly low-pass filtered (cut-off
+  :data:`TIMING_CUTOFF_FACTOR` times that of the angles, at most :data:`TIMING_MAX_FRACTION` of
+  the frame rate): foot contacts are timed on this;
 - ``smooth``: ``timing`` low-pass filtered with a zero-lag Butterworth filter whose cut-off is
   chosen per landmark by residual analysis (Winter 2009, ch. 3), for angles.
 
@@ -77,7 +78,22 @@ class CleaningConfig:
 # -- masking -------------------------------------------------------------------------------------
 
 def mask_low_confidence(positions_px: np.ndarray, visibility: np.ndarray, threshold: float) -> np.ndarray:
-    """Copy of ``positions_px`` (T, 33, 2) with points of visibility below ``threshold`` set to NaN."""
+    """Return a copy of ``positions_px`` (T, 33, 2) with points of visibility below ``threshold`` set to NaN.
+
+    Parameters
+    ----------
+    positions_px : numpy.ndarray
+        Landmark positions (T, 33, 2), in px.
+    visibility : numpy.ndarray
+        The pose model's visibility of each landmark (T, 33), 0-1.
+    threshold : float
+        Lowest visibility kept (0-1); NaN visibility counts as below it.
+
+    Returns
+    -------
+    numpy.ndarray
+        The masked copy (T, 33, 2), float64, px.
+    """
     out = np.array(positions_px, dtype=np.float64, copy=True)
     with np.errstate(invalid="ignore"):
         low = ~(visibility >= threshold)
@@ -113,7 +129,7 @@ def swap_legs(positions: np.ndarray, frames: np.ndarray) -> np.ndarray:
 
 def find_leg_swaps(positions_px: np.ndarray, fps: float, window_s: float = SWAP_WINDOW_S,
                    ratio: float = 0.5, min_gain_torso: float = 0.15, iterations: int = 2) -> np.ndarray:
-    """Frames (bool, T) whose left/right leg labels should be exchanged.
+    """Find the frames (bool, T) whose left/right leg labels should be exchanged.
 
     The pose model's left/right mistakes on a side view are short: on the rendered sample
     clips, 1-3 frames at 120 fps and at most 6 frames (25 ms) at 240 fps, with the feet well
@@ -125,6 +141,26 @@ def find_leg_swaps(positions_px: np.ndarray, fps: float, window_s: float = SWAP_
     relabelled legs.  Knee, ankle, heel and toe take part; the hips lie too close together.
 
     A swap that lasts longer than about half the window is not found: it moves the median.
+
+    Parameters
+    ----------
+    positions_px : numpy.ndarray
+        Landmark positions (T, 33, 2), in px.
+    fps : float
+        Frame rate of the track (frames/s).
+    window_s : float
+        Window of the running median standing for each leg's path (s).
+    ratio : float
+        Largest ratio of the swapped labels' distance to the given labels' distance for a swap.
+    min_gain_torso : float
+        Least improvement per point, in torso lengths, for a swap.
+    iterations : int
+        How many times the search is repeated with the relabelled legs' paths.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool (T,): True in the frames whose leg labels should be exchanged.
     """
     n = positions_px.shape[0]
     scale = torso_length_px(positions_px)
@@ -155,7 +191,7 @@ def find_leg_swaps(positions_px: np.ndarray, fps: float, window_s: float = SWAP_
 
 
 def _running_median(values: np.ndarray, window: int) -> np.ndarray:
-    """Running median along axis 0 (odd ``window``), NaN-aware through nearest-value filling."""
+    """Return the running median along axis 0 (odd ``window``), NaN-aware through nearest-value filling."""
     from scipy.ndimage import median_filter  # SciPy's modules load where they are used
 
     flat = values.reshape(values.shape[0], -1)
@@ -172,9 +208,9 @@ def remove_spikes(positions_px: np.ndarray, min_torso: float = 0.25) -> tuple[np
 
     A point is a spike when it lies more than ``min_torso`` torso lengths from the midpoint of
     the same landmark in the frames before and after, and further from that midpoint than those
-    two frames are from each other, and more than its neighbours do.  A lasting jump (such as the start of a left/right swap)
-    lies only half that distance from the midpoint, so it is not a spike and this can run
-    before swap detection.  Returns the copy and the count.
+    two frames are from each other, and more than its neighbours do.  A lasting jump (such as
+    the start of a left/right swap) lies only half that distance from the midpoint, so it is not
+    a spike and this can run before swap detection.  Returns the copy and the count.
     """
     out = np.array(positions_px, dtype=np.float64, copy=True)
     scale = torso_length_px(out)
@@ -284,12 +320,26 @@ PATH_WINDOW_S = 0.065
 
 
 def local_quadratic_residuals(values: np.ndarray, weights: np.ndarray, half: int) -> np.ndarray:
-    """Leave-one-out residuals against a local quadratic (T,) -> (T,).
+    """Return the leave-one-out residuals against a local quadratic (T,) -> (T,).
 
     Each sample is predicted by a quadratic fitted by weighted least squares to the samples
     within ``half`` frames either side of it, itself excluded; the weights are the given
     per-sample ``weights`` (robustness weights, 0 for a sample to ignore) times a tricube in
     time.  NaN where the sample is missing or fewer than 5 neighbours are usable.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        One coordinate's samples (T,), NaN where missing.
+    weights : numpy.ndarray
+        Robustness weight of each sample (T,), 0 for a sample to ignore.
+    half : int
+        Half-width of the window (frames).
+
+    Returns
+    -------
+    numpy.ndarray
+        Each sample minus its prediction (T,), NaN where it cannot be predicted.
     """
     x = np.asarray(values, dtype=np.float64)
     n = len(x)
@@ -429,6 +479,22 @@ def fill_gaps(values: np.ndarray, t_s: np.ndarray, max_gap_s: float) -> tuple[np
 
     ``values`` is (T, ...); each trailing column is filled on its own.  Gaps at the ends are
     never filled (no extrapolation).  Returns the filled copy and the number of values filled.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Samples (T, ...), NaN where missing.
+    t_s : numpy.ndarray
+        Time of each sample (T,), in s.
+    max_gap_s : float
+        Longest gap filled (s), from the last sample before it to the first after.
+
+    Returns
+    -------
+    filled : numpy.ndarray
+        The filled copy (T, ...), float64.
+    count : int
+        The number of values filled.
     """
     out = np.array(values, dtype=np.float64, copy=True)
     flat = out.reshape(out.shape[0], -1)

@@ -55,15 +55,30 @@ class GroundLine:
     intercept: float
 
     def y_at(self, x: np.ndarray) -> np.ndarray:
+        """Return the line's image y (px) at image x ``x`` (px)."""
         return self.slope * x + self.intercept
 
 
 def fit_ground_line(x: np.ndarray, y: np.ndarray, leg_px: float, percentile: float = 90.0) -> GroundLine | None:
-    """Line through the lower envelope (largest image y) of a foot point's positions.
+    """Fit a line through the lower envelope (largest image y) of a foot point's positions.
 
     The positions are binned along x (half a leg length per bin); each bin with enough samples
     gives its ``percentile``-th y; a weighted least-squares line goes through those.  A narrow
     x range (a treadmill) gives a level line.  None when there are too few positions.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        The foot point's image positions (T,), in px; NaN where unknown.
+    leg_px : float
+        Leg length (px): the bins are half of it wide.
+    percentile : float
+        Percentile of each bin's y taken as its ground level (0-100).
+
+    Returns
+    -------
+    GroundLine or None
+        The ground line, or None when there are too few positions.
     """
     good = np.isfinite(x) & np.isfinite(y)
     if good.sum() < 8:
@@ -123,12 +138,30 @@ UNSMEARED_BELOW_FPS = 90.0
 
 def foot_signals(track: PoseTrack, config: ContactConfig | None = None, direction: int | None = None, *,
                  travel: np.ndarray | None = None) -> FootSignals:
-    """Heights above the ground and horizontal speeds of both feet's heels and toes.
+    """Compute heights above the ground and horizontal speeds of both feet's heels and toes.
 
     The ground line of each point is fitted twice: first through the lower envelope of all its
     positions, then through its *planted* positions only (low and moving with the ground), which
     a runner crossing a static frame needs: most of the frame's width sees each foot only in
     the air, so the lower envelope there lies above the ground.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track (positions in px, times in s).
+    config : ContactConfig or None
+        Contact options (height band, slip allowance); the defaults when None.
+    direction : int or None
+        Direction of travel in the image, +1 or -1; found from the track when None.
+    travel : numpy.ndarray or None
+        Direction of travel per frame (T,), +1/-1 (:func:`travel_by_frame`); found from the
+        track and ``direction`` when None.
+
+    Returns
+    -------
+    FootSignals
+        The heel and toe signals of both feet (heights in px, speeds in px/s), each foot
+        centre's horizontal speed and the leg length.
     """
     config = config or ContactConfig()
     P = track.positions_px
@@ -175,7 +208,21 @@ def foot_signals(track: PoseTrack, config: ContactConfig | None = None, directio
 
 
 def fit_planted_line(x: np.ndarray, y: np.ndarray, leg_px: float) -> GroundLine | None:
-    """Least-squares line through planted positions (median level if they span less than a leg)."""
+    """Fit a least-squares line through planted positions (median level if they span less than a leg).
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        The planted positions' image coordinates, in px; NaN where unknown.
+    leg_px : float
+        Leg length (px): positions spanning less than this in x give a level line.
+
+    Returns
+    -------
+    GroundLine or None
+        The line (outliers beyond three robust standard deviations refitted without), or None
+        when fewer than 6 positions are known.
+    """
     good = np.isfinite(x) & np.isfinite(y)
     if good.sum() < 6:
         return None
@@ -250,16 +297,17 @@ class GroundMotion:
     side_factor: dict[str, float] = field(default_factory=lambda: {side: 1.0 for side in SIDES})
 
     def speed_under(self, side: str) -> np.ndarray:
-        """Image speed of the ground under one foot (T,), for contact decisions (px/s)."""
+        """Return the image speed of the ground under one foot (T,), for contact decisions (px/s)."""
         return self.side_factor.get(side, 1.0) * self.speed_px_s
 
 
 def _ground_speed(times: np.ndarray, speeds: np.ndarray, t_s: np.ndarray, width: float,
                   direction: np.ndarray) -> np.ndarray:
-    """Running speed of the planted cluster of sample speeds within :data:`GROUND_WINDOW_S` of
-    each frame (a step or more: a planted foot in every window at any running speed; short
-    enough to follow a camera that starts panning, which in a longer window reads the ground
-    at the speed of the next contact's).
+    """Return the running speed of the planted cluster of sample speeds around each frame.
+
+    The window is :data:`GROUND_WINDOW_S` either side of each frame (a step or more: a planted
+    foot in every window at any running speed; short enough to follow a camera that starts
+    panning, which in a longer window reads the ground at the speed of the next contact's).
 
     A foot is never carried backwards faster than the ground: planted points are the rearmost
     cluster of speeds in the direction of travel; low feet still swinging in or just lifting
@@ -349,18 +397,37 @@ GROUND_WINDOW_S = 0.2
 
 def ground_motion(signals: FootSignals, band_px: float, t_s: np.ndarray, min_slip_px_s: float,
                   direction: int | np.ndarray = 1) -> GroundMotion:
-    """Image speed of the ground under the athlete, from the foot points that are down.
+    """Find the image speed of the ground under the athlete, from the foot points that are down.
 
     0 for a static camera overground, the belt on a treadmill, minus the pan speed for a camera
     that follows.  The speeds of the heels and toes below the height band and hardly moving up
     or down form a tight cluster (planted points) and, forwards of it, a spread (points still
     swinging in low, or lifting off), within :data:`GROUND_WINDOW_S` either side of each frame
     (:func:`_ground_speed`).  ``direction``: +1/-1 for the clip, or the direction of travel per
-    frame (:func:`travel_by_frame`) when it may change.  Done twice: on the smoothed speeds (the reference for contact
-    decisions) and on the speeds for distances (central differences below
-    :data:`UNSMEARED_BELOW_FPS`, see :func:`foot_signals`).  The slip allowance is the larger
-    of ``min_slip_px_s`` and three robust standard deviations of the planted points' smoothed
-    speeds about the ground speed.
+    frame (:func:`travel_by_frame`) when it may change.  Done twice: on the smoothed speeds
+    (the reference for contact decisions) and on the speeds for distances (central differences
+    below :data:`UNSMEARED_BELOW_FPS`, see :func:`foot_signals`).  The slip allowance is the
+    larger of ``min_slip_px_s`` and three robust standard deviations of the planted points'
+    smoothed speeds about the ground speed.
+
+    Parameters
+    ----------
+    signals : FootSignals
+        The heel and toe signals of both feet (:func:`foot_signals`).
+    band_px : float
+        Height band (px) below which a foot point may be down.
+    t_s : numpy.ndarray
+        Frame times (T,), in s.
+    min_slip_px_s : float
+        Least slip allowance (px/s); also the limit of a planted point's vertical speed.
+    direction : int or numpy.ndarray
+        +1/-1 for the clip, or the direction of travel per frame (T,).
+
+    Returns
+    -------
+    GroundMotion
+        The ground's image speed per frame for contact decisions and for distances (px/s), the
+        slip allowance (px/s) and each foot's parallax factor.
     """
     n = len(t_s)
     sample_t, sample_smooth, sample_sharp = [], [], []
@@ -402,7 +469,7 @@ MAX_PARALLAX = 0.15
 
 
 def parallax_factor(side_px_s: np.ndarray, ground_px_s: np.ndarray, slip_px_s: float) -> float:
-    """How much faster (> 1) or slower the ground moves in the image under one foot than ``ground_px_s``.
+    """Return how much faster (> 1) or slower the ground moves under one foot than ``ground_px_s``.
 
     A camera that pans with the athlete (or a treadmill belt) moves the ground across the image
     at a speed inversely proportional to its depth, so the near foot, planted closer to the
@@ -413,6 +480,20 @@ def parallax_factor(side_px_s: np.ndarray, ground_px_s: np.ndarray, slip_px_s: f
     ratio over the frames where the ground moves faster than twice ``slip_px_s``, within
     1 +/- :data:`MAX_PARALLAX`; 1 when it never does (a still camera overground), where a ratio
     means nothing.
+
+    Parameters
+    ----------
+    side_px_s : numpy.ndarray
+        Ground speed (T,) from one foot's planted samples, in px/s.
+    ground_px_s : numpy.ndarray
+        Ground speed (T,) from both feet's planted samples, in px/s.
+    slip_px_s : float
+        Slip allowance (px/s): only frames where the ground moves faster than twice this count.
+
+    Returns
+    -------
+    float
+        The factor, within 1 +/- :data:`MAX_PARALLAX`.
     """
     side, ground = np.asarray(side_px_s, dtype=np.float64), np.asarray(ground_px_s, dtype=np.float64)
     moving = np.isfinite(side) & np.isfinite(ground) & (np.abs(ground) > 2.0 * slip_px_s)

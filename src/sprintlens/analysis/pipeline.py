@@ -160,5 +160,22 @@ def analyse_video(
     *,
     progress: ProgressCallback | None = None,
 ) -> Analysis:
-    """Pose estimation and analysis of a clip in one call (see :func:`track_video`, :func:`analyse_track`)."""
+    """Estimate the pose in a clip and analyse it in one call (see :func:`track_video`, :func:`analyse_track`).
+
+    Parameters
+    ----------
+    video : str or os.PathLike
+        Path of the clip.
+    pose_config : PoseConfig or None
+        Pose estimation options; the defaults when None.
+    config : AnalysisConfig or None
+        Analysis options; the defaults when None.
+    progress : ProgressCallback or None
+        Called as pose estimation goes through the frames; none when None.
+
+    Returns
+    -------
+    Analysis
+        The clip's analysis: the track, cleaned landmarks, contacts, steps and summary.
+    """
     return analyse_track(track_video(video, pose_config, progress=progress), config)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # heavy modules load when a command runs, not for --help
 
 
 def capture_fps_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--capture-fps RATE`` (frames/s): the real frame rate of a slow-motion clip."""
     return click.option(
         "--capture-fps", type=click.FloatRange(min=1, max=100_000, min_open=False), default=None,
         help="Real frame rate of a slow-motion clip whose header gives the playback rate (e.g. 240).",
@@ -22,6 +23,7 @@ def capture_fps_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def span_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--start`` and ``--end`` (a frame number or a playback time such as ``4.5s``)."""
     f = click.option("--end", "end", default=None, metavar="FRAME|SECONDS",
                      help="Stop before this frame (120) or playback time (4.5s).")(f)
     return click.option("--start", "start", default=None, metavar="FRAME|SECONDS",
@@ -29,14 +31,18 @@ def span_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def parse_span(start: str | None, end: str | None) -> FrameSpan:
+    """Return the :class:`~sprintlens.capture.video.FrameSpan` that ``--start`` and ``--end`` describe."""
     from sprintlens.capture.video import FrameSpan
 
     return FrameSpan.parse(start, end)
 
 
 def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The pose stage's options: ``--capture-fps``, ``--max-people``, ``--model``; with ``per_clip``
-    also ``--start``/``--end`` and ``--athlete X,Y`` (which make sense for one clip, not a folder)."""
+    """Return a decorator adding the pose stage's options: ``--capture-fps``, ``--max-people``, ``--model``.
+
+    With ``per_clip`` also ``--start``/``--end`` and ``--athlete X,Y`` (which make sense for one
+    clip, not a folder).
+    """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         f = click.option("--model", default="full", show_default=True, metavar="full|heavy|PATH",
@@ -57,8 +63,26 @@ def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Cal
 
 def pose_config(capture_fps: float | None = None, max_people: int = 3, model: str | None = None,
                 start: str | None = None, end: str | None = None, athlete_point: str | None = None) -> PoseConfig:
-    """The :class:`~sprintlens.capture.tracking.PoseConfig` the pose options describe (``model``: the name of
-    a shipped model, or the path of a bundle)."""
+    """Return the :class:`~sprintlens.capture.tracking.PoseConfig` the pose options describe.
+
+    Parameters
+    ----------
+    capture_fps : float, optional
+        ``--capture-fps``: real frame rate of a slow-motion clip (frames/s); None: the header's.
+    max_people : int
+        ``--max-people``: most people looked for per frame.
+    model : str, optional
+        ``--model``: the name of a shipped model, or the path of a bundle (None: the default model).
+    start, end : str, optional
+        ``--start`` and ``--end``: a frame number or a playback time (``4.5s``).
+    athlete_point : str, optional
+        ``--athlete``: ``"X,Y"`` in px, the person to pick on the first frame where someone is seen.
+
+    Returns
+    -------
+    PoseConfig
+        The pose estimation options.
+    """
     from sprintlens.capture.model import DEFAULT_MODEL, SHIPPED_MODELS
     from sprintlens.capture.tracking import PoseConfig
 
@@ -113,6 +137,7 @@ def open_store(db: str | None, *, create: bool = False, readonly: bool = False) 
 
 
 def date_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--date YYYY-MM-DD``: the day of the session."""
     return click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                         metavar="YYYY-MM-DD",
                         help="Day of the session (default for a new session: the day the clips were filmed, "

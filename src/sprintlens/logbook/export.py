@@ -77,7 +77,22 @@ def _change_record(change: object) -> dict[str, object]:
 
 def logbook_data(store: Store, athlete: str | None = None,
                  config: FatigueConfig = FatigueConfig()) -> dict[str, object]:
-    """Everything in the logbook (or one athlete's part) as JSON-ready data, with flags and progress.
+    """Collect everything in the logbook (or one athlete's part) as JSON-ready data, with flags and progress.
+
+    Parameters
+    ----------
+    store : Store
+        The logbook.
+    athlete : str, optional
+        Only this athlete (by name); every athlete when None.
+    config : FatigueConfig
+        Options of the fatigue statistics behind each session's flags and the progress.
+
+    Returns
+    -------
+    dict of str to object
+        Format, version, export time, database and schema, and per athlete its sessions (with
+        reps, baseline, flags, changes and advice) and progress.
 
     Raises
     ------
@@ -125,6 +140,22 @@ def export_logbook(store: Store, out_dir: str | os.PathLike[str], athlete: str |
     """Write the logbook (or one athlete's part) as CSV tables and JSON into ``out_dir``.
 
     The folder is created if its parent exists.  Returns the paths written, by file name.
+
+    Parameters
+    ----------
+    store : Store
+        The logbook.
+    out_dir : str or os.PathLike
+        The folder to write into.
+    athlete : str, optional
+        Only this athlete (by name); every athlete when None.
+    config : FatigueConfig
+        Options of the fatigue statistics behind the flags and the progress.
+
+    Returns
+    -------
+    dict of str to Path
+        The paths written, by file name.
 
     Raises
     ------

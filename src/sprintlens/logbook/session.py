@@ -301,6 +301,32 @@ def store_session(store: Store, athlete: str, reps: Sequence[Rep], *, date: dt.d
     A new session's day is ``date``, else ``filmed`` (the day the clips were filmed:
     :func:`check_sources`), else today.
 
+    Parameters
+    ----------
+    store : Store
+        The logbook.
+    athlete : str
+        Name of an athlete in the logbook.
+    reps : sequence of Rep
+        The analysed reps, in the order to store new ones.
+    date : datetime.date, optional
+        The session's day (updates an existing session's).
+    phase : str, optional
+        Training phase (updates an existing session's).
+    location : str, optional
+        Where the session took place (updates an existing session's).
+    notes : str, optional
+        Notes on the session (update an existing session's).
+    new_session : bool
+        Start a new session even if the athlete has one on that day at that location.
+    filmed : datetime.date, optional
+        The day the clips were filmed: a new session's day when ``date`` is not given.
+
+    Returns
+    -------
+    StoredSession
+        The session, all its reps, the rep ids added and updated, and whether it is new.
+
     Raises
     ------
     StoreError
@@ -356,24 +382,35 @@ def rep_steps(reps: Sequence[Rep]) -> list[RepSteps]:
 
 
 def athlete_sessions(store: Store, athlete_id: int) -> list[SessionData]:
-    """All of an athlete's sessions with their reps, oldest first (progress input)."""
+    """Return all of an athlete's sessions with their reps, oldest first (progress input)."""
     return [SessionData(s.id, s.date, s.phase, rep_steps(store.reps(s.id))) for s in store.sessions(athlete_id)]
 
 
 def assess_stored_session(store: Store, session_id: int, config: FatigueConfig = FatigueConfig(), *,
                           reference_session_id: int | None = None, use_reference: bool = True,
                           use_history: bool = True) -> SessionAssessment:
-    """Fatigue verdict on a stored session.
+    """Assess fatigue in a stored session.
 
     Parameters
     ----------
+    store : Store
+        The logbook.
     session_id : int
         The session.
+    config : FatigueConfig
+        Baseline size, thresholds and other options of the fatigue statistics.
     reference_session_id : int, optional
         Baseline from this session's first reps (default: the athlete's chosen reference
         session if ``use_reference`` and one is set, else this session's first reps).
+    use_reference : bool
+        Use the athlete's chosen reference session when ``reference_session_id`` is not given.
     use_history : bool
         Pool the first reps of the athlete's other sessions into the noise estimate.
+
+    Returns
+    -------
+    SessionAssessment
+        The verdict: baseline, per-rep changes, flags, onset rep and advice.
 
     Raises
     ------

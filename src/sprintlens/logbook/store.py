@@ -200,7 +200,7 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The database to use: ``path`` if given, else ``$SPRINTLENS_DB``, else :func:`default_db_path`."""
+    """Return the database to use: ``path`` if given, else ``$SPRINTLENS_DB``, else :func:`default_db_path`."""
     if path is not None and str(path):
         return Path(path).expanduser()
     env = os.environ.get(ENV_VAR, "").strip()
@@ -421,7 +421,7 @@ def _utc_now() -> str:
 
 
 def _real(value: object) -> float | None:
-    """A float for SQLite: NaN and None become NULL."""
+    """Convert a value to a float for SQLite: NaN and None become NULL."""
     if value is None:
         return None
     number = float(value)  # type: ignore[arg-type]
@@ -817,7 +817,7 @@ class Store:
         return self.athlete_by_id(athlete_id)
 
     def find_athlete(self, name: str) -> Athlete | None:
-        """The athlete of that name (case-insensitive), or None."""
+        """Return the athlete of that name (case-insensitive), or None."""
         row = self._one(f"SELECT {self._ATHLETE_COLUMNS} FROM athletes WHERE name = ?", (" ".join(name.split()),))
         return None if row is None else self._athlete(row)
 
@@ -831,6 +831,7 @@ class Store:
         return found
 
     def athlete_by_id(self, athlete_id: int) -> Athlete:
+        """Return the athlete with this id (:class:`StoreError` if there is none)."""
         row = self._one(f"SELECT {self._ATHLETE_COLUMNS} FROM athletes WHERE id = ?", (athlete_id,))
         if row is None:
             raise StoreError(f"no athlete with id {athlete_id}")
@@ -954,7 +955,7 @@ class Store:
         return self.session(session_id)
 
     def session(self, session_id: int) -> TrainingSession:
-        """A session by id (:class:`StoreError` if there is none)."""
+        """Return a session by id (:class:`StoreError` if there is none)."""
         row = self._one(f"{self._SESSION_SELECT} WHERE s.id = ?", (session_id,))
         if row is None:
             raise StoreError(f"no session with id {session_id} (list them with: sprintlens sessions)")
@@ -969,7 +970,22 @@ class Store:
         return [self._session(r) for r in rows]
 
     def find_sessions(self, athlete_id: int, date: dt.date, location: str = "") -> list[TrainingSession]:
-        """The athlete's sessions on ``date`` at ``location``."""
+        """Return the athlete's sessions on ``date`` at ``location``.
+
+        Parameters
+        ----------
+        athlete_id : int
+            The athlete.
+        date : datetime.date
+            The day.
+        location : str
+            The location (surrounding white space ignored); "" for none.
+
+        Returns
+        -------
+        list of TrainingSession
+            The matching sessions, oldest first (by id).
+        """
         rows = self._all(f"{self._SESSION_SELECT} WHERE s.athlete_id = ? AND s.date = ? AND s.location = ? "
                          "ORDER BY s.id", (athlete_id, date.isoformat(), location.strip()))
         return [self._session(r) for r in rows]
@@ -1052,19 +1068,19 @@ class Store:
         )
 
     def rep(self, rep_id: int) -> Rep:
-        """A rep by id, with all its metrics (:class:`StoreError` if there is none)."""
+        """Return a rep by id, with all its metrics (:class:`StoreError` if there is none)."""
         row = self._one(f"SELECT {self._REP_COLUMNS} FROM reps WHERE id = ?", (rep_id,))
         if row is None:
             raise StoreError(f"no rep with id {rep_id} (list them with: sprintlens reps)")
         return self._rep(row)
 
     def rep_by_video(self, video_sha256: str) -> Rep | None:
-        """The rep made from the clip with this SHA-256, or None."""
+        """Return the rep made from the clip with this SHA-256, or None."""
         row = self._one(f"SELECT {self._REP_COLUMNS} FROM reps WHERE video_sha256 = ?", (video_sha256,))
         return None if row is None else self._rep(row)
 
     def reps(self, session_id: int) -> list[Rep]:
-        """A session's reps in order."""
+        """Return a session's reps in order."""
         self.session(session_id)
         rows = self._all(f"SELECT {self._REP_COLUMNS} FROM reps WHERE session_id = ? ORDER BY rep_order",
                          (session_id,))

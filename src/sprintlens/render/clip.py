@@ -113,8 +113,11 @@ def check_slow_motion(slow_motion: float | None) -> None:
 
 
 def resolve_slow_motion(slow_motion: float | None, input_fps: float) -> float:
-    """The slow-motion factor to use: as given, or for None (auto) ``input_fps / 30`` when the
-    input plays faster than 30 frames/s (every frame then shows at 30 frames/s), else 1."""
+    """Return the slow-motion factor to use.
+
+    As given, or for None (auto) ``input_fps / 30`` when the input plays faster than 30 frames/s
+    (every frame then shows at 30 frames/s), else 1.
+    """
     if slow_motion is not None:
         return float(slow_motion)
     return max(1.0, input_fps / AUTO_SLOW_MOTION_FPS)
@@ -140,10 +143,11 @@ class PlaybackPlan:
 
     @property
     def n_frames(self) -> int:
+        """Return the number of output frames."""
         return int(self.rows.size)
 
     def segments(self) -> list[tuple[int, str, int]]:
-        """Runs of identical output frames: ``(row, banner, count)`` in playback order."""
+        """Return the runs of identical output frames: ``(row, banner, count)`` in playback order."""
         out: list[tuple[int, str, int]] = []
         for row, banner in zip(self.rows.tolist(), self.banners):
             if out and out[-1][0] == row and out[-1][1] == banner:
@@ -154,12 +158,21 @@ class PlaybackPlan:
 
 
 def output_fps(source_rate: float, min_fps: float = 24.0, max_fps: float = 60.0) -> tuple[float, int, int]:
-    """Output frame rate for source frames arriving at ``source_rate`` per playback second.
+    """Choose the output frame rate for source frames arriving at ``source_rate`` per playback second.
+
+    Parameters
+    ----------
+    source_rate : float
+        Source frames per second of playback (frames/s).
+    min_fps, max_fps : float
+        Bounds of the output frame rate (frames/s): slower sources repeat frames, faster ones
+        skip frames.
 
     Returns
     -------
     (fps, repeat, stride)
-        Each source frame is shown ``repeat`` times, or every ``stride``-th one is shown.
+        The output frame rate (frames/s); each source frame is shown ``repeat`` times, or every
+        ``stride``-th one is shown.
     """
     if source_rate > max_fps:
         stride = math.ceil(source_rate / max_fps - 1e-9)
@@ -172,7 +185,22 @@ def output_fps(source_rate: float, min_fps: float = 24.0, max_fps: float = 60.0)
 
 def key_rows(steps: Sequence[Step], frame_index: np.ndarray, which: Sequence[str] = tuple(KEY_POSITIONS),
              ) -> dict[int, str]:
-    """Track rows of the steps' key positions, with banner text (``"TOUCHDOWN L · step 3"``)."""
+    """Find the track rows of the steps' key positions, with banner text (``"TOUCHDOWN L · step 3"``).
+
+    Parameters
+    ----------
+    steps : sequence of Step
+        The steps whose key positions are wanted.
+    frame_index : numpy.ndarray
+        Video frame index of each track row (T,).
+    which : sequence of str
+        Keys of :data:`KEY_POSITIONS` to include.
+
+    Returns
+    -------
+    dict of int to str
+        Banner text by track row, in row order; positions falling on one row are joined by " + ".
+    """
     rows: dict[int, list[str]] = {}
     lookup = {int(f): k for k, f in enumerate(frame_index)}
     for step in steps:
@@ -233,8 +261,10 @@ def playback_plan(t_s: np.ndarray, input_fps: float, capture_fps: float, options
 
 
 class BackgroundWriter:
-    """Feed a :class:`~sprintlens.core.video_writer.VideoWriter` from a worker thread, so drawing the next frame
-    overlaps H.264 encoding of the last (about a third faster on two cores).
+    """Feed a :class:`~sprintlens.core.video_writer.VideoWriter` from a worker thread.
+
+    Drawing the next frame then overlaps H.264 encoding of the last (about a third faster on two
+    cores).
 
     Use inside the writer's ``with`` block; an encoding error is raised on the next :meth:`write`
     or on leaving the block, and the writer then discards its file as usual.
@@ -282,8 +312,10 @@ class BackgroundWriter:
 
 @dataclass(frozen=True)
 class ClipResult:
-    """What :func:`render_clip` wrote: path, frames, rate (frames/s), size (w, h), the plan, and
-    one annotated frame to show before the clip plays (``poster``, RGB; a touchdown if any)."""
+    """What :func:`render_clip` wrote: path, frames, rate (frames/s), size (w, h), the plan.
+
+    And one annotated frame to show before the clip plays (``poster``, RGB; a touchdown if any).
+    """
 
     path: Path
     n_frames: int

@@ -199,13 +199,14 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
             else:
                 k = int(np.clip(np.searchsorted(t, c.touchdown_s), 0, n - 1))
                 text += f"  trunk {_angle(float(analysis.angles['trunk_lean_deg'][k]))}"
-            events.append((shown_from_after(c.touchdown_s), "touchdown", c.foot, _foot_point(smooth[c.first_frame], c.foot, "touchdown"),
-                           text, style.TOUCHDOWN))
+            events.append((shown_from_after(c.touchdown_s), "touchdown", c.foot,
+                           _foot_point(smooth[c.first_frame], c.foot, "touchdown"), text, style.TOUCHDOWN))
         if c.ends_in_clip:
             step = by_toeoff.get(round(c.toeoff_s, 9))
             value = step.hip_extension_toeoff_deg if step is not None else float(
                 analysis.angles[f"hip_extension_{c.foot}_deg"][min(c.last_frame, n - 1)])
-            events.append((shown_from_before(c.toeoff_s), "toeoff", c.foot, _foot_point(smooth[c.last_frame], c.foot, "toeoff"),
+            events.append((shown_from_before(c.toeoff_s), "toeoff", c.foot,
+                           _foot_point(smooth[c.last_frame], c.foot, "toeoff"),
                            f"Toe-off {letter}  hip ext {_angle(value)}", style.TOEOFF))
     if analysis.start is not None:
         st = analysis.start
@@ -279,12 +280,12 @@ def frame_states(analysis: Analysis, hold_s: float = 0.5) -> list[FrameState]:
 
 def panel_corner(points_px: np.ndarray, frame_size: tuple[int, int], panel_frac: tuple[float, float] = (0.45, 0.42),
                  ) -> str:
-    """The frame corner (``"tl"``, ``"tr"``, ``"bl"``, ``"br"``) where a panel covers the athlete least.
+    """Choose the frame corner (``"tl"``, ``"tr"``, ``"bl"``, ``"br"``) where a panel covers the athlete least.
 
     Parameters
     ----------
     points_px : ndarray (T, 33, 2)
-        Landmarks over the clip.
+        Landmarks over the clip (px).
     frame_size : (int, int)
         Width and height (px).
     panel_frac : (float, float)

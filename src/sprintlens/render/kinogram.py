@@ -52,7 +52,7 @@ class KinogramPanel:
 
 
 def _f(value: float, name: str = "", unit: str = "deg") -> str:
-    """An angle series' value (whole degrees) or a catalogue metric, as on the frames."""
+    """Format an angle series' value (whole degrees) or a catalogue metric, as on the frames."""
     return format_value(value, name or "angle", unit, degree_sign=True)
 
 
@@ -70,7 +70,8 @@ def _labels(analysis: Analysis, key: str, row: int, step: Step) -> tuple[str, ..
         return (f"hip ext {_f(a[f'hip_extension_{side}_deg'])}", f"knee {_f(a[f'knee_flexion_{side}_deg'])}",
                 f"trunk {_f(a['trunk_lean_deg'])}")
     if key == "max_separation":
-        return (f"separation {_f(a['thigh_separation_deg'])}", f"front thigh {_f(max(a['thigh_left_deg'], a['thigh_right_deg']))}",
+        return (f"separation {_f(a['thigh_separation_deg'])}",
+                f"front thigh {_f(max(a['thigh_left_deg'], a['thigh_right_deg']))}",
                 f"trunk {_f(a['trunk_lean_deg'])}")
     if key == "touchdown":
         return (f"shin {_f(a[f'shin_{side}_deg'])}", f"trunk {_f(a['trunk_lean_deg'])}",
@@ -84,7 +85,7 @@ _TITLES = {"toeoff": "Toe-off", "max_separation": "Max separation", "touchdown":
 
 
 def default_step(analysis: Analysis) -> int:
-    """The step a kinogram shows by default: the fastest step that has a next step (1-based)."""
+    """Return the step a kinogram shows by default: the fastest step that has a next step (1-based)."""
     steps = analysis.steps
     if not steps:
         raise AnalysisError("no complete steps in this rep, so there is no kinogram to draw")
@@ -96,7 +97,7 @@ def default_step(analysis: Analysis) -> int:
 
 
 def kinogram_panels(analysis: Analysis, step: int | None = None) -> list[KinogramPanel]:
-    """The four key positions shown for ``step`` (1-based; default :func:`default_step`).
+    """Return the four key positions shown for ``step`` (1-based; default :func:`default_step`).
 
     Raises
     ------
@@ -143,7 +144,7 @@ def ground_line(analysis: Analysis) -> tuple[float, float]:
 
 
 def soft_mask(points_px: np.ndarray, shape: tuple[int, int], width_px: float) -> np.ndarray:
-    """A soft 0-1 mask (H x W, float32) around a pose: thick limbs, a filled torso, the head.
+    """Draw a soft 0-1 mask (H x W, float32) around a pose: thick limbs, a filled torso, the head.
 
     Parameters
     ----------
@@ -153,6 +154,11 @@ def soft_mask(points_px: np.ndarray, shape: tuple[int, int], width_px: float) ->
         Image height and width.
     width_px : float
         Limb thickness (px); the edge is feathered over about half of it.
+
+    Returns
+    -------
+    ndarray (H, W)
+        The mask, float32: 1 on the pose, 0 away from it.
     """
     mask = np.zeros(shape, dtype=np.uint8)
     t = max(2, int(round(width_px)))
@@ -223,6 +229,11 @@ def render_kinogram(analysis: Analysis, video: str | os.PathLike[str], step: int
     options : KinogramOptions
         Panel size, background treatment, skeleton.
 
+    Returns
+    -------
+    ndarray (H, W, 3)
+        The kinogram, RGB uint8: the four key positions side by side, captioned.
+
     Raises
     ------
     AnalysisError
@@ -257,7 +268,7 @@ class KinogramLayout:
     ground_row: int
 
     def to_panel(self, i: int, points_px: np.ndarray) -> np.ndarray:
-        """Source pixels -> pixels of panel ``i``."""
+        """Map source pixels to pixels of panel ``i``."""
         return (np.asarray(points_px, dtype=float) - self.origins[i]) * self.scale
 
 
@@ -267,6 +278,25 @@ def kinogram_layout(analysis: Analysis, panels: Sequence[KinogramPanel],
 
     The crop spans the widest reach of all panels plus a margin, and from above the highest head to
     a quarter leg below the ground line (:func:`ground_line`, taken under each panel's hips).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep.
+    panels : sequence of KinogramPanel
+        The key positions shown (:func:`kinogram_panels`).
+    options : KinogramOptions
+        Panel size (``panel_height_px``), background treatment, skeleton.
+
+    Returns
+    -------
+    KinogramLayout
+        The shared scale and size, each panel's source origin, and the ground line's row.
+
+    Raises
+    ------
+    AnalysisError
+        If the athlete is not seen in a panel's frame.
     """
     pts_all = analysis.cleaned.smooth.positions_px
     slope, intercept = ground_line(analysis)
@@ -294,7 +324,24 @@ def kinogram_layout(analysis: Analysis, panels: Sequence[KinogramPanel],
 
 def compose_kinogram(analysis: Analysis, panels: Sequence[KinogramPanel], frames: dict[int, np.ndarray],
                      options: KinogramOptions = KinogramOptions()) -> np.ndarray:
-    """Cut out and lay out the panels (frames by video frame index); pure (no file access)."""
+    """Cut out and lay out the panels (frames by video frame index); pure (no file access).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep.
+    panels : sequence of KinogramPanel
+        The key positions shown (:func:`kinogram_panels`).
+    frames : dict of int to ndarray
+        RGB image (H x W x 3, uint8) of each panel's video frame, by video frame index.
+    options : KinogramOptions
+        Panel size, background treatment, skeleton.
+
+    Returns
+    -------
+    ndarray (H, W, 3)
+        The kinogram, RGB uint8: the panels side by side on white, each captioned.
+    """
     layout = kinogram_layout(analysis, panels, options)
     pts_all = analysis.cleaned.smooth.positions_px
     leg = float(analysis.scale.leg_px)
@@ -353,7 +400,22 @@ def write_image(path: str | os.PathLike[str], rgb: np.ndarray) -> None:
 
 
 def encode_image(rgb: np.ndarray, fmt: str = "png", jpeg_quality: int = 88) -> bytes:
-    """PNG or JPEG bytes of an RGB image (for embedding in a page; JPEG is far smaller for photos)."""
+    """Encode an RGB image as PNG or JPEG bytes (for embedding in a page; JPEG is far smaller for photos).
+
+    Parameters
+    ----------
+    rgb : numpy.ndarray
+        The image (H x W x 3, uint8, RGB).
+    fmt : str
+        ``"png"``, ``"jpg"`` or ``"jpeg"`` (any format OpenCV encodes).
+    jpeg_quality : int
+        JPEG quality (0-100); unused for PNG.
+
+    Returns
+    -------
+    bytes
+        The encoded image.
+    """
     params = [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)] if fmt in ("jpg", "jpeg") else []
     ok, data = cv2.imencode(f".{fmt}", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), params)
     if not ok:

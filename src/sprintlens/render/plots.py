@@ -90,7 +90,20 @@ def new_figure(width_in: float = 8.0, height_in: float = 3.2) -> Figure:
 
 
 def axes_or_new(ax: Axes | None, width_in: float = 8.0, height_in: float = 3.2) -> tuple[Figure, Axes]:
-    """``(ax.figure, ax)``, or a new figure with one axes when ``ax`` is None."""
+    """Return ``(ax.figure, ax)``, or a new figure with one axes when ``ax`` is None.
+
+    Parameters
+    ----------
+    ax : Axes or None
+        Axes to draw on; a new figure is made when None.
+    width_in, height_in : float
+        Size of the new figure (inches); unused when ``ax`` is given.
+
+    Returns
+    -------
+    (Figure, Axes)
+        The figure and the axes to draw on.
+    """
     if ax is not None:
         return ax.get_figure(root=True), ax  # type: ignore[return-value]
     fig = new_figure(width_in, height_in)
@@ -117,7 +130,19 @@ def _side_of(column: str) -> str | None:
 
 
 def shade_contacts(ax: Axes, analysis: Analysis, t_offset_s: float = 0.0, alpha: float = 0.13) -> None:
-    """Shade each foot contact (touchdown to toe-off) in the colour of its leg."""
+    """Shade each foot contact (touchdown to toe-off) in the colour of its leg.
+
+    Parameters
+    ----------
+    ax : Axes
+        Axes with time (s) along x.
+    analysis : Analysis
+        The rep whose contacts are shaded.
+    t_offset_s : float
+        Time (s) subtracted from the contact times, so that it lies at x = 0.
+    alpha : float
+        Opacity of the shading (0-1).
+    """
     colours = leg_hex(analysis)
     for c in analysis.contacts:
         ax.axvspan(c.touchdown_s - t_offset_s, c.toeoff_s - t_offset_s, color=colours[c.foot], alpha=alpha, lw=0,
@@ -159,7 +184,7 @@ def mark_events(ax: Axes, analysis: Analysis, t_offset_s: float = 0.0) -> None:
 @_styled
 def plot_angles(analysis: Analysis, group: str = "hip", ax: Axes | None = None, *, shade: bool = True,
                 events: bool = True) -> tuple[Figure, Axes]:
-    """Angle-time curve(s) of one group (``"hip"``, ``"knee"``, ``"trunk"``, ``"shin"``, ...).
+    """Plot the angle-time curve(s) of one group (``"hip"``, ``"knee"``, ``"trunk"``, ``"shin"``, ...).
 
     Per-leg groups draw one curve per leg in that leg's colour.  Contacts are shaded in the
     colour of the foot on the ground, touchdowns and toe-offs marked along the top.
@@ -172,6 +197,10 @@ def plot_angles(analysis: Analysis, group: str = "hip", ax: Axes | None = None, 
         A key of :data:`ANGLE_GROUPS`.
     ax : Axes, optional
         Draw here instead of on a new figure.
+    shade : bool
+        Shade the foot contacts (:func:`shade_contacts`).
+    events : bool
+        Mark touchdowns and toe-offs along the top (:func:`mark_events`).
 
     Returns
     -------
@@ -205,7 +234,7 @@ def plot_angles(analysis: Analysis, group: str = "hip", ax: Axes | None = None, 
 @_styled
 def plot_angle_panels(analysis: Analysis, groups: Sequence[str] = ("hip", "knee", "trunk", "shin"),
                       ) -> tuple[Figure, list[Axes]]:
-    """Stacked angle-time plots sharing the time axis (hip, knee, trunk, shin by default)."""
+    """Plot stacked angle-time plots sharing the time axis (hip, knee, trunk, shin by default)."""
     fig = new_figure(8.0, 2.3 * len(groups) + 0.4)
     axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0].tolist()
     for ax, group in zip(axes, groups):
@@ -220,9 +249,23 @@ def plot_angle_panels(analysis: Analysis, groups: Sequence[str] = ("hip", "knee"
 @_styled
 def plot_step_metric(analysis: Analysis, metric: str = "contact_s", ax: Axes | None = None,
                      ) -> tuple[Figure, Axes]:
-    """One bar per step of a step metric (:data:`STEP_BARS`), coloured by foot, with its uncertainty.
+    """Plot one bar per step of a step metric (:data:`STEP_BARS`), coloured by foot, with its uncertainty.
 
     Steps timed below 100 frames/s are hatched: their contact and flight times are low confidence.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep.
+    metric : str
+        A key of :data:`STEP_BARS` (``"contact_s"``, ...).
+    ax : Axes, optional
+        Draw here instead of on a new figure.
+
+    Returns
+    -------
+    (Figure, Axes)
+        Step number on x, the metric on y (times in ms).
     """
     if metric not in STEP_BARS:
         raise ValueError(f"unknown step metric {metric!r}; choose from {', '.join(STEP_BARS)}")
@@ -279,7 +322,22 @@ def plot_step_panels(analysis: Analysis, metrics: Sequence[str] = ("contact_s", 
 
 @_styled
 def plot_velocity(analysis: Analysis, ax: Axes | None = None, *, shade: bool = True) -> tuple[Figure, Axes]:
-    """Forward hip velocity over time, with each step's mean velocity as a horizontal segment."""
+    """Plot the forward hip velocity over time, with each step's mean velocity as a horizontal segment.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The rep.
+    ax : Axes, optional
+        Draw here instead of on a new figure.
+    shade : bool
+        Shade the foot contacts (:func:`shade_contacts`).
+
+    Returns
+    -------
+    (Figure, Axes)
+        Time on x (s), velocity on y (the rep's scale unit per second).
+    """
     fig, ax = axes_or_new(ax)
     unit = analysis.scale.unit
     if shade:
@@ -304,7 +362,7 @@ def plot_velocity(analysis: Analysis, ax: Axes | None = None, *, shade: bool = T
 def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], column: str | Sequence[str],
                           event_times_s: Sequence[float], ax: Axes | None = None,
                           window_s: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
-    """One angle of several reps on shared axes, time measured from each rep's sync event.
+    """Plot one angle of several reps on shared axes, time measured from each rep's sync event.
 
     Parameters
     ----------
@@ -315,6 +373,8 @@ def plot_angle_comparison(analyses: Sequence[Analysis], labels: Sequence[str], c
         rep's near leg, say).
     event_times_s : sequence of float
         Each rep's event time (s, on its own clip's clock); it becomes t = 0.
+    ax : Axes, optional
+        Draw here instead of on a new figure.
     window_s : (float, float), optional
         Limits of the time axis relative to the event (s); default: where any rep has data.
 
