@@ -25,16 +25,13 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sprintlens"
 
-#: Folders whose docstrings are still being written: strict, so the mark must go once they pass.
-BEING_WRITTEN = pytest.mark.xfail(strict=True, reason="docstrings being written")
-
 SUBPACKAGES = [
     pytest.param("core"),
     pytest.param("capture"),
-    pytest.param("analysis", marks=BEING_WRITTEN),
-    pytest.param("logbook", marks=BEING_WRITTEN),
-    pytest.param("render", marks=BEING_WRITTEN),
-    pytest.param("cli", marks=BEING_WRITTEN),
+    pytest.param("analysis"),
+    pytest.param("logbook"),
+    pytest.param("render"),
+    pytest.param("cli"),
     pytest.param("synth"),
     pytest.param("root"),  # the modules directly in src/sprintlens
 ]
