@@ -6,7 +6,8 @@ a picture of each rep (the kinogram of its fastest step, when the clips were at 
 coach's notes, and how the numbers were made.
 
 :func:`session_report_html` is pure (records and picture bytes in, a page out); names, notes and
-clip names are escaped.  :func:`write_session_report` reads the logbook and writes the page.
+clip names are escaped.  :func:`write_session_report` writes it from the records and an
+assessment that the command line gathered.
 """
 
 from __future__ import annotations
@@ -154,6 +155,11 @@ def _summary_tiles(session: TrainingSession, reps: Sequence[Rep], assessment: Se
     return html.tiles(items)
 
 
+def _direction_words(spec: MetricSpec) -> str:
+    """Say which way a watched metric gets worse (``"contact time up"``), from the catalogue's direction."""
+    return f"{spec.label} {dict(up='up', down='down').get(spec.worse, 'changed')}"
+
+
 def session_report_html(athlete: Athlete, session: TrainingSession, reps: Sequence[Rep],
                         assessment: SessionAssessment | None, *, trends_png: bytes | None = None,
                         pictures: Mapping[int, RepPicture] | None = None,
@@ -205,8 +211,7 @@ def session_report_html(athlete: Athlete, session: TrainingSession, reps: Sequen
     about = [
         "Each rep is compared with the athlete's own baseline; a change is flagged only when it is larger than the "
         "athlete's rep-to-rep noise and than a smallest worthwhile change, in the direction that matters "
-        "(contact time up, step frequency down, speed down, hip extension at toe-off down, knee drive down, thigh "
-        "separation down, trunk lean at touchdown changed, touchdown distance up).",
+        f"({', '.join(_direction_words(spec) for spec in FATIGUE_METRICS)}).",
         "Noise: step-to-step variation within the baseline reps (left and right legs' own means removed) plus "
         "the true rep-to-rep variation, pooled with the athlete's earlier sessions, with a measurement floor. "
         "Smallest worthwhile change: 0.2 x a between-athlete SD. Confidence: the chance that the true change "
