@@ -117,3 +117,26 @@ def test_session_command_on_a_cluster_stores_the_reps_with_one_bar(tracks, clust
     assert again.exit_code == 0, again.output
     assert "0 rep(s) added, 3 updated" in again.stdout
     assert all(f"analysed {p.name}: " in again.stderr for p in tracks)
+
+
+def test_a_session_report_that_cannot_be_written_says_what_was_kept(tracks, tmp_path, monkeypatch):
+    import sprintlens.render.session_report as page
+    from sprintlens.core.errors import OutputError
+
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "logbook.db"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["athlete", "add", "Sam", "--height", "1.80"]).exit_code == 0
+
+    def full_disk(path, *args, **kwargs):
+        raise OutputError(f"{path}: cannot be written (no space left on the device)")
+
+    monkeypatch.setattr(page, "write_session_report", full_disk)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["session", *map(str, tracks), "--athlete", "Sam", "--date", "2024-05-06",
+                                  "--workers", "1", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "no space left" in errors[0]
+    assert "kept: session 1 in the logbook and one folder per rep" in errors[0]
+    assert runner.invoke(main, ["reps", "1"]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir())  # the reps' folders are there

@@ -197,9 +197,14 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
             ordered = [by_sha[r.video_sha256] for r in reps]
             links = {r.order: f"{_rep_folder(out, s, i).name}/"
                      for i, (s, r) in enumerate(zip(clips, ordered), start=1)}
-            path = write_session_report(out / SESSION_REPORT, store.athlete_by_id(stored.session.athlete_id),
-                                        stored.session, store.reps(stored.session.id), assessment,
-                                        pictures=_pictures(out, clips, ordered), rep_links=links)
+            try:
+                path = write_session_report(out / SESSION_REPORT, store.athlete_by_id(stored.session.athlete_id),
+                                            stored.session, store.reps(stored.session.id), assessment,
+                                            pictures=_pictures(out, clips, ordered), rep_links=links)
+            except OutputError as exc:  # say what was kept: the stored session and the reps' folders
+                raise OutputError(f"{exc}; kept: session {stored.session.id} in the logbook and one folder per rep "
+                                  f"in {out}/ (`sprintlens review {stored.session.id} --html FILE` writes the "
+                                  "report again)") from None
             click.echo(f"\nwrote {path} and one folder per rep in {out}/")
     click.echo(f"({time.perf_counter() - started:.1f} s)", err=True)
 
