@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from logbook_data import FRESH, fatigue_shift, synthetic_rep
 
 from sprintlens.cli import main
+from sprintlens.logbook.database import ENV_VAR
 from sprintlens.logbook.session import store_session
-from sprintlens.logbook.store import ENV_VAR, Store
+from sprintlens.logbook.store import Store
 
 WEEK1 = dt.date(2024, 5, 6)
 WEEK2 = WEEK1 + dt.timedelta(days=7)

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from truth_sessions import WEEK1_LEVELS, WEEK2_LEVELS, write_week
 
 from sprintlens.cli import main
-from sprintlens.logbook.store import ENV_VAR, Store
+from sprintlens.logbook.database import ENV_VAR
+from sprintlens.logbook.store import Store
 
 #: What full fatigue changes beyond the noise on these tracks, at least.
 FATIGUE_SIGNS = {"step_velocity", "hip_extension_toeoff_deg", "knee_drive_deg", "trunk_lean_touchdown_deg"}

@@ -24,7 +24,7 @@ from sprintlens.analysis.executor import (
 )
 from sprintlens.analysis.result import AnalysisConfig
 from sprintlens.cli import main
-from sprintlens.logbook.store import ENV_VAR
+from sprintlens.logbook.database import ENV_VAR
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")

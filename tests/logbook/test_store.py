@@ -17,15 +17,8 @@ import pytest
 from logbook_data import run_at_once, synthetic_rep
 
 from sprintlens.core.errors import StoreError
-from sprintlens.logbook.store import (
-    APPLICATION_ID,
-    ENV_VAR,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Store,
-    default_db_path,
-    resolve_db_path,
-)
+from sprintlens.logbook.database import ENV_VAR, default_db_path, resolve_db_path
+from sprintlens.logbook.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
 
 DAY = dt.date(2024, 5, 1)
 

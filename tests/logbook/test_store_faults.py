@@ -18,18 +18,16 @@ from storage import fill, remount_readonly, tmpfs
 from sprintlens.analysis.scale import scale_from_height
 from sprintlens.core.errors import AnalysisError, StoreError
 from sprintlens.core.limits import HEIGHT_RANGE_M, plausible_height
-from sprintlens.logbook.session import store_session
-from sprintlens.logbook.store import (
-    APPLICATION_ID,
-    MIGRATIONS,
+from sprintlens.logbook.database import (
     LogbookBusyError,
     LogbookDamagedError,
     LogbookFullError,
     LogbookReadOnlyError,
     NotALogbookError,
-    Store,
     latest_backup,
 )
+from sprintlens.logbook.session import store_session
+from sprintlens.logbook.store import APPLICATION_ID, MIGRATIONS, Store
 
 DAY = dt.date(2024, 5, 1)
 

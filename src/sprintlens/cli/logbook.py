@@ -245,7 +245,7 @@ def logbook_check(ctx: click.Context, db: str | None) -> None:
     Prints ok, or the problems and which backup to restore, with exit status 1.  Nothing is
     written.
     """
-    from sprintlens.logbook.store import (
+    from sprintlens.logbook.database import (
         LogbookDamagedError,
         NotALogbookError,
         restore_hint,

@@ -79,20 +79,37 @@ import json
 import logging
 import math
 import os
-import shlex
-import shutil
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from sprintlens.core.errors import OutputError, StoreError
 from sprintlens.core.files import atomic_path, check_output_file
 from sprintlens.core.limits import height_range_text, plausible_height
 from sprintlens.core.step_table import StepTable
 from sprintlens.core.terminal import control_characters, escape_character, printable
+from sprintlens.logbook.database import (
+    ENV_VAR,
+    SQLITE_CORRUPT,
+    SQLITE_NOTADB,
+    SQLITE_READONLY,
+    Connection,
+    LogbookDamagedError,
+    LogbookFullError,
+    LogbookReadOnlyError,
+    NotALogbookError,
+    command_text,
+    default_backup_path,
+    disk_full,
+    resolve_db_path,
+    restore_hint,
+    result_code,
+    sqlite_error,
+    sqlite_uri,
+    storage_writable,
+    wal_has_changes,
+)
 from sprintlens.logbook.records import (
     STEP_FLAG_FIELDS,
     STEP_TEXT_FIELDS,
@@ -103,11 +120,6 @@ from sprintlens.logbook.records import (
 )
 
 log = logging.getLogger(__name__)
-
-#: Environment variable naming the database file.
-ENV_VAR = "SPRINTLENS_DB"
-#: File name of the default database in the user's data directory.
-DEFAULT_NAME = "sprintlens.db"
 #: ``PRAGMA application_id`` of a SprintLens logbook ("SPLN").
 APPLICATION_ID = 0x53504C4E
 
@@ -194,226 +206,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _UNSET: Any = object()
 
 
-def default_db_path() -> Path:
-    """``sprintlens.db`` in the user's data directory (not created here)."""
-    return platformdirs.user_data_path("sprintlens", appauthor=False) / DEFAULT_NAME
-
-
-def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the database to use: ``path`` if given, else ``$SPRINTLENS_DB``, else :func:`default_db_path`."""
-    if path is not None and str(path):
-        return Path(path).expanduser()
-    env = os.environ.get(ENV_VAR, "").strip()
-    return Path(env).expanduser() if env else default_db_path()
-
-
-class LogbookDamagedError(StoreError):
-    """The database file is damaged (SQLite: malformed, corrupt)."""
-
-
-class NotALogbookError(StoreError):
-    """The file is not an SQLite database, or not a SprintLens logbook."""
-
-
-class LogbookReadOnlyError(StoreError):
-    """The logbook cannot be changed: read-only storage, or a file or folder that is not writable."""
-
-
-class LogbookFullError(StoreError):
-    """The disk holding the logbook (or its backup) is full."""
-
-
-class LogbookBusyError(StoreError):
-    """Another process held the logbook's lock for longer than the store waits."""
-
-
-# SQLite's primary result codes (the low byte of an extended code)
-_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
-#: Free space (bytes) below which an I/O error is taken for a full disk.
-_FULL_BELOW = 1 << 20
-
-
-def _code(exc: sqlite3.Error) -> int:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return int(code) & 0xFF
-    text = str(exc).lower()
-    for words, value in (("malformed", _CORRUPT), ("not a database", _NOTADB), ("readonly", _READONLY),
-                         ("locked", _BUSY), ("is full", _FULL), ("unable to open", _CANTOPEN), ("i/o", _IOERR)):
-        if words in text:
-            return value
-    return -1
-
-
-def _storage_writable(path: Path) -> bool:
-    """Tell whether ``path`` and the files SQLite keeps beside it (``-wal``, ``-shm``) can be written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
-            return False
-    except (AttributeError, OSError):  # no statvfs (Windows), or the folder is gone
-        pass
-    return os.access(folder, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
-
-
-def _disk_full(path: Path) -> bool:
-    try:
-        return shutil.disk_usage(path.parent if str(path.parent) else Path(".")).free < _FULL_BELOW
-    except OSError:
-        return False
-
-
-def _command(*words: str) -> str:
-    return "`" + " ".join(shlex.quote(w) for w in words) + "`"
-
-
-def latest_backup(path: str | os.PathLike[str]) -> Path | None:
-    """Find the newest backup ``<name>.*.bak`` beside the database (migrations' and ``logbook backup``'s)."""
-    path = Path(path)
-    pattern = "".join(f"[{c}]" if c in "*?[" else c for c in path.name) + ".*.bak"
-    try:
-        found = [(p.stat().st_mtime, p) for p in path.parent.glob(pattern) if p.is_file()]
-    except OSError:
-        return None
-    return max(found)[1] if found else None
-
-
-def default_backup_path(path: str | os.PathLike[str]) -> Path:
-    """Name a backup ``<name>.<UTC time>.bak`` beside the database (where :func:`latest_backup` finds it)."""
-    path = Path(path)
-    return path.with_name(f"{path.name}.{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.bak")
-
-
-def restore_hint(path: Path) -> str:
-    """Say which backup to restore over a damaged logbook ``path`` (the newest beside it), or how to make one."""
-    backup = latest_backup(path)
-    if backup is None:
-        return f"restore your latest backup of it (none beside it; {_command('sprintlens', 'logbook', 'backup')} " \
-               "makes them)"
-    made = dt.datetime.fromtimestamp(backup.stat().st_mtime, dt.UTC)
-    return f"restore the backup made at {made:%Y-%m-%d %H:%M} UTC ({backup})"
-
-
-def sqlite_error(path: Path, exc: sqlite3.Error, *, writing: bool = False) -> StoreError:
-    """Turn an SQLite error on the logbook ``path`` into a one-line :class:`StoreError` saying what to do.
-
-    Parameters
-    ----------
-    path : Path
-        The database (or, for a backup, the file being written).
-    exc : sqlite3.Error
-        What SQLite raised.
-    writing : bool
-        The error ended a write transaction (which SQLite rolled back: the message says so).
-
-    Returns
-    -------
-    StoreError
-        One of :class:`LogbookDamagedError`, :class:`NotALogbookError`,
-        :class:`LogbookReadOnlyError`, :class:`LogbookFullError`, :class:`LogbookBusyError`, or a
-        plain :class:`StoreError` for the rest (a rule of the logbook broken, another failure).
-    """
-    error = _classify(path, exc, writing)
-    error.path, error.reason = path, str(exc)  # type: ignore[attr-defined]
-    return error
-
-
-def _classify(path: Path, exc: sqlite3.Error, writing: bool) -> StoreError:
-    code = _code(exc)
-    unchanged = "; nothing was changed" if writing else ""
-    check = _command("sprintlens", "logbook", "check", "--db", str(path))
-    if code == _CORRUPT:
-        return LogbookDamagedError(f"the logbook {path} is damaged ({exc}): {restore_hint(path)}, or run {check} "
-                                   "to see what is wrong")
-    if code == _NOTADB:
-        return NotALogbookError(f"{path}: not a SprintLens database ({exc}); if it was your logbook, it is damaged: "
-                                f"{restore_hint(path)}")
-    if code == _FULL:
-        return LogbookFullError(f"the disk holding {path} is full ({exc}): free some space and try again{unchanged}")
-    if code in (_READONLY, _CANTOPEN, _IOERR) and not _storage_writable(path):
-        if not path.exists():
-            return LogbookReadOnlyError(f"cannot create the logbook {path}: its folder is on read-only storage or "
-                                        f"not writable ({exc}); give another place with --db or ${ENV_VAR}")
-        return LogbookReadOnlyError(
-            f"cannot change the logbook {path}: it is on read-only storage or not writable ({exc}){unchanged}; "
-            f"listing, review, progress and export still work; to change it, copy it somewhere writable "
-            f"({_command('sprintlens', 'logbook', 'backup', 'COPY', '--db', str(path))}) and use --db COPY")
-    if code in (_IOERR, _CANTOPEN) and _disk_full(path):  # SQLite cannot make its -shm file, for one
-        return LogbookFullError(f"the disk holding {path} is full ({exc}): free some space and try again{unchanged}")
-    if code in (_BUSY, _LOCKED):
-        return LogbookBusyError(f"the logbook {path} is busy: another SprintLens is using it ({exc}); try again "
-                                f"when it has finished{unchanged}")
-    if code == _READONLY:
-        return LogbookReadOnlyError(f"cannot change the logbook {path} ({exc}){unchanged}: check that the file and "
-                                    "its folder are writable")
-    if code == _CANTOPEN:
-        return StoreError(f"{path}: cannot open the database ({exc}): check that the file and its folder exist and "
-                          "can be read")
-    if code == _IOERR:
-        return StoreError(f"{path}: the disk reported an error ({exc}){unchanged}: check the disk (is it still "
-                          f"connected?), then run {check}")
-    if isinstance(exc, sqlite3.IntegrityError):
-        return StoreError(f"{path}: refused, it would break the logbook's rules ({exc}); nothing was changed")
-    return StoreError(f"{path}: database error ({exc}){unchanged}")
-
-
-class _Cursor:
-    """A cursor whose SQLite errors become :class:`StoreError` (rows are read lazily, so errors come late)."""
-
-    def __init__(self, cursor: sqlite3.Cursor, errors: Callable[[], contextlib.AbstractContextManager[None]]):
-        self._cursor = cursor
-        self._errors = errors
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
-
-    def fetchone(self) -> Any:
-        with self._errors():
-            return self._cursor.fetchone()
-
-    def fetchall(self) -> list[Any]:
-        with self._errors():
-            return self._cursor.fetchall()
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.fetchall())
-
-
-class _Connection:
-    """The store's connection: every SQLite error it raises is a :class:`StoreError` saying what to do."""
-
-    def __init__(self, raw: sqlite3.Connection, errors: Callable[[], contextlib.AbstractContextManager[None]]):
-        self.raw = raw
-        self._errors = errors
-
-    @property
-    def in_transaction(self) -> bool:
-        return self.raw.in_transaction
-
-    def execute(self, sql: str, params: Sequence[object] = ()) -> _Cursor:
-        with self._errors():
-            return _Cursor(self.raw.execute(sql, params), self._errors)
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> _Cursor:
-        with self._errors():
-            return _Cursor(self.raw.executemany(sql, rows), self._errors)
-
-    def close(self) -> None:
-        self.raw.close()
-
-
-def _uri(path: Path, **options: str) -> str:
-    query = "&".join(f"{k}={v}" for k, v in options.items())
-    return f"{path.absolute().as_uri()}?{query}"
-
-
-def _wal_has_changes(path: Path) -> bool:
-    wal = path.with_name(path.name + "-wal")
-    try:
-        return wal.stat().st_size > 0
-    except OSError:
-        return False
 
 
 def _utc_now() -> str:
@@ -524,7 +316,7 @@ class Store:
         if readonly:
             self._conn = self._open_readonly(timeout_s)
         else:
-            if not _storage_writable(self.path):
+            if not storage_writable(self.path):
                 raise sqlite_error(self.path, sqlite3.OperationalError("attempt to write a readonly database"))
             self._conn = self._connect(timeout_s, mode="rwc")
         try:
@@ -541,12 +333,12 @@ class Store:
 
     # -- opening, versions, transactions ---------------------------------------------------
 
-    def _connect(self, timeout_s: float, **options: str) -> _Connection:
+    def _connect(self, timeout_s: float, **options: str) -> Connection:
         try:
-            raw = sqlite3.connect(_uri(self.path, **options), uri=True, timeout=timeout_s, isolation_level=None)
+            raw = sqlite3.connect(sqlite_uri(self.path, **options), uri=True, timeout=timeout_s, isolation_level=None)
         except sqlite3.Error as exc:
             raise sqlite_error(self.path, exc) from None
-        conn = _Connection(raw, self._sqlite_errors)
+        conn = Connection(raw, self._sqlite_errors)
         try:
             conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # reads the file (and the WAL) now
         except BaseException:
@@ -554,9 +346,9 @@ class Store:
             raise
         return conn
 
-    def _open_readonly(self, timeout_s: float) -> _Connection:
+    def _open_readonly(self, timeout_s: float) -> Connection:
         try:
-            if _storage_writable(self.path):
+            if storage_writable(self.path):
                 # opened as a writer opens it, so SQLite tidies the -wal and -shm files away on
                 # close, but refusing every change
                 conn = self._connect(timeout_s, mode="rw")
@@ -566,7 +358,7 @@ class Store:
         except (LogbookReadOnlyError, LogbookFullError) as exc:
             # WAL mode needs the -shm (and -wal) files, which read-only storage or a full disk cannot
             # hold; with nobody able to write, reading the file as it stands is consistent
-            if _wal_has_changes(self.path):
+            if wal_has_changes(self.path):
                 log.warning("%s-wal holds changes not yet merged into the logbook, which cannot be read here (%s); "
                             "showing the logbook without them", self.path, exc)
             return self._connect(timeout_s, mode="ro", immutable="1")
@@ -575,10 +367,10 @@ class Store:
         version = self.schema_version
         if version == SCHEMA_VERSION:
             return
-        if not _storage_writable(self.path):
+        if not storage_writable(self.path):
             raise StoreError(f"{self.path}: a logbook of an older SprintLens (schema version {version}) on read-only "
                              f"storage, so it cannot be upgraded: copy it somewhere writable "
-                             f"({_command('sprintlens', 'logbook', 'backup', 'COPY', '--db', str(self.path))}) "
+                             f"({command_text('sprintlens', 'logbook', 'backup', 'COPY', '--db', str(self.path))}) "
                              "and use --db COPY")
         self._conn.close()
         with Store(self.path, create=False, timeout_s=timeout_s):  # migrates, after a backup
@@ -592,7 +384,7 @@ class Store:
         except (sqlite3.ProgrammingError, sqlite3.InterfaceError):  # misuse (a closed connection, bad types): a bug
             raise
         except sqlite3.Error as exc:
-            if self.readonly and _code(exc) == _READONLY and _storage_writable(self.path):
+            if self.readonly and result_code(exc) == SQLITE_READONLY and storage_writable(self.path):
                 raise LogbookReadOnlyError(f"{self.path}: opened for reading only; nothing was changed") from None
             raise sqlite_error(self.path, exc, writing=self._depth > 0) from None
 
@@ -755,12 +547,12 @@ class Store:
                 if problems:
                     raise sqlite3.DatabaseError(f"database disk image is malformed: {problems[0]}")
         except sqlite3.Error as exc:
-            if _code(exc) in (_CORRUPT, _NOTADB):
+            if result_code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):
                 damaged = sqlite_error(self.path, sqlite3.DatabaseError("database disk image is malformed"))
                 raise LogbookDamagedError(f"{damaged}; no backup was written") from None
             raise sqlite_error(target, exc) from None
         except OSError as exc:
-            if _disk_full(target):
+            if disk_full(target):
                 raise LogbookFullError(f"the disk holding {target} is full ({exc.strerror}): free some space and "
                                        "try again") from None
             raise OutputError(f"{target}: cannot write the backup ({exc.strerror})") from None
@@ -916,7 +708,7 @@ class Store:
     def _unreadable(self, what: str) -> LogbookDamagedError:
         error = LogbookDamagedError(f"the logbook {self.path} is damaged ({what} cannot be read): "
                                    f"{restore_hint(self.path)}, or run "
-                                   f"{_command('sprintlens', 'logbook', 'check', '--db', str(self.path))}")
+                                   f"{command_text('sprintlens', 'logbook', 'check', '--db', str(self.path))}")
         error.path, error.reason = self.path, f"{what} cannot be read"  # type: ignore[attr-defined]
         return error
 
