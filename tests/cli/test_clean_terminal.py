@@ -11,7 +11,7 @@ A command's own lines:
 - on stdout: its results (tables, summaries, ``wrote ...``, ``hint: ...``, ``note: ...``,
   ``verdict: ...``); whatever their wording, none looks like a library's log line (below);
 - on stderr: ``error: ...``, ``hint: ...``, ``note: ...``, ``warning: ...``, ``interrupted: ...``;
-  the session's progress (``analysing 2 clips for Sam ...``, ``analysed rep1.mp4: 5 steps,
+  the session's progress (``analysing 2 clips for Sam on 2 processes ...``, ``analysed rep1.mp4: 5 steps,
   running``, ``(14.5 s)``); and SprintLens's log lines, ``sprintlens: ...`` (warnings only, unless
   ``-v``), which without ``-v`` never carry a library's line either.
 """
@@ -221,7 +221,7 @@ def test_session_on_two_sample_clips(sprintlens, tmp_path: Path) -> None:
     assert_own_lines_only(result)
     assert result.stdout.startswith(f"stored in the logbook ({db}): new session 1 ")
     stderr = result.stderr.splitlines()
-    assert stderr[0] == "analysing 2 clips for Sam ..."
+    assert stderr[0] == "analysing 2 clips for Sam on 2 processes ..."
     assert sorted(line.split(":")[0] for line in stderr[1:3]) == [f"analysed {c.name}" for c in clips]
     assert re.fullmatch(r"\(\d+\.\d s\)", stderr[3]) and len(stderr) == 4
 
