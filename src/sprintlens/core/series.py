@@ -6,6 +6,7 @@ Used by every layer above; no I/O, no knowledge of bodies or sprints.
 from __future__ import annotations
 
 import logging
+import math
 
 import numpy as np
 
@@ -95,3 +96,14 @@ def derivative(values: np.ndarray, t_s: np.ndarray, fps: float) -> np.ndarray:
         elif n >= 2:
             out[start:stop] = np.gradient(values[start:stop], t_s[start:stop])
     return out
+
+
+def finite_or_nan(value: object) -> float:
+    """Give ``value`` as a finite float, or NaN for None, non-numbers and non-finite numbers."""
+    if value is None:
+        return float("nan")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+    return number if math.isfinite(number) else float("nan")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from sprintlens.core.catalogue import BY_NAME
+from sprintlens.core.series import finite_or_nan
 
 #: Step fields that are text (every other field is a number or a flag).
 STEP_TEXT_FIELDS: tuple[str, ...] = ("foot", "foot_view")
@@ -136,7 +137,7 @@ class StepTable(Mapping[str, np.ndarray]):
             elif all(isinstance(v, (bool, np.bool_)) for v in values) and values:
                 columns[name] = np.array(values, dtype=bool)
             else:
-                columns[name] = np.array([_finite_or_nan(v) for v in values], dtype=np.float64)
+                columns[name] = np.array([finite_or_nan(v) for v in values], dtype=np.float64)
         return cls(columns, distance_unit)
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -191,13 +192,3 @@ class StepTable(Mapping[str, np.ndarray]):
         names = list(self.columns)
         return [{name: self.columns[name][i].item() if hasattr(self.columns[name][i], "item")
                  else self.columns[name][i] for name in names} for i in range(self.n_steps)]
-
-
-def _finite_or_nan(value: object) -> float:
-    if value is None or isinstance(value, str):
-        return float("nan")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return float("nan")
-    return number if np.isfinite(number) else float("nan")

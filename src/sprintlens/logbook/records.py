@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sprintlens.core.series import finite_or_nan
 from sprintlens.core.step_table import StepTable
 from sprintlens.core.version import __version__
 
@@ -201,20 +201,10 @@ class Rep:
         NaN when the rep has neither (or the value is not a finite number).
         """
         if name in self.values:
-            return _number(self.values[name])
+            return finite_or_nan(self.values[name])
         if name in self.trends:
-            return _number(self.trends[name].get("mean"))
+            return finite_or_nan(self.trends[name].get("mean"))
         return float("nan")
-
-
-def _number(value: object) -> float:
-    if value is None:
-        return float("nan")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return float("nan")
-    return number if math.isfinite(number) else float("nan")
 
 
 def rep_record(analysis: Analysis, video_name: str | None = None) -> Rep:
@@ -247,8 +237,8 @@ def rep_record(analysis: Analysis, video_name: str | None = None) -> Rep:
         "frames": int(track.n_frames),
         "athlete_seen_fraction": float(track.coverage),
     }
-    values = {name_: _number(getattr(summary, name_)) for name_ in REP_VALUES}
-    trends = {metric: {f: _number(getattr(tr, f)) for f in TREND_FIELDS} for metric, tr in summary.trends.items()}
+    values = {name_: finite_or_nan(getattr(summary, name_)) for name_ in REP_VALUES}
+    trends = {metric: {f: finite_or_nan(getattr(tr, f)) for f in TREND_FIELDS} for metric, tr in summary.trends.items()}
     steps = analysis.step_table
     return Rep(
         video_sha256=track.video_sha256,
