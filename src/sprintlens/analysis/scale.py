@@ -19,7 +19,7 @@ import numpy as np
 
 from sprintlens.core.errors import AnalysisError
 from sprintlens.core.limits import HEIGHT_RANGE_M as LIMITS_HEIGHT_RANGE_M
-from sprintlens.core.limits import height_range_text
+from sprintlens.core.limits import height_range_text, plausible_height
 
 #: Hip-to-ankle length (thigh + shank) as a fraction of standing height (Winter 2009).
 LEG_FRACTION_OF_HEIGHT = 0.491
@@ -84,7 +84,7 @@ MIN_CALIBRATION_PX = 10.0
 def check_height_m(height_m: float) -> None:
     """Raise :class:`AnalysisError` unless ``height_m`` is a standing height in metres (:data:`HEIGHT_RANGE_M`)."""
     low, high = HEIGHT_RANGE_M
-    if not (math.isfinite(height_m) and low <= height_m <= high):
+    if not plausible_height(height_m):
         hint = f" (in metres: {height_m / 100:g}?)" if math.isfinite(height_m) and 100 * low <= height_m <= 100 * high \
             else ""
         raise AnalysisError(f"athlete height must be in metres, {height_range_text()}, got {height_m:g}{hint}")
