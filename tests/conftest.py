@@ -155,12 +155,12 @@ def make_clip(tmp_path: Path) -> Callable[..., Path]:
 # -- real footage, estimated once per session ---------------------------------------------------
 
 class RecordingEstimator:
-    """Wraps the MediaPipe estimator and keeps every frame's detections (to re-choose the athlete)."""
+    """Wraps the default estimator (the crop finder) and keeps every frame's detections (to re-choose the athlete)."""
 
-    def __init__(self, **options: object) -> None:
-        from sprintlens.capture.pose import MediaPipeEstimator
+    def __init__(self, fps: float, **options: object) -> None:
+        from sprintlens.capture.tracking import PoseConfig, make_estimator
 
-        self._inner = MediaPipeEstimator(**options)  # type: ignore[arg-type]
+        self._inner = make_estimator(PoseConfig(**options), fps)  # type: ignore[arg-type]
         self.model_id = self._inner.model_id
         self.model_version = self._inner.model_version
         self.detections: list = []
@@ -178,13 +178,14 @@ class RecordingEstimator:
 def footage_track() -> Callable[[str], tuple]:
     """``footage_track(name)`` -> ``(track, detections)`` of a real clip, estimated once per session."""
     from sprintlens.capture.tracking import track_video
+    from sprintlens.capture.video import probe
 
     cache: dict[str, tuple] = {}
 
     def get(name: str) -> tuple:
         path = footage_path(name)
         if name not in cache:
-            estimator = RecordingEstimator()
+            estimator = RecordingEstimator(probe(path).capture_fps)
             try:
                 cache[name] = (track_video(path, estimator=estimator), estimator.detections)
             finally:

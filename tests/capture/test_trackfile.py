@@ -63,7 +63,7 @@ def test_the_file_is_a_documented_npz_without_pickles(tmp_path: Path) -> None:
     path = save_track(make_track(), tmp_path / "t.npz")
     with np.load(path, allow_pickle=False) as data:
         assert set(data.files) == {"format", "format_version", "meta", "positions_px", "depth_px", "visibility",
-                                   "presence", "t_s", "frame_index"}
+                                   "presence", "t_s", "frame_index", "crop_px"}
         assert str(data["format"]) == FORMAT and int(data["format_version"]) == FORMAT_VERSION
         meta = json.loads(str(data["meta"]))
     assert meta["landmark_names"] == list(NAMES)
@@ -241,3 +241,18 @@ def test_write_text_and_json(tmp_path: Path) -> None:
                                      "arr": np.array([1.0, np.nan]), "t": (1, 2)})
     assert json.loads((tmp_path / "b.json").read_text()) == {"x": None, "y": 1.5, "n": 2, "arr": [1.0, None],
                                                              "t": [1, 2]}
+
+
+def test_a_file_without_crops_loads_with_nan_crops(tmp_path: Path) -> None:
+    track = make_track()
+    path = save_track(track.replace(crop_px=np.tile([10.0, 20.0, 300.0, 300.0], (track.n_frames, 1))),
+                      tmp_path / "t.npz")
+    with np.load(path, allow_pickle=False) as data:
+        np.testing.assert_array_equal(data["crop_px"][0], [10.0, 20.0, 300.0, 300.0])
+        entries = {name: data[name] for name in data.files if name != "crop_px"}
+    older = tmp_path / "older.npz"
+    np.savez_compressed(older, **entries)
+    loaded = load_track(older)
+    assert np.isnan(loaded.crop_px).all()
+    np.testing.assert_array_equal(loaded.positions_px, track.positions_px)
+    assert load_track(path).crop_px[0].tolist() == [10.0, 20.0, 300.0, 300.0]

@@ -14,10 +14,17 @@ the chain's is not the same person.  Chains survive gaps of up to ``max_gap_s``.
 the cheapest chain-detection pairs are linked first (a joint optimum would let a stray fit pull
 a chain off its person to lower the total).
 
-Choosing (default): among the people tracked in at least half as many frames as the most
-tracked person, the one who moves most along the direction of travel (mean horizontal speed of
-hips and ankles, in torso lengths per second).  With a point ``(x, y)``: the person nearest that
-point on the first frame where anyone is there, followed from then on.
+Listing: the people a user can pick (:func:`listed_people`) are those seen for at least
+:data:`MIN_LISTED_S` whose torso, hips, knees and ankles the model saw (median visibility at
+least :data:`MIN_PERSON_VISIBILITY`); a chain of fits on scenery, which the model scores near 0,
+is never a candidate, so a clip of scenery ends with "nobody found" rather than a phantom.  They
+are numbered from 1 in the order they were first seen (``sprintlens people`` draws the numbers).
+
+Choosing (default): among the people listed that were tracked in at least half as many frames
+as the most tracked of them, the one who moves most along the direction of travel (mean
+horizontal speed of hips and ankles, in torso lengths per second).  With a point ``(x, y)``: the
+person nearest that point on the first frame where anyone is there, followed from then on.  With
+a number: that person of the list.
 """
 
 from __future__ import annotations
@@ -51,6 +58,13 @@ DUPLICATE_TORSO = 0.5
 #: A person tracked in at least this fraction of the most-tracked person's frames may be the athlete.
 MIN_RELATIVE_COVERAGE = 0.5
 
+#: Median model visibility of the torso, hip, knee and ankle landmarks a person needs to be listed.
+MIN_PERSON_VISIBILITY = 0.5
+#: Shortest time a person must be seen to be listed (s); a fit that flickers for a frame is not a person.
+MIN_LISTED_S = 0.2
+
+_CORE = [int(v) for v in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
+                          L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)]
 _TORSO = [int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP)]
 _MOVERS = [int(L.LEFT_HIP), int(L.RIGHT_HIP), int(L.LEFT_ANKLE), int(L.RIGHT_ANKLE)]
 
@@ -208,6 +222,73 @@ def _horizontal_speed_torso_per_s(person: Person, detections: Sequence[Detection
     return float(np.nanmean(speeds) / torso) if np.isfinite(speeds).any() else 0.0
 
 
+def core_visibility(person: Person, detections: Sequence[Detections]) -> float:
+    """Return the median visibility of a person's torso, hip, knee and ankle landmarks (0-1).
+
+    Parameters
+    ----------
+    person : Person
+        Someone followed through the stream.
+    detections : sequence of Detections
+        The stream they were followed in.
+
+    Returns
+    -------
+    float
+        The median over their frames of the mean visibility of those landmarks (0 if none).
+    """
+    values = [np.nanmean(detections[f].visibility[s][_CORE]) for f, s in zip(person.frames, person.slots)
+              if np.isfinite(detections[f].visibility[s][_CORE]).any()]
+    return float(np.median(values)) if values else 0.0
+
+
+def listed_people(people: Sequence[Person], detections: Sequence[Detections], t_s: np.ndarray) -> list[Person]:
+    """Return the people a user can pick, in the order they were first seen (number k is ``[k - 1]``).
+
+    Parameters
+    ----------
+    people : sequence of Person
+        Everyone followed (:func:`follow_people`).
+    detections : sequence of Detections
+        The stream they were followed in.
+    t_s : ndarray, shape (T,)
+        Real time of each frame (s).
+
+    Returns
+    -------
+    list of Person
+        Those seen for at least :data:`MIN_LISTED_S` (or in every frame of a shorter stream)
+        with a median core visibility of at least :data:`MIN_PERSON_VISIBILITY`.
+    """
+    period = float(np.median(np.diff(t_s))) if len(t_s) > 1 else 0.0
+    min_frames = min(max(int(np.ceil(MIN_LISTED_S / period)) if period > 0 else 1, 1), len(detections))
+    kept = [p for p in people if p.n_frames >= min_frames and core_visibility(p, detections) >= MIN_PERSON_VISIBILITY]
+    return sorted(kept, key=lambda p: (p.frames[0], p.id))
+
+
+def person_box(person: Person, detections: Sequence[Detections], frame: int) -> np.ndarray | None:
+    """Return ``x0, y0, x1, y1`` (px) around a person's landmarks in one frame of the stream, or ``None``.
+
+    Parameters
+    ----------
+    person : Person
+        Someone followed.
+    detections : sequence of Detections
+        The stream.
+    frame : int
+        Position of the frame in the stream.
+
+    Returns
+    -------
+    ndarray or None
+        Their box in that frame, or ``None`` if they were not seen in it.
+    """
+    if frame not in person.frames:
+        return None
+    pose = detections[frame].positions_px[person.slots[person.frames.index(frame)]]
+    return np.concatenate([np.nanmin(pose, axis=0), np.nanmax(pose, axis=0)])
+
+
 #: A point given to pick the athlete must lie within one body height of them (px, at least this).
 MIN_POINT_REACH_PX = 50.0
 
@@ -229,12 +310,14 @@ class AthleteChoice:
     n_people: int
     coverage: float
     speed_torso_per_s: float
+    number: int = 0  # the athlete's number among the people listed (from 1)
 
     def as_provenance(self) -> dict[str, object]:
         """Return the choice as a JSON-compatible record for the track's provenance (values rounded)."""
         return {
             "rule": self.rule,
             "people_seen": self.n_people,
+            "number": self.number,
             "coverage": round(self.coverage, 4),
             "horizontal_speed_torso_per_s": round(self.speed_torso_per_s, 3),
         }
@@ -245,6 +328,7 @@ def choose_athlete(
     detections: Sequence[Detections],
     t_s: np.ndarray,
     point: tuple[float, float] | None = None,
+    number: int | None = None,
 ) -> AthleteChoice:
     """Pick the athlete among the people followed (rules in the module docstring).
 
@@ -259,6 +343,9 @@ def choose_athlete(
     point : (float, float), optional
         Pixel ``(x, y)`` of the frame: choose the person nearest it on the first frame where anyone
         is there, instead of the one who moves most.
+    number : int, optional
+        Choose person ``number`` of :func:`listed_people` (from 1), as ``sprintlens people``
+        numbers them.
 
     Returns
     -------
@@ -269,12 +356,26 @@ def choose_athlete(
     Raises
     ------
     NoAthleteError
-        If nobody was found in any frame, or nobody is within one body height of ``point``.
+        If nobody was found in any frame (fits on scenery do not count), nobody is within one
+        body height of ``point``, or there is no person ``number``.
     """
     if not people:
         raise NoAthleteError("nobody was found in the clip")
     n = len(detections)
-    if point is not None:
+    listed = listed_people(people, detections, t_s)
+    if not listed:
+        raise NoAthleteError(
+            f"nobody was found in the clip: {len(people)} pose fit(s), none of them a person seen for "
+            f"{MIN_LISTED_S:g} s with its torso and legs visible (scenery, or someone too small or hidden)")
+    people = listed
+    if number is not None:
+        if not 1 <= number <= len(listed):
+            raise NoAthleteError(f"there is no person {number}: {len(listed)} "
+                                 f"{'person was' if len(listed) == 1 else 'people were'} found "
+                                 "(`sprintlens people VIDEO` draws their numbers)")
+        chosen = listed[number - 1]
+        rule = f"person {number} of {len(listed)}, chosen by number"
+    elif point is not None:
         target = np.asarray(point, dtype=np.float64)
         first = min(p.frames[0] for p in people)
         candidates = [p for p in people if p.frames[0] == first]
@@ -292,18 +393,40 @@ def choose_athlete(
         eligible = [p for p in people if p.n_frames >= MIN_RELATIVE_COVERAGE * most]
         chosen = max(eligible, key=lambda p: (_horizontal_speed_torso_per_s(p, detections, t_s), p.n_frames))
         rule = "tracked through most of the clip, moving most along the direction of travel"
-    choice = AthleteChoice(chosen, rule, len(people), chosen.n_frames / n,
-                           _horizontal_speed_torso_per_s(chosen, detections, t_s))
+    choice = AthleteChoice(chosen, rule, len(listed), chosen.n_frames / n,
+                           _horizontal_speed_torso_per_s(chosen, detections, t_s), listed.index(chosen) + 1)
     log.info("athlete: person %d of %d (%s), in %.0f%% of frames", chosen.id, len(people), rule,
              100 * choice.coverage)
     return choice
 
 
-def athlete_arrays(person: Person, detections: Sequence[Detections]) -> dict[str, np.ndarray]:
-    """Return the person's landmarks as track arrays (T frames; NaN where they were not found)."""
+def athlete_arrays(person: Person, detections: Sequence[Detections],
+                   frame_size: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
+    """Return the person's landmarks, and the crops they were found in, as track arrays.
+
+    Parameters
+    ----------
+    person : Person
+        The athlete.
+    detections : sequence of Detections
+        One entry per frame of the stream.
+    frame_size : (int, int), optional
+        ``(width, height)`` of the frame: a detection without a crop was made on the whole frame.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``positions_px``, ``depth_px``, ``visibility``, ``presence`` and ``crop_px`` for T frames,
+        NaN where the person was not found.
+    """
     arrays = empty_landmarks(len(detections))
+    arrays["crop_px"] = np.full((len(detections), 4), np.nan)
     for frame, slot in zip(person.frames, person.slots):
         found = detections[frame]
+        if found.crop_px is not None:
+            arrays["crop_px"][frame] = found.crop_px[slot]
+        elif frame_size is not None:
+            arrays["crop_px"][frame] = (0.0, 0.0, *frame_size)
         arrays["positions_px"][frame] = found.positions_px[slot]
         arrays["depth_px"][frame] = found.depth_px[slot]
         arrays["visibility"][frame] = found.visibility[slot]

@@ -43,12 +43,16 @@ class Detections(NamedTuple):
         Relative depth scaled like x; hip midpoint 0, negative nearer the camera.
     visibility, presence : ndarray (P, 33)
         Model probabilities 0-1 (NaN when the model gives none).
+    crop_px : ndarray (P, 4), optional
+        The part of the frame each person was found in, ``x0, y0, width, height`` in pixels
+        (the whole frame when the landmarker saw the whole frame); ``None``: the whole frame.
     """
 
     positions_px: np.ndarray
     depth_px: np.ndarray
     visibility: np.ndarray
     presence: np.ndarray
+    crop_px: np.ndarray | None = None
 
     @property
     def n_people(self) -> int:
@@ -59,7 +63,31 @@ class Detections(NamedTuple):
     def empty(cls) -> Detections:
         """Return the detections of a frame in which nobody was found (P = 0)."""
         return cls(np.empty((0, N_LANDMARKS, 2)), np.empty((0, N_LANDMARKS)),
-                   np.empty((0, N_LANDMARKS)), np.empty((0, N_LANDMARKS)))
+                   np.empty((0, N_LANDMARKS)), np.empty((0, N_LANDMARKS)), np.empty((0, 4)))
+
+    @classmethod
+    def stack(cls, found: list[Detections]) -> Detections:
+        """Join the detections of several parts of one frame into one (crops kept per person).
+
+        Parameters
+        ----------
+        found : list of Detections
+            Detections of one frame, each with its ``crop_px``.
+
+        Returns
+        -------
+        Detections
+            Everyone in ``found``, in order.
+        """
+        if not found:
+            return cls.empty()
+        return cls(*(np.concatenate([getattr(d, name) for d in found]) for name in cls._fields))
+
+    def crops(self, width: int, height: int) -> np.ndarray:
+        """Return ``crop_px`` (P, 4), the whole ``width`` x ``height`` frame where none was recorded."""
+        if self.crop_px is not None:
+            return self.crop_px
+        return np.tile(np.array([0.0, 0.0, width, height]), (self.n_people, 1))
 
 
 class PoseEstimator(Protocol):
@@ -79,6 +107,81 @@ class PoseEstimator(Protocol):
 
 def _to_array(values: list[float | None]) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def poses_in_frame(poses: list, crop_px: tuple[float, float, float, float]) -> Detections:
+    """Turn MediaPipe's landmarks of one image into detections in pixels of the frame it was cut from.
+
+    Parameters
+    ----------
+    poses : list
+        ``result.pose_landmarks`` of a PoseLandmarker: per person, 33 landmarks with ``x, y, z``
+        normalised to the image given to it, ``visibility`` and ``presence``.
+    crop_px : (float, float, float, float)
+        ``x0, y0, width, height`` of that image in the frame (px): the whole frame, or the crop
+        that was upscaled to make the image (normalised coordinates do not change with scale).
+
+    Returns
+    -------
+    Detections
+        The people, in frame pixels (depth scaled like x), each with ``crop_px``.
+    """
+    if not poses:
+        return Detections.empty()
+    x0, y0, width, height = crop_px
+    xyz = np.array([[(lm.x, lm.y, lm.z) for lm in pose] for pose in poses], dtype=np.float64)
+    xyz *= np.array([width, height, width], dtype=np.float64)  # normalised -> pixels, all at once
+    xyz[..., 0] += x0
+    xyz[..., 1] += y0
+    visibility = np.stack([_to_array([lm.visibility for lm in pose]) for pose in poses])
+    presence = np.stack([_to_array([lm.presence for lm in pose]) for pose in poses])
+    crops = np.tile(np.asarray(crop_px, dtype=np.float64), (len(poses), 1))
+    return Detections(xyz[..., :2], xyz[..., 2], np.clip(visibility, 0, 1), np.clip(presence, 0, 1), crops)
+
+
+def create_landmarker(bundle: Path, *, video: bool, num_poses: int, min_detection_confidence: float = 0.5,
+                      min_presence_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> object:
+    """Create a MediaPipe PoseLandmarker from a checked bundle (its start-up lines kept off the terminal).
+
+    Parameters
+    ----------
+    bundle : Path
+        A ``.task`` bundle (see :func:`~sprintlens.capture.model.resolve_model`).
+    video : bool
+        VIDEO mode (each call starts from the previous call's pose; timestamps must increase)
+        rather than IMAGE mode (every call independent).
+    num_poses : int
+        Most people to find per image.
+    min_detection_confidence, min_presence_confidence, min_tracking_confidence : float
+        MediaPipe thresholds (0-1).
+
+    Returns
+    -------
+    mediapipe.tasks.python.vision.PoseLandmarker
+        The landmarker; close it when done.
+
+    Raises
+    ------
+    ModelError
+        If MediaPipe cannot load the bundle.
+    """
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(bundle)),
+        running_mode=mode,
+        num_poses=num_poses,
+        min_pose_detection_confidence=min_detection_confidence,
+        min_pose_presence_confidence=min_presence_confidence,
+        min_tracking_confidence=min_tracking_confidence,
+    )
+    try:
+        with native_stderr_silenced():
+            return vision.PoseLandmarker.create_from_options(options)
+    except (RuntimeError, ValueError, OSError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise ModelError(f"{bundle}: MediaPipe cannot load this pose model ({first_line})") from None
 
 
 class MediaPipeEstimator:
@@ -111,23 +214,11 @@ class MediaPipeEstimator:
             raise ValueError("max_people must be at least 1")
         bundle, checksum = resolve_model(model_path, model)
         import mediapipe as mp
-        from mediapipe.tasks.python import BaseOptions, vision
 
         self._mp = mp
-        options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(bundle)),
-            running_mode=vision.RunningMode.VIDEO,
-            num_poses=max_people,
-            min_pose_detection_confidence=min_detection_confidence,
-            min_pose_presence_confidence=min_presence_confidence,
-            min_tracking_confidence=min_tracking_confidence,
-        )
-        try:
-            with native_stderr_silenced():
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError, OSError) as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-            raise ModelError(f"{bundle}: MediaPipe cannot load this pose model ({first_line})") from None
+        self._landmarker = create_landmarker(
+            bundle, video=True, num_poses=max_people, min_detection_confidence=min_detection_confidence,
+            min_presence_confidence=min_presence_confidence, min_tracking_confidence=min_tracking_confidence)
         self._quiet_until_first_pose = True
         self.model_id = f"{Path(bundle).name} sha256:{checksum}"
         self.model_version = f"mediapipe {mp.__version__}"
@@ -144,15 +235,7 @@ class MediaPipeEstimator:
             self._quiet_until_first_pose = not result.pose_landmarks
         else:
             result = self._landmarker.detect_for_video(image, timestamp_ms)
-        poses = result.pose_landmarks
-        if not poses:
-            return Detections.empty()
-        xyz = np.array([[(lm.x, lm.y, lm.z) for lm in pose] for pose in poses], dtype=np.float64)
-        scale = np.array([width, height, width], dtype=np.float64)
-        xyz *= scale  # normalised -> pixels, all landmarks at once
-        visibility = np.stack([_to_array([lm.visibility for lm in pose]) for pose in poses])
-        presence = np.stack([_to_array([lm.presence for lm in pose]) for pose in poses])
-        return Detections(xyz[..., :2], xyz[..., 2], np.clip(visibility, 0, 1), np.clip(presence, 0, 1))
+        return poses_in_frame(result.pose_landmarks, (0.0, 0.0, float(width), float(height)))
 
     def close(self) -> None:
         """Release the model; closing it again does nothing."""

@@ -1,4 +1,8 @@
-"""The pose-track file (``.npz``): one array per per-frame field, with metadata and provenance."""
+"""The pose-track file (``.npz``): one array per per-frame field, with metadata and provenance.
+
+``crop_px`` (the part of the frame the athlete was found in) came later than the other arrays;
+a file without it loads with NaN crops.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import numpy as np
 from sprintlens.core.errors import TrackFormatError
 from sprintlens.core.files import atomic_path, check_output_file
 from sprintlens.core.landmarks import NAMES
-from sprintlens.core.track import PER_FRAME_FIELDS, PoseTrack
+from sprintlens.core.track import OPTIONAL_PER_FRAME_FIELDS, PER_FRAME_FIELDS, PoseTrack
 
 FORMAT = "sprintlens.pose_track"
 FORMAT_VERSION = 1
@@ -163,7 +167,7 @@ def load_track(path: str | os.PathLike[str]) -> PoseTrack:
     version = int(raw_version)
     if version != FORMAT_VERSION:
         raise TrackFormatError(f"{path}: pose-track format version {version}; this SprintLens reads {FORMAT_VERSION}")
-    missing = [name for name in (*_ARRAYS, "meta") if name not in entries]
+    missing = [name for name in (*_ARRAYS, "meta") if name not in entries and name not in OPTIONAL_PER_FRAME_FIELDS]
     if missing:
         raise TrackFormatError(f"{path}: pose-track file lacks {', '.join(missing)}")
     if entries["meta"].shape != () or entries["meta"].dtype.kind != "U":
@@ -173,7 +177,7 @@ def load_track(path: str | os.PathLike[str]) -> PoseTrack:
     except (ValueError, RecursionError) as exc:
         raise TrackFormatError(f"{path}: damaged pose-track metadata ({str(exc)[:80]})") from None
     meta = _check_meta(path, meta)
-    fields = {name: entries[name] for name in _ARRAYS}
+    fields = {name: entries[name] for name in _ARRAYS if name in entries}
     _check_arrays(path, fields)
     try:
         track = PoseTrack(

@@ -46,6 +46,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: quick (the analysis stages, SciPy, MediaPipe and matplotlib load only where they are used).
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "info": ("info", "info", "A clip's metadata and whether it suits sprint analysis."),
+    "people": ("people", "people", "Everyone found in a clip, numbered and boxed, for --athlete N."),
     "pose": ("pose", "pose", "Track the athlete's joints in every frame and save the pose track."),
     "analyse": ("analyse", "analyse", "Analyse a sprint: angles, contacts, steps, metrics (and pictures)."),
     "render": ("render", "render", "Draw an analysed rep: annotated clip, plots, kinogram, report."),

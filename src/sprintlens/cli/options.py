@@ -37,11 +37,11 @@ def parse_span(start: str | None, end: str | None) -> FrameSpan:
     return FrameSpan.parse(start, end)
 
 
-def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def pose_options(*, per_clip: bool = True, athlete: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Return a decorator adding the pose stage's options: ``--capture-fps``, ``--max-people``, ``--model``.
 
-    With ``per_clip`` also ``--start``/``--end`` and ``--athlete X,Y`` (which make sense for one
-    clip, not a folder).
+    With ``per_clip`` also ``--start``/``--end`` and (with ``athlete``) ``--athlete N|X,Y``
+    (which make sense for one clip, not a folder).
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,8 +53,10 @@ def pose_options(*, per_clip: bool = True) -> Callable[[Callable[..., Any]], Cal
                          help="Most people to look for per frame (1 is fastest when only the athlete is in view; "
                               "more lets SprintLens pick the athlete among them).")(f)
         if per_clip:
-            f = click.option("--athlete", "athlete_point", default=None, metavar="X,Y",
-                             help="Pick the person nearest this pixel on the first frame where someone is seen.")(f)
+            if athlete:
+                f = click.option("--athlete", "athlete_point", default=None, metavar="N|X,Y",
+                                 help="Pick person N as `sprintlens people VIDEO` numbers them, or the person "
+                                      "nearest pixel X,Y on the first frame where someone is seen.")(f)
             f = span_options(f)
         return capture_fps_option(f)
 
@@ -76,7 +78,8 @@ def pose_config(capture_fps: float | None = None, max_people: int = 3, model: st
     start, end : str, optional
         ``--start`` and ``--end``: a frame number or a playback time (``4.5s``).
     athlete_point : str, optional
-        ``--athlete``: ``"X,Y"`` in px, the person to pick on the first frame where someone is seen.
+        ``--athlete``: a person's number (``"2"``), or ``"X,Y"`` in px, the person to pick on the
+        first frame where someone is seen.
 
     Returns
     -------
@@ -88,20 +91,49 @@ def pose_config(capture_fps: float | None = None, max_people: int = 3, model: st
 
     model = model or DEFAULT_MODEL
     shipped = model in SHIPPED_MODELS
-    return PoseConfig(capture_fps=capture_fps, span=parse_span(start, end), athlete_point=parse_point(athlete_point),
-                      max_people=max_people, model=model if shipped else DEFAULT_MODEL,
+    number = parse_number(athlete_point)
+    return PoseConfig(capture_fps=capture_fps, span=parse_span(start, end),
+                      athlete_point=None if number is not None else parse_point(athlete_point),
+                      athlete_number=number, max_people=max_people, model=model if shipped else DEFAULT_MODEL,
                       model_path=None if shipped else Path(model))
 
 
+def parse_number(text: str | None) -> int | None:
+    """``"2"`` -> ``2`` (a person's number for ``--athlete``); ``None`` for anything else, such as ``"640,360"``.
+
+    Parameters
+    ----------
+    text : str or None
+        The ``--athlete`` value.
+
+    Returns
+    -------
+    int or None
+        The person's number (from 1).
+
+    Raises
+    ------
+    click.BadParameter
+        If it is a whole number below 1.
+    """
+    if text is None or not text.strip().isdigit():
+        return None
+    number = int(text)
+    if number < 1:
+        raise click.BadParameter(f"{text!r}: people are numbered from 1 (see `sprintlens people VIDEO`)")
+    return number
+
+
 def parse_point(text: str | None) -> tuple[float, float] | None:
-    """``"640,360"`` -> ``(640.0, 360.0)``."""
-    if text is None:
+    """``"640,360"`` -> ``(640.0, 360.0)``; ``None`` for ``None`` or a person's number."""
+    if text is None or parse_number(text) is not None:
         return None
     try:
         x_text, y_text = text.split(",")
         x, y = float(x_text), float(y_text)
     except ValueError:
-        raise click.BadParameter(f"{text!r}: give the athlete's position as X,Y in pixels, e.g. 640,360") from None
+        raise click.BadParameter(f"{text!r}: give the athlete's number (from `sprintlens people VIDEO`) or their "
+                                 "position as X,Y in pixels, e.g. 640,360") from None
     return x, y
 
 

@@ -35,7 +35,9 @@ def _frozen(array: Any, dtype: type, name: str) -> np.ndarray:
 
 
 #: The fields of :class:`PoseTrack` with one entry per frame.
-PER_FRAME_FIELDS = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index")
+PER_FRAME_FIELDS = ("positions_px", "depth_px", "visibility", "presence", "t_s", "frame_index", "crop_px")
+#: Per-frame fields a track file made before they existed may lack (they are NaN then).
+OPTIONAL_PER_FRAME_FIELDS = ("crop_px",)
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +71,10 @@ class PoseTrack:
         Version of the library that ran the model.
     provenance : mapping
         JSON-compatible record of how the track was made (options, athlete selection, ...).
+    crop_px : ndarray, shape (T, 4)
+        The part of the frame the athlete was found in, ``x0, y0, width, height`` in pixels of
+        the upright frame (the whole frame for a whole-frame landmarker); NaN where the athlete
+        was not found or the track does not say (``None`` on construction means that).
     """
 
     positions_px: np.ndarray
@@ -83,6 +89,7 @@ class PoseTrack:
     model_id: str = ""
     model_version: str = ""
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    crop_px: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         positions = _frozen(self.positions_px, np.float64, "positions_px")
@@ -107,6 +114,13 @@ class PoseTrack:
         for name, arr in (("t_s", t_s), ("frame_index", frame_index)):
             if arr.shape != (n,):
                 raise TrackFormatError(f"pose track: {name} must have shape ({n},), got {arr.shape}")
+
+        crop = np.full((n, 4), np.nan) if self.crop_px is None else _frozen(self.crop_px, np.float64, "crop_px")
+        if crop.shape != (n, 4):
+            raise TrackFormatError(f"pose track: crop_px must have shape ({n}, 4), got {crop.shape}")
+        if np.isinf(crop).any() or (crop[:, 2:] <= 0).any():
+            raise TrackFormatError("pose track: crop_px must hold finite crops of positive size (NaN: none)")
+        crop.setflags(write=False)
 
         if np.isinf(positions).any():
             raise TrackFormatError("pose track: positions_px holds infinite values (use NaN for missing)")
@@ -150,7 +164,7 @@ class PoseTrack:
 
         for name, value in (("positions_px", positions), *per_landmark.items(), ("t_s", t_s),
                             ("frame_index", frame_index), ("fps", fps), ("frame_size", (width, height)),
-                            ("provenance", provenance)):
+                            ("provenance", provenance), ("crop_px", crop)):
             object.__setattr__(self, name, value)
 
     # -- equality: exact, NaN equal to NaN ------------------------------------------------------
