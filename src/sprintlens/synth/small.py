@@ -8,17 +8,23 @@ of view ``F`` in an image ``W`` px wide stands
     ``height_px = H * (W / 2) / tan(F / 2) / D``
 
 pixels tall (:func:`body_height_px`; the near limbs come out about 1 % larger, the far ones
-smaller).  The cases (athlete 1.80 m tall):
+smaller).  The cases (athlete 1.80 m tall; the small ones from a camera 1.2 m high with a 50 deg
+field of view, 19.0 m away for 130 px at 720p, 20.6 m for 120 px at 720p, 23.2 m for 160 px at
+1080p):
 
 =====================  ===========  =====  =========================================  ==============
 name                   frame        fps    what                                       athlete (px)
 =====================  ===========  =====  =========================================  ==============
-``small_blocks``       1280 x 720   60     block start, 6 steps, 2.3 s                130
-``small_blocks_pair``  1280 x 720   60     the same start, a second sprinter starting  130 (and 120)
-                                           from blocks one lane further out
-``small_flying``       1920 x 1080  60     flying sprint across the frame, 1.6 s      160
+``small_blocks``       1280 x 720   60     block start, 6 steps, 2.5 s                130
+``small_blocks_pair``  1280 x 720   60     the same start, a 1.70 m second sprinter   130 (and 115)
+                                           from blocks one lane further out, on the
+                                           same line, reacting 0.12 s later: hidden
+                                           behind the athlete in the set position,
+                                           then behind and apart
+``small_flying``       1920 x 1080  120    flying sprint across the frame, 1.6 s      160
 ``small_running``      1280 x 720   60     flying sprint, 1.6 s                       120
-``oblique``            1280 x 720   60     flying sprint, camera yawed 40 deg, 1.0 s  176 at the pivot
+``oblique``            1280 x 720   60     flying sprint, camera yawed +40 deg (the   about 225 -> 145
+                                           athlete runs away obliquely), 1.0 s
 ``frontal``            1280 x 720   60     flying sprint straight at the camera       about 150 -> 290
                                            (yaw -85 deg), 1.0 s
 ``rear``               1280 x 720   60     flying sprint straight away from the       about 290 -> 150
@@ -111,16 +117,16 @@ def small_athlete_cases() -> dict[str, ClipSpec]:
     -------
     dict of str to ClipSpec
         ``small_blocks``, ``small_blocks_pair``, ``small_flying`` and ``small_running``: still
-        cameras 14-22 m from the running line (50 deg field of view), 60 frames/s, the whole rep
-        in view; heights in :data:`SMALL_HEIGHTS_PX`.
+        cameras 19-23 m from the running line (50 deg field of view), 60 frames/s (``small_flying``
+        120), the whole rep in view; heights in :data:`SMALL_HEIGHTS_PX`.
     """
     hd, fhd = (1280, 720), (1920, 1080)
-    r720, r1080 = RenderSpec(size=hd, fps=60.0), RenderSpec(size=fhd, fps=60.0)
+    r720, r1080 = RenderSpec(size=hd, fps=60.0), RenderSpec(size=fhd, fps=120.0)
     blocks = ClipSpec(_blocks(), camera=_still(SMALL_HEIGHTS_PX["small_blocks"], hd), render=r720,
                       style="red", seed=1)
     pair = ClipSpec(_blocks(), camera=_still(SMALL_HEIGHTS_PX["small_blocks_pair"], hd), render=r720, style="red",
                     seed=2, second_person=SecondPerson(lanes_further=1, x_m=0.0, style="blue",
-                                                       sprint=_blocks(7), delay_s=0.04))
+                                                       sprint=_blocks(7), delay_s=0.12))
     flying = ClipSpec(FlyingSpec(duration_s=1.6, phase=0.5), camera=_still(SMALL_HEIGHTS_PX["small_flying"], fhd),
                       render=r1080, style="green", seed=3)
     running = ClipSpec(FlyingSpec(duration_s=1.6, phase=0.2), camera=_still(SMALL_HEIGHTS_PX["small_running"], hd),
