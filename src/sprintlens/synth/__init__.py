@@ -36,6 +36,13 @@ from sprintlens.synth.scenarios import (
     build_run,
 )
 from sprintlens.synth.scene import SceneStyle
+from sprintlens.synth.small import (
+    SMALL_HEIGHTS_PX,
+    body_height_px,
+    distance_for_height,
+    small_athlete_cases,
+    view_cases,
+)
 from sprintlens.synth.truth import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -50,6 +57,7 @@ __all__ = [
     "FIRST_STEP",
     "SCHEMA",
     "SCHEMA_VERSION",
+    "SMALL_HEIGHTS_PX",
     "AccelerationSpec",
     "Body",
     "Camera",
@@ -64,15 +72,19 @@ __all__ = [
     "SecondPerson",
     "StartSpec",
     "athlete_coverage",
+    "body_height_px",
     "build_run",
     "build_truth",
+    "distance_for_height",
     "load_truth",
     "prepare",
     "render_clip",
     "render_frame",
     "render_frames",
     "session_levels",
+    "small_athlete_cases",
     "truth_angles",
     "truth_path_for",
     "truth_track",
+    "view_cases",
 ]

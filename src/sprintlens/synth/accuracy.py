@@ -6,6 +6,10 @@ perfect pose model) with the clip's truth (:mod:`sprintlens.synth.truth`) and re
 :class:`ClipAccuracy`: angle errors, event timing, contact times, step lengths and start events.
 The targets of issue 4 are the module's constants (``*_TARGET*``).
 
+:func:`finder_accuracy` scores a person finder instead: how often a pose track has the athlete
+at all, and how far its landmarks are from the truth, in pixels and as a share of the
+athlete's height in the image (:func:`standing_height_px`).
+
 Matching: each complete true contact is paired with the found contact of the same foot whose
 touchdown is nearest, within half the clip's median step time; a true contact with no partner
 counts as a miss in the share of events within one frame.
@@ -27,8 +31,11 @@ __all__ = [
     "EVENTS_WITHIN_FRAME_TARGET",
     "STEP_LENGTH_TARGET_PCT",
     "ClipAccuracy",
+    "FinderAccuracy",
     "evaluate_analysis",
+    "finder_accuracy",
     "match_contacts",
+    "standing_height_px",
 ]
 
 #: Issue 4: each angle's RMSE over stance and swing, at most this (deg).
@@ -228,4 +235,133 @@ def evaluate_analysis(analysis: Any, truth: dict[str, Any]) -> ClipAccuracy:
         touchdown_errors_frames=tuple(float(e) for e in td / period),
         toeoff_errors_frames=tuple(float(e) for e in to / period),
         foot_error_px=_foot_error_px(analysis, truth),
+    )
+
+
+@dataclass(frozen=True)
+class FinderAccuracy:
+    """A pose track of a rendered clip against its truth, for a person finder (:func:`finder_accuracy`).
+
+    Attributes
+    ----------
+    n_frames_in_view : int
+        Frames in which all 33 truth landmarks are inside the image: the frames scored.
+    found_fraction : float
+        Share (0-1) of those frames in which the track has the athlete (enough finite landmarks).
+    error_px_median, error_px_p90 : float
+        Median and 90th percentile of the landmark errors (px; Euclidean distance to the truth,
+        every finite landmark of every found frame in view); NaN if nothing was found.
+    error_height_median, error_height_p90 : float
+        The same, each error divided by the athlete's height in the image at that frame (share
+        of body height, 0-1).
+    body_height_px : float
+        Median height of the athlete in the image over the scored frames (px).
+    """
+
+    n_frames_in_view: int
+    found_fraction: float
+    error_px_median: float
+    error_px_p90: float
+    error_height_median: float
+    error_height_p90: float
+    body_height_px: float
+
+
+def standing_height_px(truth: dict[str, Any]) -> np.ndarray:
+    """Return the athlete's standing height in the image at each frame (px), from the truth landmarks.
+
+    The image lengths of both legs (hip-knee-ankle) and of the trunk (hip midpoint to shoulder
+    midpoint) are scaled up to the whole body by the athlete's segment lengths.  Side on every
+    segment is imaged at full length, so this is the height of the athlete standing on the
+    running line (the near leg comes out about 1 % long, the far one as much short); a camera
+    with a yaw foreshortens the segments and this comes out short (the truth's ``px_per_m``
+    times ``athlete.height_m`` holds for any view).
+
+    Parameters
+    ----------
+    truth : dict
+        A truth record (:mod:`sprintlens.synth.truth`).
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Height (px) per frame.
+    """
+    px = np.asarray(truth["frames"]["landmarks_px"], dtype=np.float64)
+    seg = truth["athlete"]["segments_m"]
+    height_m = float(truth["athlete"]["height_m"])
+
+    def length(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.linalg.norm(a - b, axis=-1)
+
+    def at(name: str) -> np.ndarray:
+        return px[:, int(Landmark[name.upper()])]
+
+    legs = [length(at(f"{side}_hip"), at(f"{side}_knee")) + length(at(f"{side}_knee"), at(f"{side}_ankle"))
+            for side in ("left", "right")]
+    hips = 0.5 * (at("left_hip") + at("right_hip"))
+    shoulders = 0.5 * (at("left_shoulder") + at("right_shoulder"))
+    chain_px = 0.5 * (legs[0] + legs[1]) + length(hips, shoulders)
+    chain_m = float(seg["thigh_m"]) + float(seg["shank_m"]) + float(seg["trunk_m"])
+    return chain_px / chain_m * height_m
+
+
+def finder_accuracy(truth: dict[str, Any], positions_px: np.ndarray, min_landmarks: int = 1) -> FinderAccuracy:
+    """Score a pose track against a rendered clip's truth: how often the athlete is found, and how well.
+
+    Only the frames with the whole truth athlete in the image (``frames.in_frame``) are scored.
+    A frame counts as found when at least ``min_landmarks`` of its 33 landmarks are finite;
+    the errors are those of the finite landmarks of the found frames, against
+    :func:`~sprintlens.synth.truth.truth_track` positions, and as a share of the athlete's
+    height in the image (the truth's ``px_per_m`` times the athlete's height, exact for any view).
+
+    Parameters
+    ----------
+    truth : dict
+        A truth record (:mod:`sprintlens.synth.truth`).
+    positions_px : ndarray, shape (T, 33, 2)
+        The track's landmark positions (px), NaN where missing; ``T`` is the truth's frame count
+        (a shorter track counts its missing tail as not found).
+    min_landmarks : int
+        Finite landmarks that make a frame found.
+
+    Returns
+    -------
+    FinderAccuracy
+        Share of frames found, landmark errors (px and share of body height: median and 90th
+        percentile) and the athlete's median height (px).
+
+    Raises
+    ------
+    ValueError
+        If ``positions_px`` is not (T, 33, 2) or is longer than the truth.
+    """
+    found_px = np.asarray(positions_px, dtype=np.float64)
+    true_px = truth_track(truth).positions_px
+    n = true_px.shape[0]
+    if found_px.ndim != 3 or found_px.shape[1:] != true_px.shape[1:] or found_px.shape[0] > n:
+        raise ValueError(f"positions_px must be (T <= {n}, 33, 2), got {found_px.shape}")
+    if found_px.shape[0] < n:
+        pad = np.full((n - found_px.shape[0], *true_px.shape[1:]), np.nan)
+        found_px = np.concatenate([found_px, pad])
+    frames = truth["frames"]
+    in_view = np.asarray(frames["in_frame"], dtype=bool)
+    height_px = np.asarray(frames["px_per_m"], dtype=np.float64) * float(truth["athlete"]["height_m"])
+    finite = np.all(np.isfinite(found_px), axis=-1)
+    found = in_view & (finite.sum(axis=1) >= max(int(min_landmarks), 1))
+    error = np.linalg.norm(found_px - true_px, axis=-1)
+    ok = found[:, None] & finite
+    errors = error[ok]
+    shares = (error / height_px[:, None])[ok]
+    n_view = int(in_view.sum())
+
+    def pct(values: np.ndarray, q: float) -> float:
+        return float(np.percentile(values, q)) if values.size else float("nan")
+
+    return FinderAccuracy(
+        n_frames_in_view=n_view,
+        found_fraction=float(found.sum()) / n_view if n_view else float("nan"),
+        error_px_median=pct(errors, 50), error_px_p90=pct(errors, 90),
+        error_height_median=pct(shares, 50), error_height_p90=pct(shares, 90),
+        body_height_px=float(np.median(height_px[in_view])) if n_view else float("nan"),
     )

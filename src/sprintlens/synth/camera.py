@@ -14,6 +14,19 @@ turns to follow would add perspective distortion; this model keeps the ground tr
 World frame: ``x`` forward along the run, ``y`` up from the track, ``z`` to the athlete's left.
 The camera stands on the athlete's right when the athlete runs left to right in the image
 (``direction = +1``), on the athlete's left otherwise.
+
+A camera that is not side on (``yaw_deg``, still cameras only) is the side-on camera swung about
+the vertical axis through the running line at the point ``x_m`` on its optical axis: world
+points are rotated by ``yaw_deg`` about that axis and then imaged by the same pinhole.  In the
+side-on camera's coordinates (``a = direction * (x - x_m)`` across the image, ``c = direction * z``
+away from the camera) the rotation is ``a' = a cos(r) - c sin(r)``, ``c' = a sin(r) + c cos(r)`` with
+``r = direction * yaw``; the point is imaged ``a'`` across at depth ``distance_m + c'``.  Yaw 0 is
+the side-on view; yaw +90 films the athlete from behind as they run straight away, yaw -90 from
+the front as they run straight at the camera; 30-45 deg either way is an oblique view.  The pivot
+stays ``distance_m`` from the camera, so a frontal camera should stand further away than the run
+is long.  Joint angles are then no
+longer imaged without distortion: the sagittal plane is foreshortened across the image by
+``cos(yaw)`` (see :mod:`sprintlens.synth.truth`).
 """
 
 from __future__ import annotations
@@ -50,6 +63,10 @@ class CameraSpec:
         A tracking camera frames the hips this far ahead of the image centre (m, along the run).
     x_m : float or None
         World x (m) on the optical axis of a still camera; ``None``: chosen by the clip.
+    yaw_deg : float
+        Swing of the camera about the vertical axis through the running line at ``x_m`` (deg;
+        see the module docstring): 0 side on, +90 from behind (the athlete runs straight away),
+        -90 from the front (straight at the camera), 30-45 oblique.  Only for a still camera.
     """
 
     distance_m: float = 7.0
@@ -59,10 +76,15 @@ class CameraSpec:
     pan: bool = False
     lead_m: float = 0.0
     x_m: float | None = None
+    yaw_deg: float = 0.0
 
     def __post_init__(self) -> None:
         if not (self.distance_m > 1.0 and 5.0 < self.hfov_deg < 150.0 and self.height_m > 0.0):
             raise ValueError("camera: distance > 1 m, field of view 5-150 deg and height > 0 are required")
+        if not -90.0 <= self.yaw_deg <= 90.0:
+            raise ValueError(f"camera yaw must be within -90..90 deg, got {self.yaw_deg}")
+        if self.yaw_deg != 0.0 and self.pan:
+            raise ValueError("a camera with a yaw must stand still (pan=False)")
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,8 @@ class Camera:
         +1: the athlete runs left to right in the image; -1: right to left.
     x_m : ndarray (T,)
         World x on the optical axis at each frame (m).
+    yaw_deg : float
+        Swing about the vertical axis through the running line at ``x_m`` (deg; 0 side on).
     """
 
     width_px: int
@@ -95,6 +119,7 @@ class Camera:
     horizon_px: float
     direction: int
     x_m: np.ndarray
+    yaw_deg: float = 0.0
 
     @classmethod
     def from_spec(cls, spec: CameraSpec, size: tuple[int, int], direction: int, x_m: np.ndarray) -> Camera:
@@ -126,7 +151,7 @@ class Camera:
         width, height = int(size[0]), int(size[1])
         focal = (width / 2) / math.tan(math.radians(spec.hfov_deg) / 2)
         return cls(width, height, focal, spec.distance_m, spec.height_m, spec.horizon * height, direction,
-                   np.asarray(x_m, dtype=np.float64))
+                   np.asarray(x_m, dtype=np.float64), float(spec.yaw_deg))
 
     @property
     def px_per_m(self) -> float:
@@ -139,18 +164,73 @@ class Camera:
         return int(self.x_m.shape[0])
 
     def depth(self, z_m: np.ndarray | float) -> np.ndarray:
-        """Return the distance along the optical axis (m) of points at lateral position ``z_m`` (m)."""
+        """Return the distance along the optical axis (m) of points at lateral position ``z_m`` (m), side on.
+
+        Parameters
+        ----------
+        z_m : ndarray or float
+            Lateral world position (m, to the athlete's left).
+
+        Returns
+        -------
+        ndarray
+            Depth (m) of such points seen side on (yaw 0); :meth:`point_depth` holds for any yaw.
+        """
         return self.distance_m + self.direction * np.asarray(z_m, dtype=np.float64)
+
+    def _rotated(self, p: np.ndarray, frame: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the across-image offset (m) and the depth (m) of world points (..., 3) at a yaw."""
+        a = self.direction * (p[..., 0] - self.x_m[frame])
+        c = self.direction * p[..., 2]
+        yaw = math.radians(self.direction * self.yaw_deg)  # +yaw sends the run away whichever way it goes
+        return a * math.cos(yaw) - c * math.sin(yaw), self.distance_m + a * math.sin(yaw) + c * math.cos(yaw)
+
+    def point_depth(self, points_m: np.ndarray, frame: int | np.ndarray) -> np.ndarray:
+        """Return the distance along the optical axis (m) of world points as seen at ``frame``.
+
+        Parameters
+        ----------
+        points_m : ndarray, shape (..., 3)
+            World points (m).
+        frame : int or ndarray
+            Camera instant (an array broadcasting against ``points_m[..., 0]``).
+
+        Returns
+        -------
+        ndarray, shape (...)
+            Depth (m); equal to :meth:`depth` of the points' ``z`` at yaw 0.
+        """
+        p = np.asarray(points_m, dtype=np.float64)
+        if self.yaw_deg == 0.0:
+            return self.depth(p[..., 2])
+        return self._rotated(p, frame)[1]
 
     def project(self, points_m: np.ndarray, frame: int | np.ndarray) -> np.ndarray:
         """Project world points (..., 3) in m to image pixels (..., 2) as seen from the camera at ``frame``.
 
         ``frame`` may be an array broadcasting against ``points_m[..., 0]`` (one camera position
-        per point).
+        per point).  Points at or behind the camera (depth below 1 cm) come out NaN.
+
+        Parameters
+        ----------
+        points_m : ndarray, shape (..., 3)
+            World points (m).
+        frame : int or ndarray
+            Camera instant.
+
+        Returns
+        -------
+        ndarray, shape (..., 2)
+            Continuous pixel coordinates (x right, y down).
         """
         p = np.asarray(points_m, dtype=np.float64)
-        depth = self.depth(p[..., 2])
-        u = self.width_px / 2 + self.direction * self.focal_px * (p[..., 0] - self.x_m[frame]) / depth
+        if self.yaw_deg == 0.0:
+            depth = self.depth(p[..., 2])
+            u = self.width_px / 2 + self.direction * self.focal_px * (p[..., 0] - self.x_m[frame]) / depth
+        else:
+            across, depth = self._rotated(p, frame)
+            depth = np.where(depth > 0.01, depth, np.nan)
+            u = self.width_px / 2 + self.focal_px * across / depth
         v = self.horizon_px - self.focal_px * (p[..., 1] - self.height_m) / depth
         return np.stack([u, v], axis=-1)
 

@@ -82,7 +82,11 @@ class RenderSpec:
 
 @dataclass(frozen=True)
 class SecondPerson:
-    """Someone jogging in another lane, further from the camera.
+    """Someone jogging, or sprinting from a start, in another lane further from the camera.
+
+    With ``sprint`` set they run that start (from blocks, say) the athlete's way, from their own
+    blocks (drawn) at ``x_m``, their clock ``delay_s`` behind the athlete's: a second sprinter
+    in the next lane.  Otherwise they jog.  Only the athlete is in the truth.
 
     Attributes
     ----------
@@ -98,6 +102,10 @@ class SecondPerson:
         Outfit (a key of :data:`~sprintlens.synth.figure.STYLES`).
     height_m : float
         Their height (m).
+    sprint : AccelerationSpec or None
+        The start they run (``speed_mps`` and ``same_direction`` are then unused); ``None``: a jog.
+    delay_s : float
+        How much later than the athlete's their start unfolds (s; negative: earlier).
     """
 
     lanes_further: int = 3
@@ -106,6 +114,8 @@ class SecondPerson:
     x_m: float = 4.0
     style: str = "blue"
     height_m: float = 1.70
+    sprint: AccelerationSpec | None = None
+    delay_s: float = 0.0
 
 
 def _from_dict(cls: type, data: Mapping[str, Any]) -> Any:
@@ -320,34 +330,57 @@ def prepare(spec: ClipSpec) -> Rendered:
 
     other = None
     if spec.second_person is not None:
-        other = _second_person(spec, times)
+        other, their_props = _second_person(spec, times, run)
+        scene = Scene(style=spec.scene, seed=spec.seed, x_range_m=scene.x_range_m, props=[*their_props, *props])
     return Rendered(spec=spec, run=run, body=body, camera=camera, times_s=times, points_m=points, scene=scene,
                     other=other)
 
 
-def _second_person(spec: ClipSpec, times: np.ndarray) -> Person:
+def _second_person(spec: ClipSpec, times: np.ndarray, run: Run) -> tuple[Person, list[Prop]]:
     p = spec.second_person
     assert p is not None
     body = Body.from_height(p.height_m)
+    z0 = spec.sign * p.lanes_further * spec.scene.lane_width_m
+    if p.sprint is not None:
+        theirs = build_run(p.sprint, body, 0.0)
+        t = np.clip(times - run.start_s + theirs.start_s - p.delay_s, theirs.motion.start_s, theirs.motion.end_s)
+        own = forward_kinematics(theirs.motion.pose(t), body)
+        shift = np.array([p.x_m, 0.0, z0])
+        world = {name: v + shift for name, v in own.items()}
+        props = [Prop(prop.points_m + shift, prop.colour) for prop in _blocks(theirs, body)]
+        near = "right" if spec.sign == 1 else "left"
+        return (world, body, near, p.style, spec.sign), props
     duration = float(times.max() - times.min()) + 1.0
     jog = build_run(FlyingSpec(mechanics=_jog(p.speed_mps), duration_s=duration, phase=0.5), body, 0.0)
     own = forward_kinematics(jog.motion.pose(times - times.min()), body)
     turn = 1.0 if p.same_direction else -1.0
-    z0 = spec.sign * p.lanes_further * spec.scene.lane_width_m
     world = {name: np.stack([p.x_m + turn * v[:, 0], v[:, 1], z0 + turn * v[:, 2]], axis=-1) for name, v in own.items()}
     near = ("right" if spec.sign == 1 else "left") if turn > 0 else ("left" if spec.sign == 1 else "right")
-    return world, body, near, p.style, int(spec.sign * turn)
+    return (world, body, near, p.style, int(spec.sign * turn)), []
 
 
 def _draw_person(img: np.ndarray, camera: Camera, j: int, points: dict[str, np.ndarray], body: Body, near: str,
                  style: str, facing: int, shadow: bool = True) -> None:
     px = {name: camera.project(v[j], j) for name, v in points.items()}
     z = float(points["mid_hip"][j, 2])
-    scale = float(camera.scale(z))
+    if camera.yaw_deg == 0.0:
+        scale = float(camera.scale(z))
+    else:
+        scale = float(camera.focal_px / camera.point_depth(points["mid_hip"][j], j))
     if shadow:
         ground = camera.project(np.array([points["mid_hip"][j, 0], 0.0, z]), j)
-        draw_shadow(img, ground, 0.45 * scale, 0.05 * scale)
-    draw_figure(img, px, scale, body.height_m, near, facing, STYLES[style])
+        if camera.yaw_deg == 0.0:
+            draw_shadow(img, ground, 0.45 * scale, 0.05 * scale)
+        else:
+            yaw = math.radians(camera.yaw_deg)
+            half_width = 0.45 * abs(math.cos(yaw)) + 0.25 * abs(math.sin(yaw))
+            draw_shadow(img, ground, half_width * scale, (0.05 + 0.05 * abs(math.sin(yaw))) * scale)
+    if camera.yaw_deg == 0.0:
+        draw_figure(img, px, scale, body.height_m, near, facing, STYLES[style])
+    else:
+        depth = {name: float(camera.point_depth(v[j], j)) for name, v in points.items()}
+        draw_figure(img, px, scale, body.height_m, near, facing, STYLES[style], view_deg=camera.yaw_deg,
+                    depth_m=depth)
 
 
 def athlete_coverage(prep: Rendered, frame: int) -> np.ndarray:

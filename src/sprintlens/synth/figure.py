@@ -8,6 +8,14 @@ and a mouth; the calves bulge behind the shin bones and the ankle bones show; th
 singlet, shorts and low-cut spikes with a rounded toe box, whose collar stays below the ankle bone
 (a pose model places its ankle landmark on the ankle bone and its foot landmarks inside the shoe).
 
+Seen not side on (``view_deg``, the camera's yaw, :mod:`sprintlens.synth.camera`) the figure
+keeps its parts and gains what a side view hides: the torso is filled between the projected
+hips and shoulders (its breadth shows), the far side is shaded less (both sides face the camera
+in a frontal view), a frontal or rear view (beyond 50 deg) draws the head from the front (eyes,
+nose, mouth, a hair cap) or from behind (hair), and the shoes beyond 55 deg are rounded solids
+around the heel and toe instead of the side outline.  Side on (``view_deg = 0``) the drawing is
+exactly what it always was.
+
 No physics here: everything comes from the projected points (:mod:`sprintlens.synth.skeleton`
 names) and sizes in units of body height.
 
@@ -187,9 +195,13 @@ def _dim(colour: RGB, factor: float) -> RGB:
 
 
 # -- the figure -----------------------------------------------------------------------------------
-def _leg(img: np.ndarray, p: Mapping[str, np.ndarray], side: str, s: float, style: FigureStyle) -> None:
+def _leg(img: np.ndarray, p: Mapping[str, np.ndarray], side: str, s: float, style: FigureStyle,
+         view_deg: float = 0.0, shoe_behind: bool = False) -> None:
     hip, knee, ankle = p[f"{side}_hip"], p[f"{side}_knee"], p[f"{side}_ankle"]
     heel, toe = p[f"{side}_heel"], p[f"{side}_foot_index"]
+    end_on = abs(view_deg) > 55.0
+    if end_on and shoe_behind:  # seen from the front, a foot swinging up behind is hidden by its shin
+        _shoe_end_on(img, ankle, heel, toe, s, style)
     calf = knee + 0.3 * (ankle - knee)
     shank = (ankle - knee) / max(float(np.hypot(*(ankle - knee))), 1e-9)
     back = np.array([shank[1], -shank[0]])
@@ -205,7 +217,19 @@ def _leg(img: np.ndarray, p: Mapping[str, np.ndarray], side: str, s: float, styl
     capsule(img, hip, shorts_end, _R["thigh"][0] * s * 1.04, (_R["thigh"][0] * 0.6 + _R["thigh"][1] * 0.4) * s * 1.04,
             style.shorts)
     ellipse(img, ankle, (0.012 * s, 0.010 * s), 0.0, _dim(style.skin, 0.92))  # the ankle bone
-    _shoe(img, ankle, heel, toe, s, style)
+    if end_on and not shoe_behind:
+        _shoe_end_on(img, ankle, heel, toe, s, style)
+    elif not end_on:
+        _shoe(img, ankle, heel, toe, s, style)
+
+
+def _shoe_end_on(img: np.ndarray, ankle: np.ndarray, heel: np.ndarray, toe: np.ndarray, s: float,
+                 style: FigureStyle) -> None:
+    """Draw a shoe seen from the front or behind: a rounded solid from the heel to the toe, a sole under it."""
+    mid = 0.5 * (heel + toe)
+    capsule(img, heel + [0.0, 0.004 * s], toe + [0.0, 0.004 * s], 0.020 * s, 0.020 * s, style.sole)
+    capsule(img, heel, toe, 0.022 * s, 0.020 * s, style.shoes)
+    capsule(img, ankle + 0.35 * (mid - ankle), mid, 0.019 * s, 0.022 * s, style.shoes)
 
 
 #: Outline of the shoe's side in the foot frame: (along the sole from the heel landmark, up from
@@ -281,6 +305,19 @@ def _arm(img: np.ndarray, p: Mapping[str, np.ndarray], side: str, s: float, styl
     capsule(img, p[f"{side}_thumb"], fist, 0.007 * s, 0.008 * s, _dim(style.skin, 0.85))
 
 
+def _torso_breadth(img: np.ndarray, p: Mapping[str, np.ndarray], s: float, style: FigureStyle) -> None:
+    """Fill the torso between the projected hip and shoulder joints (its breadth, seen off side on)."""
+    hip, shoulder = p["mid_hip"], p["mid_shoulder"]
+    # the outline runs inside the joint centres: the arms and thighs round off the corners
+    lh, rh = hip + 0.8 * (p["left_hip"] - hip), hip + 0.8 * (p["right_hip"] - hip)
+    ls, rs = shoulder + 0.72 * (p["left_shoulder"] - shoulder), shoulder + 0.72 * (p["right_shoulder"] - shoulder)
+    polygon(img, np.array([lh, rh, rs, ls]), _dim(style.top, 0.95))
+    capsule(img, lh, ls, 0.042 * s, 0.040 * s, style.top)
+    capsule(img, rh, rs, 0.042 * s, 0.040 * s, style.top)
+    capsule(img, ls, rs, 0.034 * s, 0.034 * s, style.top)
+    capsule(img, lh, rh, 0.048 * s, 0.048 * s, style.shorts)
+
+
 def _torso(img: np.ndarray, p: Mapping[str, np.ndarray], s: float, style: FigureStyle) -> None:
     hip, shoulder = p["mid_hip"], p["mid_shoulder"]
     waist = hip + 0.35 * (shoulder - hip)
@@ -327,8 +364,37 @@ def _head(img: np.ndarray, p: Mapping[str, np.ndarray], near: str, s: float, fac
     capsule(img, mouth, mouth + 0.012 * s * fwd + 0.002 * s * up, 0.0025 * s, 0.0022 * s, style.lips, shaded=False)
 
 
+def _head_end_on(img: np.ndarray, p: Mapping[str, np.ndarray], s: float, front: bool, style: FigureStyle) -> None:
+    """Draw the head seen from the front (a face under a hair cap) or from behind (hair)."""
+    centre, crown = p["head_centre"], p["crown"]
+    up = crown - centre
+    up = up / max(float(np.hypot(*up)), 1e-9)
+    side = np.array([-up[1], up[0]])
+    angle = float(np.arctan2(up[1], up[0]))
+    capsule(img, p["mid_shoulder"], p["neck"], _R["neck"] * s * 1.1, _R["neck"] * s, style.skin)
+    for ear in ("left_ear", "right_ear"):
+        ellipse(img, p[ear], (0.020 * s, 0.012 * s), angle, _dim(style.skin, 0.85))
+    skull = (0.066 * s, 0.052 * s)
+    ellipse(img, centre - 0.01 * s * up, skull, angle, style.skin)
+    theta = np.linspace(-0.15 * np.pi, 1.15 * np.pi, 40) if front else np.linspace(-0.55 * np.pi, 1.55 * np.pi, 48)
+    ring = np.array([centre + 1.06 * (skull[1] * np.cos(th) * side + skull[0] * np.sin(th) * up) for th in theta])
+    if front:
+        inner = np.array([centre + 0.02 * s * up
+                          + 0.75 * (skull[1] * np.cos(th) * side + 0.5 * skull[0] * np.sin(th) * up)
+                          for th in theta[::-1]])
+        polygon(img, np.vstack([ring, inner]), style.hair)
+        for eye in ("left_eye", "right_eye"):
+            ellipse(img, p[eye], (0.0085 * s, 0.0045 * s), angle + np.pi / 2, (236, 232, 226), shaded=False)
+            ellipse(img, p[eye], (0.0042 * s, 0.0042 * s), 0.0, style.eye, shaded=False)
+        capsule(img, p["nose"] + 0.012 * s * up, p["nose"], 0.005 * s, 0.007 * s, _dim(style.skin, 0.9))
+        capsule(img, p["mouth_left"], p["mouth_right"], 0.0028 * s, 0.0028 * s, style.lips, shaded=False)
+    else:
+        polygon(img, ring, style.hair)
+
+
 def draw_figure(img: np.ndarray, points_px: Mapping[str, np.ndarray], px_per_m: float, height_m: float,
-                near: str, facing: int, style: FigureStyle = FigureStyle()) -> np.ndarray:
+                near: str, facing: int, style: FigureStyle = FigureStyle(), view_deg: float = 0.0,
+                depth_m: Mapping[str, float] | None = None) -> np.ndarray:
     """Draw the figure onto ``img`` (H x W x 3 uint8 RGB, modified in place) and return it.
 
     Parameters
@@ -348,6 +414,14 @@ def draw_figure(img: np.ndarray, points_px: Mapping[str, np.ndarray], px_per_m: 
         +1 when the figure faces the right of the image.
     style : FigureStyle
         Colours.
+    view_deg : float
+        The camera's yaw (deg; 0 side on, +90 from behind, -90 from the front; see the module
+        docstring).
+    depth_m : mapping of str to float, optional
+        Distance from the camera (m) of the points, by name; with a yaw, the limbs and the
+        trunk are then drawn farthest first (the near side's limbs can be behind the trunk in a
+        frontal view).  Side on, or without depths, the far side's limbs go first and the near
+        side's last.
 
     Returns
     -------
@@ -356,14 +430,45 @@ def draw_figure(img: np.ndarray, points_px: Mapping[str, np.ndarray], px_per_m: 
     """
     far = "left" if near == "right" else "right"
     s = px_per_m * height_m
-    dark = replace(style, skin=_dim(style.skin, style.far_shade), shorts=_dim(style.shorts, style.far_shade),
-                   shoes=_dim(style.shoes, style.far_shade), sole=_dim(style.sole, style.far_shade))
-    _arm(img, points_px, far, s, dark)
-    _leg(img, points_px, far, s, dark)
-    _torso(img, points_px, s, style)
-    _head(img, points_px, near, s, facing, style)
-    _leg(img, points_px, near, s, style)
-    _arm(img, points_px, near, s, style)
+    shade = style.far_shade
+    if view_deg != 0.0:
+        shade = 1.0 - (1.0 - shade) * abs(float(np.cos(np.radians(view_deg))))
+    dark = replace(style, skin=_dim(style.skin, shade), shorts=_dim(style.shorts, shade),
+                   shoes=_dim(style.shoes, shade), sole=_dim(style.sole, shade))
+    if view_deg == 0.0:
+        _arm(img, points_px, far, s, dark)
+        _leg(img, points_px, far, s, dark)
+        _torso(img, points_px, s, style)
+        _head(img, points_px, near, s, facing, style)
+        _leg(img, points_px, near, s, style)
+        _arm(img, points_px, near, s, style)
+        return img
+
+    def trunk() -> None:
+        _torso_breadth(img, points_px, s, style)
+        _torso(img, points_px, s, style)
+        if abs(view_deg) > 50.0:
+            _head_end_on(img, points_px, s, view_deg < 0, style)
+        else:
+            _head(img, points_px, near, s, facing, style)
+
+    def behind(side: str) -> bool:
+        return depth_m is not None and depth_m[f"{side}_foot_index"] > depth_m[f"{side}_knee"]
+
+    parts = [(lambda: _arm(img, points_px, far, s, dark), ("shoulder", "elbow", "wrist"), far),
+             (lambda: _leg(img, points_px, far, s, dark, view_deg, behind(far)), ("hip", "knee", "ankle"), far),
+             (trunk, None, None),
+             (lambda: _leg(img, points_px, near, s, style, view_deg, behind(near)), ("hip", "knee", "ankle"), near),
+             (lambda: _arm(img, points_px, near, s, style), ("shoulder", "elbow", "wrist"), near)]
+    if depth_m is not None:
+        def how_far(joints: tuple[str, ...] | None, side: str | None) -> float:
+            if joints is None:
+                return 0.5 * (depth_m["mid_hip"] + depth_m["mid_shoulder"])
+            return float(np.mean([depth_m[f"{side}_{j}"] for j in joints]))
+        # stable: equal depths keep the side-on order
+        parts = sorted(parts, key=lambda part: -how_far(part[1], part[2]))
+    for draw, _, _ in parts:
+        draw()
     return img
 
 

@@ -7,6 +7,11 @@ Everything is laid out in world metres and projected through the clip's
 and the stands slide by at their own depths (parallax).  The athlete runs along the centre of
 lane ``athlete_lane``; lane 1 is nearest the camera.
 
+A camera with a yaw (:mod:`sprintlens.synth.camera`) sees the track, its lane lines, marks and
+start line as ground polygons in perspective (clipped in front of the camera), running towards
+a vanishing point in a frontal view; the trees, and the stands and boards if any, stay a
+backdrop across the image.
+
 Flat colours and smooth gradients keep the clips small after compression.
 """
 
@@ -111,6 +116,8 @@ class Scene:
         return float(camera.horizon_px - camera.focal_px * (y - camera.height_m) / depth)
 
     def _draw(self, camera: Camera, frame: int) -> np.ndarray:
+        if camera.yaw_deg != 0.0:
+            return self._draw_yawed(camera, frame)
         s = self.style
         w, h = camera.width_px, camera.height_px
         img = np.empty((h, w, 3), dtype=np.uint8)
@@ -146,6 +153,38 @@ class Scene:
         for prop in self.props:
             pts = camera.project(prop.points_m, frame)
             cv2.fillPoly(img, [np.round((pts - 0.5) * 16).astype(np.int32)], prop.colour, cv2.LINE_AA, shift=4)
+        return img
+
+    def _draw_yawed(self, camera: Camera, frame: int) -> np.ndarray:
+        """Draw the background for a camera that is not side on: the track as ground polygons."""
+        s = self.style
+        w, h = camera.width_px, camera.height_px
+        img = np.empty((h, w, 3), dtype=np.uint8)
+        rows = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None]
+        img[:] = (np.asarray(s.sky_top, np.float32) * (1 - rows) + np.asarray(s.sky_horizon, np.float32) * rows
+                  ).astype(np.uint8)[:, None, :]
+        lines = self._lane_lines(camera)
+        near_edge, far_edge = float(lines[0]), float(lines[-1])
+        self._draw_trees(img, camera, frame, far_edge + 60.0)
+        _band(img, camera.ground_row(far_edge + 400.0), h, s.grass)
+        if s.stands:
+            self._draw_stands(img, camera, frame, far_edge + 9.0)
+        if s.boards:
+            self._draw_boards(img, camera, frame, far_edge + 2.5)
+        x0, x1 = self.x_range_m[0] - 80.0, self.x_range_m[1] + 80.0
+        self._ground_quad(img, camera, frame, x0, x1, near_edge, far_edge + 0.3, s.track)
+        self._ground_quad(img, camera, frame, x0, x1, far_edge + 0.15, far_edge + 0.3, s.kerb)
+        for d in lines:
+            self._ground_quad(img, camera, frame, x0, x1, d - 0.025, d + 0.025, s.lines)
+        for x in np.arange(np.floor((self.x_range_m[0] - 20) / 10) * 10, self.x_range_m[1] + 20, 10.0):
+            for d in lines[1:-1]:
+                self._ground_quad(img, camera, frame, x - 0.05, x + 0.05, d - 0.15, d + 0.15, (250, 210, 40))
+        self._ground_quad(img, camera, frame, -0.05, 0.0, near_edge, far_edge, s.lines)
+        for prop in self.props:
+            pts = _in_front(camera, prop.points_m, frame)
+            if len(pts) >= 3:
+                pts = camera.project(pts, frame)
+                cv2.fillPoly(img, [np.round((pts - 0.5) * 16).astype(np.int32)], prop.colour, cv2.LINE_AA, shift=4)
         return img
 
     def _draw_trees(self, img: np.ndarray, camera: Camera, frame: int, depth: float) -> None:
@@ -191,6 +230,10 @@ class Scene:
                      d0: float, d1: float, colour: RGB) -> None:
         z0, z1 = (d0 - camera.distance_m) * camera.direction, (d1 - camera.distance_m) * camera.direction
         quad = np.array([[x0, 0.0, z0], [x1, 0.0, z0], [x1, 0.0, z1], [x0, 0.0, z1]])
+        if camera.yaw_deg != 0.0:
+            quad = _in_front(camera, quad, frame)
+            if len(quad) < 3:
+                return
         pts = camera.project(quad, frame)
         if np.all(pts[:, 0] < -50) or np.all(pts[:, 0] > camera.width_px + 50):
             return
@@ -209,6 +252,27 @@ class Scene:
                   s.crowd[c])
             cv2.circle(img, (int(round(u - 0.5)), int(round(self._v(camera, seat + 0.68, d) - 0.5))),
                        max(int(round(0.11 * scale)), 1), (190, 140, 110), -1, cv2.LINE_AA)
+
+
+#: Nearest depth (m) of a ground polygon drawn for a camera with a yaw.
+_NEAR_M = 0.3
+
+
+def _in_front(camera: Camera, polygon_m: np.ndarray, frame: int) -> np.ndarray:
+    """Clip a world polygon (N, 3) to its part at least :data:`_NEAR_M` in front of the camera.
+
+    Sutherland-Hodgman clipping against one plane; depth is affine in world coordinates, so the
+    cut points interpolate linearly.
+    """
+    depth = camera.point_depth(polygon_m, frame)
+    out = []
+    for a, b, da, db in zip(polygon_m, np.roll(polygon_m, -1, axis=0), depth, np.roll(depth, -1)):
+        a_in, b_in = da >= _NEAR_M, db >= _NEAR_M
+        if a_in:
+            out.append(a)
+        if a_in != b_in:
+            out.append(a + (_NEAR_M - da) / (db - da) * (b - a))
+    return np.asarray(out).reshape(-1, 3)
 
 
 def _band(img: np.ndarray, top: float, bottom: float, colour: RGB) -> None:

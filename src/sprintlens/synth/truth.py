@@ -27,7 +27,7 @@ Top level:
 ``near_side``: the athlete's side facing the camera (``"left"`` or ``"right"``)
 ``athlete``: ``height_m`` and ``segments_m`` (thigh, shank, trunk, ... lengths)
 ``camera``: ``focal_px``, ``distance_m`` (to the running line), ``height_m``, ``horizon_px``,
-    ``pans`` (true for a tracking camera)
+    ``pans`` (true for a tracking camera), ``yaw_deg`` (0 side on; absent in older files)
 ``fatigue``: ``null``, or ``level`` (0 fresh - 1 full) and ``changes`` (the changes applied:
     ``contact_time_pct``, ``step_length_pct``, ``speed_pct``, ``hip_extension_deg``,
     ``trunk_lean_deg``, ``knee_drive_deg``)
@@ -38,10 +38,11 @@ Top level:
 ``landmark_names``: the 33 MediaPipe landmark names in index order
 ``frames``: per-frame arrays, all of length ``n_frames``:
     ``t_s`` (time of the frame; frame ``i`` shows the instant ``i / fps``),
-    ``px_per_m`` (image scale at the running line), ``camera_x_m`` (the point of the track on
-    the optical axis), ``camera_offset_px`` (horizontal shift of the running line's image since
-    the first frame; 0 for a still camera; a point at depth ``d`` shifts by
-    ``camera_offset_px * camera.distance_m / d``), ``in_frame`` (all 33 landmarks inside the image),
+    ``px_per_m`` (image scale at the running line, below the hips when the camera has a yaw),
+    ``camera_x_m`` (the point of the track on the optical axis), ``camera_offset_px``
+    (horizontal shift of the running line's image since the first frame; 0 for a still camera;
+    a point at depth ``d`` shifts by ``camera_offset_px * camera.distance_m / d``),
+    ``in_frame`` (all 33 landmarks inside the image),
     ``landmarks_px`` (``[frame][landmark] = [x, y]``; every landmark is defined in every frame,
     face landmarks of the far side included, as MediaPipe reports them),
     ``landmark_depth_m`` (``[frame][landmark]``, distance from the camera along its axis),
@@ -224,7 +225,7 @@ def build_truth(prep: Rendered, video_name: str = "", video_sha256: str = "") ->
     pose = run.motion.pose(prep.times_s[j])
     xyz = np.stack([prep.points_m[name][j] for name in NAMES], axis=1)  # (T, 33, 3)
     px = camera.project(xyz, j[:, None])
-    depth = camera.depth(xyz[..., 2])
+    depth = camera.point_depth(xyz, j[:, None])
     in_frame = np.all((px[..., 0] >= 0) & (px[..., 0] < w) & (px[..., 1] >= 0) & (px[..., 1] < h), axis=1)
     t = prep.times_s[j]
     contact = {side: np.zeros(t.shape, dtype=bool) for side in SIDES}
@@ -249,7 +250,8 @@ def build_truth(prep: Rendered, video_name: str = "", video_sha256: str = "") ->
         "athlete": {"height_m": prep.body.height_m,
                     "segments_m": {k: _r(v, 6) for k, v in asdict(prep.body).items() if k != "height_m"}},
         "camera": {"focal_px": _r(camera.focal_px, 6), "distance_m": camera.distance_m, "height_m": camera.height_m,
-                   "horizon_px": _r(camera.horizon_px, 6), "pans": bool(spec.camera.pan)},
+                   "horizon_px": _r(camera.horizon_px, 6), "pans": bool(spec.camera.pan),
+                   "yaw_deg": camera.yaw_deg},
         "fatigue": None if spec.fatigue is None else {"level": spec.fatigue_level,
                                                       "changes": _r_dict(spec.fatigue.at(spec.fatigue_level))},
         "mechanics": _r_dict(asdict(mechanics)),
@@ -257,7 +259,7 @@ def build_truth(prep: Rendered, video_name: str = "", video_sha256: str = "") ->
         "landmark_names": list(NAMES),
         "frames": {
             "t_s": _r(t, 9),
-            "px_per_m": _r(np.full(t.shape, camera.px_per_m), 6),
+            "px_per_m": _r(_px_per_m(camera, pose.hip_m[:, 0], j), 6),
             "camera_x_m": _r(camera.x_m[j], 6),
             "camera_offset_px": _r(camera.offset_px()[j], 3),
             "in_frame": [bool(v) for v in in_frame],
@@ -270,6 +272,14 @@ def build_truth(prep: Rendered, video_name: str = "", video_sha256: str = "") ->
         "steps": _steps(prep),
         "events": _r_dict(events),
     }
+
+
+def _px_per_m(camera: Any, hip_x_m: np.ndarray, samples: np.ndarray) -> np.ndarray:
+    """Return the image scale (px/m) at the running line below the hips at each frame (constant side on)."""
+    if camera.yaw_deg == 0.0:
+        return np.full(hip_x_m.shape, camera.px_per_m)
+    line = np.stack([hip_x_m, np.zeros_like(hip_x_m), np.zeros_like(hip_x_m)], axis=-1)
+    return camera.focal_px / camera.point_depth(line, samples)
 
 
 def _r_dict(d: dict[str, Any]) -> dict[str, Any]:
