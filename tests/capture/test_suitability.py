@@ -95,3 +95,18 @@ def test_a_file_holding_fewer_frames_than_its_header_lists_is_bad() -> None:
 
 def check_with_count(info: VideoInfo, frames_in_file: int):  # noqa: ANN201
     return {c.name: c for c in assess(info, None, frames_in_file).checks}["file"]
+
+
+def test_the_athletes_size_says_what_it_allows() -> None:
+    from sprintlens.capture.suitability import athlete_size
+
+    ok = athlete_size(170.0, 720, 30.0)
+    assert ok.status is Status.OK
+    assert ok.message == ("athlete 170 px tall (24 % of the frame height): fine for angles; feet are 26 px: "
+                          "contact timing +/-1 frame (+/-33 ms)")
+    small = athlete_size(90.0, 1080, 240.0)  # feet of 14 px: two frames, at 240 fps 8 ms
+    assert small.status is Status.WARN
+    assert "several degrees" in small.message and "+/-2 frames (+/-8 ms)" in small.message
+    assert athlete_size(50.0, 720, 30.0).status is Status.BAD
+    nobody = athlete_size(float("nan"), 720, 30.0)
+    assert nobody.status is Status.BAD and "nobody found" in nobody.message

@@ -213,3 +213,31 @@ def test_an_athlete_point_with_nobody_near_it(sprintlens, one_line_error, out_di
     line = one_line_error(sprintlens("pose", clip, "-o", target, "--athlete", "5,5", "--end", "12",
                                      "--max-people", "1"), "nobody is near (5, 5)")
     assert "px away" in line and not target.exists()
+
+
+
+@pytest.fixture
+def real_scenery_clip(footage, tmp_path: Path) -> Path:
+    """The first frames of the wide sprint clip, before the sprinter runs in: a track, trees, a cone, a cart.
+
+    A whole-frame landmarker puts a "person" in the trees of these frames.
+    """
+    import cv2
+    from conftest import write_mp4
+
+    capture = cv2.VideoCapture(str(footage("sprint_side_small_30fps.mp4")))
+    frames = []
+    for _ in range(3):  # the sprinter's foot enters at the left edge in frame 4
+        ok, bgr = capture.read()
+        assert ok
+        frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    capture.release()
+    return write_mp4(tmp_path / "scenery.mp4", [frames[k % 3] for k in range(24)])
+
+
+@pytest.mark.footage
+def test_real_scenery_gives_nobody_found_not_a_phantom(sprintlens, one_line_error, real_scenery_clip: Path,
+                                                       out_dir: Path) -> None:
+    result = sprintlens("analyse", real_scenery_clip, "-o", out_dir / "rep")
+    one_line_error(result, "scenery.mp4", "nobody was found")
+    assert _left_behind(out_dir) == []

@@ -509,6 +509,80 @@ class CropFinder:
         self.close()
 
 
+@dataclass(frozen=True)
+class Survey:
+    """How large the people in a clip are, from a full sweep of a few frames (``sprintlens info``).
+
+    Attributes
+    ----------
+    frames : tuple of int
+        The frames swept.
+    tallest_px : tuple of float
+        Per frame, the height (px) of the tallest person found there; NaN where nobody was.
+    """
+
+    frames: tuple[int, ...]
+    tallest_px: tuple[float, ...]
+
+    @property
+    def athlete_px(self) -> float:
+        """Median height (px) of the tallest person over the frames where someone was found; NaN if nobody."""
+        found = [h for h in self.tallest_px if np.isfinite(h)]
+        return float(np.median(found)) if found else float("nan")
+
+
+def survey(info: object, samples: int = 5, model: str = DEFAULT_MODEL, model_path: str | Path | None = None,
+           min_confidence: float = 0.5) -> Survey:
+    """Sweep a few frames spread through a clip for people, as the finder's search does.
+
+    Parameters
+    ----------
+    info : VideoInfo
+        The probed clip.
+    samples : int
+        Frames to sweep, evenly spread (the first and last tenth left out).
+    model, model_path : str, path, optional
+        The pose model.
+    min_confidence : float
+        MediaPipe's thresholds (0-1).
+
+    Returns
+    -------
+    Survey
+        The frames swept and the tallest person's height in each.
+    """
+    from sprintlens.capture.video import frames_at
+
+    n = max(int(info.n_frames), 1)  # type: ignore[attr-defined]
+    wanted = sorted({int(round(n * (0.1 + 0.8 * (k + 0.5) / samples))) for k in range(samples)})
+    pictures = frames_at(info, wanted)  # type: ignore[arg-type]
+    bundle, _ = resolve_model(model_path, model)
+    import mediapipe as mp
+
+    landmarker = create_landmarker(bundle, video=False, num_poses=3, min_detection_confidence=min_confidence,
+                                   min_presence_confidence=min_confidence, min_tracking_confidence=min_confidence)
+    frames, tallest = [], []
+    try:
+        for index in sorted(pictures):
+            rgb = pictures[index]
+            h, w = rgb.shape[:2]
+            boxes = []
+            for region in search_regions(w, h):
+                image = mp.Image(image_format=mp.ImageFormat.SRGB, data=region.cut(rgb))
+                with native_stderr_silenced():
+                    found = poses_in_frame(landmarker.detect(image).pose_landmarks, region.as_tuple)
+                boxes += [body_box(found.positions_px[j]) for j in range(found.n_people)
+                          if looks_human(found.positions_px[j], found.visibility[j]) is None
+                          and not _touches_edge(body_box(found.positions_px[j]), region)]
+            kept = [b for b in boxes if not any(_part_of(b, o) for o in boxes)]
+            frames.append(index)
+            tallest.append(max((float(b[3] - b[1]) for b in kept), default=float("nan")))
+    finally:
+        with native_stderr_silenced():
+            landmarker.close()  # type: ignore[attr-defined]
+    return Survey(tuple(frames), tuple(tallest))
+
+
 def _one(found: Detections, j: int) -> Detections:
     return Detections(*(getattr(found, name)[j:j + 1] for name in Detections._fields))
 

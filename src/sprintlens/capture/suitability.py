@@ -1,4 +1,4 @@
-"""Is a clip fit for sprint analysis?  A verdict from its metadata alone (pure functions)."""
+"""Is a clip fit for sprint analysis?  A verdict from its metadata and the athlete's size (pure functions)."""
 
 from __future__ import annotations
 
@@ -135,8 +135,56 @@ def _completeness(info: VideoInfo, stored: int) -> Check:
     return Check("file", Status.OK, f"all {info.n_frames} frames are in the file")
 
 
-def assess(info: VideoInfo, intervals_s: np.ndarray | None = None, frames_in_file: int | None = None
-           ) -> Suitability:
+#: A foot is about this share of standing height (Winter, *Biomechanics and Motor Control of Human
+#: Movement*: foot length 0.152 H).
+FOOT_SHARE_OF_HEIGHT = 0.152
+#: Below this height (px) the pose model cannot place joints reliably (its landmark input is 256 px
+#: for the whole body; at 60 px a knee is a few pixels of it).
+MIN_ATHLETE_PX = 60.0
+#: Below this height (px) joints are placed, but angles carry several degrees of noise per frame
+#: (landmark error about 2 px, so 1.5-2 % of body height at 100-150 px).
+SMALL_ATHLETE_PX = 100.0
+#: A foot shorter than this (px) is too small for the keypoints to time contacts to one frame.
+MIN_FOOT_PX = 15.0
+
+
+def athlete_size(height_px: float, frame_height_px: int, fps: float) -> Check:
+    """Rate how large the athlete is in the picture, and what that allows.
+
+    Parameters
+    ----------
+    height_px : float
+        The athlete's height in the image (px; NaN if nobody was found).
+    frame_height_px : int
+        Height of the upright frame (px).
+    fps : float
+        Real frame rate (frames/s): one frame is the finest contact timing.
+
+    Returns
+    -------
+    Check
+        ``athlete`` rated ok, warn or bad, e.g. "athlete 170 px tall (24 % of the frame height):
+        fine for angles; feet are 26 px: contact timing +/-1 frame (+/-33 ms)".
+    """
+    if not np.isfinite(height_px):
+        return Check("athlete", Status.BAD, "nobody found in the frames looked at (scenery only, or someone too "
+                                            "small or hidden to measure)")
+    frame_ms = 1000.0 / fps
+    foot = FOOT_SHARE_OF_HEIGHT * height_px
+    size = f"athlete {height_px:.0f} px tall ({100 * height_px / frame_height_px:.0f} % of the frame height)"
+    if height_px < MIN_ATHLETE_PX:
+        return Check("athlete", Status.BAD, f"{size}: too small to place the joints; film closer or zoom in")
+    angles = ("fine for angles" if height_px >= SMALL_ATHLETE_PX
+              else "small: angles carry several degrees of noise")
+    frames = 1 if foot >= MIN_FOOT_PX else 2
+    timing = f"feet are {foot:.0f} px: contact timing +/-{frames} frame{'s' if frames > 1 else ''} " \
+             f"(+/-{frames * frame_ms:.0f} ms)"
+    status = Status.OK if height_px >= SMALL_ATHLETE_PX and frames == 1 else Status.WARN
+    return Check("athlete", status, f"{size}: {angles}; {timing}")
+
+
+def assess(info: VideoInfo, intervals_s: np.ndarray | None = None, frames_in_file: int | None = None,
+           athlete_px: float | None = None) -> Suitability:
     """Rate a clip for sprint analysis.
 
     Parameters
@@ -148,6 +196,9 @@ def assess(info: VideoInfo, intervals_s: np.ndarray | None = None, frames_in_fil
     frames_in_file : int, optional
         Frames actually stored in the file (:func:`sprintlens.capture.video.frames_in_file`), to report a
         truncated file; no such check without it.
+    athlete_px : float, optional
+        The athlete's height in the image (px, NaN: nobody found), to rate their size
+        (:func:`athlete_size`); no such check without it.
 
     Returns
     -------
@@ -158,4 +209,6 @@ def assess(info: VideoInfo, intervals_s: np.ndarray | None = None, frames_in_fil
     checks = [_frame_rate(info), _resolution(info), _orientation(info), _duration(info), _timing(info, intervals_s)]
     if frames_in_file is not None:
         checks.append(_completeness(info, frames_in_file))
+    if athlete_px is not None:
+        checks.append(athlete_size(athlete_px, info.height, info.capture_fps))
     return Suitability(tuple(checks))

@@ -473,6 +473,37 @@ def read_frames(info: VideoInfo, span: FrameSpan | None = None, prefetch: int = 
     return iter(_Reader(info, span, prefetch))
 
 
+def frames_at(info: VideoInfo, indices: list[int]) -> dict[int, np.ndarray]:
+    """Decode only some frames of a clip, in one pass (the others are grabbed, not converted).
+
+    Parameters
+    ----------
+    info : VideoInfo
+        The probed clip.
+    indices : list of int
+        Frame indices wanted.
+
+    Returns
+    -------
+    dict of int to ndarray
+        RGB pixels (H x W x 3) of each wanted frame the file holds.
+    """
+    wanted = set(int(i) for i in indices)
+    out: dict[int, np.ndarray] = {}
+    cap = _open(info.path)
+    try:
+        index = -1
+        while wanted - out.keys() and cap.grab():
+            index += 1
+            if index in wanted:
+                ok, bgr = cap.retrieve()
+                if ok and bgr is not None:
+                    out[index] = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    finally:
+        cap.release()
+    return out
+
+
 def frame_intervals_s(path: str | os.PathLike[str], max_frames: int = 100_000) -> np.ndarray:
     """Measure the playback intervals between successive frames (s) from the container's packet timestamps.
 

@@ -114,14 +114,15 @@ def check_pose_options(info: VideoInfo, start: str | None, end: str | None, athl
     start, end : str, optional
         ``--start``/``--end`` as given.
     athlete_point : str, optional
-        ``--athlete X,Y`` as given.
+        ``--athlete N`` or ``--athlete X,Y`` as given.
     model : str, optional
         ``--model``: a shipped model's name or a bundle's path.
     """
     from sprintlens.capture.video import FrameSpan
-    from sprintlens.cli.options import parse_point
+    from sprintlens.cli.options import parse_number, parse_point
 
     check_span(FrameSpan.parse(start, end), info)
+    parse_number(athlete_point)
     point = parse_point(athlete_point)
     if point is not None:
         check_points_in_frame([point], (info.width, info.height), "--athlete")

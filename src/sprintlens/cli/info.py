@@ -14,10 +14,21 @@ _MARK = {Status.OK: "ok  ", Status.WARN: "warn", Status.BAD: "BAD "}
 @click.command()
 @click.argument("video", type=click.Path(path_type=str))
 @capture_fps_option
-def info(video: str, capture_fps: float | None) -> None:
-    """Print a clip's metadata and a verdict on its suitability for sprint analysis."""
+@click.option("--no-people", is_flag=True,
+              help="Skip looking for the athlete in a few frames (the metadata checks only, instantly).")
+def info(video: str, capture_fps: float | None, no_people: bool) -> None:
+    """Print a clip's metadata and a verdict on its suitability for sprint analysis.
+
+    Unless --no-people is given, five frames are searched for people (a few seconds) to say how
+    large the athlete is and what that allows.
+    """
     meta = probe(video, capture_fps=capture_fps)
-    verdict = assess(meta, frame_intervals_s(meta.path), frames_in_file(meta.path))
+    athlete_px = None
+    if not no_people:
+        from sprintlens.capture.finder import survey
+
+        athlete_px = survey(meta).athlete_px
+    verdict = assess(meta, frame_intervals_s(meta.path), frames_in_file(meta.path), athlete_px)
     rows = [
         ("file", str(meta.path)),
         ("size", f"{meta.width} x {meta.height} ({meta.orientation}, upright)"),

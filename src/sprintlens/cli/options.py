@@ -113,14 +113,16 @@ def parse_number(text: str | None) -> int | None:
 
     Raises
     ------
-    click.BadParameter
+    SprintLensError
         If it is a whole number below 1.
     """
     if text is None or not text.strip().isdigit():
         return None
     number = int(text)
     if number < 1:
-        raise click.BadParameter(f"{text!r}: people are numbered from 1 (see `sprintlens people VIDEO`)")
+        from sprintlens.core.errors import SprintLensError
+
+        raise SprintLensError(f"--athlete {text}: people are numbered from 1 (see `sprintlens people VIDEO`)")
     return number
 
 
