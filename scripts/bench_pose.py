@@ -4,8 +4,9 @@
 Each run is a separate process, so its peak memory (RSS) is its own:
 
 * **pipeline**: the real command, ``sprintlens pose CLIP -o TMP`` (probe, decode thread,
-  estimator, athlete selection, save).  Its frames/s is the one the command prints (frames over
+  crop finder and landmarkers, athlete selection, save).  Its frames/s is the one the command prints (frames over
   the time of ``track_video``, model loading included); the process wall time is shown too.
+* **pipeline, whole frame**: the same with ``--finder frame`` (no crop finder);
 * **bare**: ``cv2.VideoCapture.read`` + ``cvtColor`` + ``detect_for_video`` with the same
   model, ``num_poses`` and thresholds, and the same synthetic timestamps, timed like the
   command: from importing MediaPipe and loading the model to the last frame (about 0.4 s of
@@ -67,14 +68,16 @@ def _run_process(command: list[str]) -> tuple[str, float, float, float]:
     return out, wall, float(usage.group(1)), float(usage.group(2))
 
 
-def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path, model: str) -> Run:
+def run_pipeline(clip: Path, max_people: int, end: int | None, folder: Path, model: str,
+                 finder: str = "crops") -> Run:
     """``sprintlens pose`` in a child process that reports its own peak RSS at exit.
 
     The child calls the command's entry point (``sprintlens.cli.main``) with the same arguments,
     which is what the installed ``sprintlens`` script does.
     """
     out_file = folder / "bench.pose.npz"
-    args = ["pose", str(clip), "-o", str(out_file), "--max-people", str(max_people), "--model", model]
+    args = ["pose", str(clip), "-o", str(out_file), "--max-people", str(max_people), "--model", model,
+            "--finder", finder]
     if end is not None:
         args += ["--end", str(end)]
     # Run the real entry point, then report the process's CPU time and peak RSS.
@@ -187,20 +190,32 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="sprintlens-bench-"))
     try:
-        pipeline_runs, bare_runs = [], []
+        pipeline_runs, bare_runs, frame_runs = [], [], []
+        frame_failure = ""
         for _ in range(args.repeat):
             bare_runs.append(run_bare(clip, args.max_people, args.model))
             pipeline_runs.append(run_pipeline(clip, args.max_people, None, folder, args.model))
+            try:
+                frame_runs.append(run_pipeline(clip, args.max_people, None, folder, args.model, "frame"))
+            except SystemExit as exc:  # the whole-frame landmarker finds nobody in many small-athlete clips
+                frame_failure = str(exc).strip().splitlines()[-1]
         pipeline, bare = _median_run(pipeline_runs), _median_run(bare_runs)
+        whole = _median_run(frame_runs) if frame_runs else None
         head = run_pipeline(clip, args.max_people, args.head, folder, args.model)
 
         print(f"clip: {clip.name}, model {args.model}, {pipeline.frames} frames, max people {args.max_people}, "
               f"{args.repeat} runs each (median), {os.cpu_count()} CPUs")
         print(f"{'':28}{'frames/s':>10}{'wall s':>9}{'CPU s':>8}{'peak RSS MB':>13}")
-        for name, run in (("bare PoseLandmarker loop", bare), ("sprintlens pose", pipeline)):
-            print(f"{name:28}{run.fps:10.1f}{run.wall_s:9.2f}{run.cpu_s:8.2f}{run.peak_rss_mb:13.0f}")
-        print(f"ratio pipeline / bare: {pipeline.fps / bare.fps:.3f} frames/s (target >= 0.9), "
+        for name, run in (("bare PoseLandmarker loop", bare), ("sprintlens pose", pipeline),
+                          ("sprintlens pose --finder frame", whole)):
+            if run is None:
+                print(f"{name:31} failed: {frame_failure}")
+                continue
+            print(f"{name:31}{run.fps:7.1f}{run.wall_s:9.2f}{run.cpu_s:8.2f}{run.peak_rss_mb:13.0f}")
+        print(f"ratio pipeline (crop finder) / bare: {pipeline.fps / bare.fps:.3f} frames/s (target >= 0.9), "
               f"{pipeline.cpu_s / bare.cpu_s:.3f} CPU time")
+        if whole is not None:
+            print(f"ratio pipeline (whole frame) / bare: {whole.fps / bare.fps:.3f} frames/s")
         print(f"  each run, bare:     {', '.join(f'{r.fps:.1f}' for r in bare_runs)} frames/s")
         print(f"  each run, pipeline: {', '.join(f'{r.fps:.1f}' for r in pipeline_runs)} frames/s")
         print(f"memory: first {head.frames} frames {head.peak_rss_mb:.0f} MB, whole clip "

@@ -56,7 +56,7 @@ def _load_in_background(modules: tuple[str, ...]) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
 def analyse(source: Path, out: Path | None, height_m: float | None, calib: str | None, direction: str,
             capture_fps: float | None, start: str | None, end: str | None, athlete_point: str | None,
-            max_people: int, model: str, draw: bool, quiet: bool, **render_kwargs: object) -> None:
+            max_people: int, model: str, finder: str, draw: bool, quiet: bool, **render_kwargs: object) -> None:
     """Analyse a sprint: SOURCE is a video, or a pose track saved by `sprintlens pose` or an earlier analyse."""
     from sprintlens.cli import checks
 
@@ -91,7 +91,7 @@ def analyse(source: Path, out: Path | None, height_m: float | None, calib: str |
         from sprintlens.capture.tracking import track_video
 
         _load_in_background(ANALYSIS_MODULES)  # SciPy and the analysis load while the pose model runs
-        config_pose = pose_config(capture_fps, max_people, model, start, end, athlete_point)
+        config_pose = pose_config(capture_fps, max_people, model, start, end, athlete_point, finder)
         with frame_progress(quiet) as progress:
             track = track_video(meta.path, config_pose, progress=progress, info=meta)
 

@@ -53,7 +53,7 @@ def _without_prefix(reason: str, clip: Path) -> str:
 @executor_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only each clip's line.")
 def batch(sources: tuple[Path, ...], out: Path, height_m: float | None, capture_fps: float | None,
-          max_people: int, model: str, workers: int | None, scheduler: str | None, send_bytes: bool | None,
+          max_people: int, model: str, finder: str, workers: int | None, scheduler: str | None, send_bytes: bool | None,
           quiet: bool) -> None:
     """Analyse many clips at once, each into its own analysis folder under --out.
 
@@ -74,7 +74,7 @@ def batch(sources: tuple[Path, ...], out: Path, height_m: float | None, capture_
         raise OutputError(f"{out}: is not a folder")
     out.mkdir(exist_ok=True)
     folders = clip_folders(out, clips)
-    pose = pose_config(capture_fps, max_people, model)
+    pose = pose_config(capture_fps, max_people, model, finder=finder)
     config = AnalysisConfig(height_m=height_m)
     failed: list[Path] = []
     written = 0

@@ -49,6 +49,10 @@ def pose_options(*, per_clip: bool = True, athlete: bool = True) -> Callable[[Ca
                          help="Pose model: the shipped 'full' (fast, steady in difficult footage) or 'heavy' "
                               "(more accurate angles and distances on a runner in clear view, half the speed), "
                               "or the path of another MediaPipe pose .task bundle.")(f)
+        f = click.option("--finder", type=click.Choice(["crops", "frame"]), default="crops", show_default=True,
+                         help="How people are found: 'crops' searches the frame in squares and follows each person "
+                              "in a crop where they are large (finds athletes 100-200 px tall); 'frame' gives the "
+                              "pose model the whole frame, as a plain landmarker loop does.")(f)
         f = click.option("--max-people", type=click.IntRange(1, 10), default=3, show_default=True,
                          help="Most people to look for per frame (1 is fastest when only the athlete is in view; "
                               "more lets SprintLens pick the athlete among them).")(f)
@@ -64,7 +68,8 @@ def pose_options(*, per_clip: bool = True, athlete: bool = True) -> Callable[[Ca
 
 
 def pose_config(capture_fps: float | None = None, max_people: int = 3, model: str | None = None,
-                start: str | None = None, end: str | None = None, athlete_point: str | None = None) -> PoseConfig:
+                start: str | None = None, end: str | None = None, athlete_point: str | None = None,
+                finder: str = "crops") -> PoseConfig:
     """Return the :class:`~sprintlens.capture.tracking.PoseConfig` the pose options describe.
 
     Parameters
@@ -80,6 +85,8 @@ def pose_config(capture_fps: float | None = None, max_people: int = 3, model: st
     athlete_point : str, optional
         ``--athlete``: a person's number (``"2"``), or ``"X,Y"`` in px, the person to pick on the
         first frame where someone is seen.
+    finder : {"crops", "frame"}
+        ``--finder``: how people are found.
 
     Returns
     -------
@@ -94,8 +101,8 @@ def pose_config(capture_fps: float | None = None, max_people: int = 3, model: st
     number = parse_number(athlete_point)
     return PoseConfig(capture_fps=capture_fps, span=parse_span(start, end),
                       athlete_point=None if number is not None else parse_point(athlete_point),
-                      athlete_number=number, max_people=max_people, model=model if shipped else DEFAULT_MODEL,
-                      model_path=None if shipped else Path(model))
+                      athlete_number=number, max_people=max_people, finder=finder,
+                      model=model if shipped else DEFAULT_MODEL, model_path=None if shipped else Path(model))
 
 
 def parse_number(text: str | None) -> int | None:

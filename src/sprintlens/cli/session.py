@@ -119,8 +119,8 @@ def _pictures(out: Path, sources: list[Path], reps: list[Rep]) -> dict:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict.")
 def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, location: str | None,
             notes: str | None, new_session: bool, height_m: float | None, capture_fps: float | None,
-            max_people: int, model: str, workers: int | None, scheduler: str | None, send_bytes: bool | None,
-            out: Path | None, baseline_reps: int,
+            max_people: int, model: str, finder: str, workers: int | None, scheduler: str | None,
+            send_bytes: bool | None, out: Path | None, baseline_reps: int,
             reference: int | None, no_reference: bool, no_history: bool, db: str | None, quiet: bool) -> None:
     """Analyse a training session's reps, store them in the logbook, and judge fatigue.
 
@@ -157,7 +157,7 @@ def session(sources: tuple[Path, ...], athlete: str, date, phase: str | None, lo
     if height is None:
         click.echo(f"note: no height for {who.name}: distances in leg lengths "
                    f"(set it with: sprintlens athlete edit {who.name!r} --height METRES)", err=True)
-    pose = pose_config(capture_fps, max_people, model)
+    pose = pose_config(capture_fps, max_people, model, finder=finder)
     config = AnalysisConfig(height_m=height)
     out_dirs = [_rep_folder(out, s, i) for i, s in enumerate(clips, start=1)] if out is not None else None
 
