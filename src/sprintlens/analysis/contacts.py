@@ -333,18 +333,21 @@ def merge_label_flips(by_foot: dict[str, list[Contact]], min_swing_s: float = MI
     return out
 
 
-def drop_contacts_inside(contacts: list[Contact]) -> list[Contact]:
-    """Drop a contact that lies wholly inside a contact of the other foot.
+def drop_contacts_inside(contacts: list[Contact], max_ghost_s: float = MIN_SWING_S) -> list[Contact]:
+    """Drop a brief contact that lies wholly inside a contact of the other foot.
 
-    A foot cannot land and leave again while the other stays planted, running or walking (a
+    A running or walking foot cannot land and leave again while the other stays planted (a
     walk's double support is at the ends of each stance, never wholly inside one): such a
-    contact is the planted foot seen under the other foot's label for a few frames (a label
-    flip the leg-swap repair did not see).
+    contact, shorter than a swing, is the planted foot seen under the other foot's label for a
+    few frames (a label flip the leg-swap repair did not see).  Long ones are kept: both feet
+    stand in the blocks or in a standing start.
 
     Parameters
     ----------
     contacts : list of Contact
         Sorted by touchdown.
+    max_ghost_s : float
+        Longest contact (s) that can be such a ghost: :data:`sprintlens.core.catalogue.MIN_SWING_S`.
 
     Returns
     -------
@@ -352,7 +355,8 @@ def drop_contacts_inside(contacts: list[Contact]) -> list[Contact]:
         The same, without those ghosts.
     """
     def inside(c: Contact, host: Contact) -> bool:
-        return (host.foot != c.foot and host.touchdown_s <= c.touchdown_s and c.toeoff_s <= host.toeoff_s
+        return (host.foot != c.foot and c.contact_s < max_ghost_s and host.touchdown_s <= c.touchdown_s
+                and c.toeoff_s <= host.toeoff_s
                 and (host.touchdown_s, host.toeoff_s) != (c.touchdown_s, c.toeoff_s))
 
     return [c for c in contacts if not any(inside(c, host) for host in contacts)]
@@ -361,9 +365,10 @@ def drop_contacts_inside(contacts: list[Contact]) -> list[Contact]:
 def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list[Contact]:
     """Join contacts of one foot broken by a brief lift of the signal.
 
-    Two successive contacts of the same foot with no contact of the other foot between them
+    Two successive contacts of the same foot with no touchdown of the other foot between them
     are one contact when the gap between them is shorter than ``max_gap_steps`` of the clip's
-    median step time (touchdown to next touchdown of the other foot).
+    median step time (touchdown to next touchdown of the other foot).  A contact of the other
+    foot that began before the gap (both feet in the blocks) does not part them.
 
     Parameters
     ----------
@@ -385,11 +390,17 @@ def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list
     max_gap = max_gap_steps * float(np.median(steps))
     out = [contacts[0]]
     for c in contacts[1:]:
-        prev = out[-1]
-        if c.foot == prev.foot and c.touchdown_s - prev.toeoff_s < max_gap:
-            out[-1] = _joined(prev, c)
+        k = next((i for i in range(len(out) - 1, -1, -1) if out[i].foot == c.foot), None)
+        prev = out[k] if k is not None else None
+        # "between": the other foot touches down after this foot's toe-off (a contact of the other
+        # foot that began earlier, both feet in the blocks, does not part the two)
+        between = prev is not None and any(o.foot != c.foot and prev.toeoff_s < o.touchdown_s < c.touchdown_s
+                                           for o in out[k + 1:])
+        if prev is not None and not between and c.touchdown_s - prev.toeoff_s < max_gap:
+            out[k] = _joined(prev, c)
         else:
             out.append(c)
+    out.sort(key=lambda c: c.touchdown_s)
     return out
 
 

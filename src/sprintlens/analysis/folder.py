@@ -92,7 +92,7 @@ def steps_table(analysis: Analysis) -> tuple[list[str], list[list[object]]]:
 
 
 def _verdict_fields(analysis: Analysis, k: int) -> dict[str, object]:
-    """The ``trusted`` and ``quality_reasons`` of contact ``k`` (trusted when the contacts were not judged)."""
+    """Give the ``trusted`` and ``quality_reasons`` of contact ``k`` (trusted when the contacts were not judged)."""
     verdicts = analysis.contact_verdicts
     if k >= len(verdicts):
         return {"trusted": True, "quality_reasons": ""}

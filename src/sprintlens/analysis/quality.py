@@ -201,21 +201,32 @@ def judge_contacts(contacts: Sequence[Contact], fps: float, gait: GaitVerdict | 
     return out
 
 
+def _contact_reasons(step: Step, fps: float, gait: GaitVerdict | Gait | str) -> list[str]:
+    """The contact time's reasons from the step alone (when its contact was not judged)."""
+    low, high = contact_limits_s(fps, gait)
+    if step.contact_s < low - 1e-9:
+        return [f"contact short ({_fmt(step.contact_s, 'contact_s', 'm')}; at least {_fmt(low, 'contact_s', 'm')})"]
+    if step.contact_s > high + 1e-9:
+        return [f"contact long ({_fmt(step.contact_s, 'contact_s', 'm')} > {_fmt(high, 'contact_s', 'm')})"]
+    return []
+
+
 def _neighbour_reasons(steps: Sequence[Step], fps: float) -> list[str | None]:
-    """For each step, a reason when its time is far from the median of its neighbours' times."""
+    """For each step, a reason when its time is far from the median of the steps around it (itself included)."""
     times = np.array([s.step_time_s for s in steps], dtype=np.float64)
     out: list[str | None] = []
     for i in range(len(steps)):
-        around = np.r_[times[max(0, i - NEIGHBOUR_STEPS):i], times[i + 1:i + 1 + NEIGHBOUR_STEPS]]
+        # the step with its neighbours: the median of three or more is not moved by one bad step
+        around = times[max(0, i - NEIGHBOUR_STEPS):i + 1 + NEIGHBOUR_STEPS]
         around = around[np.isfinite(around)]
-        if around.size < 2 or not np.isfinite(times[i]):
+        if around.size < 3 or not np.isfinite(times[i]):
             out.append(None)
             continue
         median = float(np.median(around))
         allowed = NEIGHBOUR_STEP_TIME_TOLERANCE * median + NEIGHBOUR_STEP_TIME_FRAMES / fps
         if abs(times[i] - median) > allowed:
             out.append(f"off neighbours (step time {_fmt(times[i], 'step_time_s', 'm', fps)}, "
-                       f"neighbours' median {_fmt(median, 'step_time_s', 'm', fps)})")
+                       f"median around it {_fmt(median, 'step_time_s', 'm', fps)})")
         else:
             out.append(None)
     return out
@@ -286,8 +297,8 @@ def judge_steps(steps: Sequence[Step], contacts: Sequence[Contact], contact_verd
     neighbours = _neighbour_reasons(steps, fps)
     out = []
     for step, off in zip(steps, neighbours):
-        own = by_touchdown.get(step.touchdown_s, Verdict())
-        reasons = list(own.reasons)
+        own = by_touchdown.get(step.touchdown_s)
+        reasons = list(own.reasons) if own is not None else _contact_reasons(step, fps, gait)
         nxt = by_touchdown.get(step.next_touchdown_s, Verdict())
         reasons += [r for r in nxt.reasons if r.startswith("low confidence at touchdown")]
         reasons += _range_reasons(step, fps, name, scale)
