@@ -133,7 +133,8 @@ def test_contacts_too_short_for_the_frame_rate_or_repeated_are_untrusted() -> No
     verdicts = judge_contacts(contacts, 60.0, RUNNING)
     assert [v.trusted for v in verdicts] == [True, False, False, False, True]
     assert verdicts[1].reasons[0].startswith("contact short (40 ms, 2 frames; at least 60 ms)")
-    assert verdicts[2].reasons == verdicts[3].reasons == ("foot down twice (the left foot, the other foot not between)",)
+    twice = ("foot down twice (the left foot, the other foot not between)",)
+    assert verdicts[2].reasons == verdicts[3].reasons == twice
 
 
 def test_a_contact_in_the_blocks_and_one_the_pose_model_cannot_see_are_untrusted() -> None:

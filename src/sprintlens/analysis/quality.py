@@ -202,7 +202,7 @@ def judge_contacts(contacts: Sequence[Contact], fps: float, gait: GaitVerdict | 
 
 
 def _contact_reasons(step: Step, fps: float, gait: GaitVerdict | Gait | str) -> list[str]:
-    """The contact time's reasons from the step alone (when its contact was not judged)."""
+    """Give the contact time's reasons from the step alone (when its contact was not judged)."""
     low, high = contact_limits_s(fps, gait)
     if step.contact_s < low - 1e-9:
         return [f"contact short ({_fmt(step.contact_s, 'contact_s', 'm')}; at least {_fmt(low, 'contact_s', 'm')})"]
