@@ -13,6 +13,7 @@ from sprintlens.analysis.angles import ANGLE_COLUMNS
 from sprintlens.analysis.folder import (
     OUTPUT_FILES,
     angles_table,
+    read_step_table,
     steps_table,
     summary_record,
 )
@@ -87,3 +88,47 @@ def test_written_files_read_back(analysis, tmp_path):
 def test_summary_record_is_json_without_nan(analysis):
     text = json.dumps(summary_record(analysis), allow_nan=True)
     assert "NaN" not in json.dumps(json.loads(text.replace("NaN", "null")))
+
+
+def test_the_files_carry_each_steps_verdict_and_the_summary_says_what_was_left_out(analysis, tmp_path):
+    import dataclasses
+
+    from sprintlens.analysis.steps import rep_summary
+
+    # judge the third step untrusted, as a misread one would be
+    steps = list(analysis.steps)
+    why = "step length (15.00 m outside 0.25 to 3.00)"
+    steps[2] = dataclasses.replace(steps[2], trusted=False, quality_reasons=why)
+    summary = rep_summary(steps, analysis.contacts, analysis.gait, analysis.scale, analysis.track.fps, analysis.start)
+    bad = dataclasses.replace(analysis, steps=steps, summary=summary)
+    out = tmp_path / "rep.sprintlens"
+    write_analysis(bad, out, include_track=False)
+    with open(out / "steps.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["trusted"] for r in rows[:4]] == ["1", "1", "0", "1"]
+    assert rows[2]["quality_reasons"] == why and rows[0]["quality_reasons"] == ""
+    record = json.loads((out / "summary.json").read_text())
+    n = len(steps)
+    assert record["rep"]["trusted"] == f"{n - 1} of {n} steps trusted" and record["rep"]["n_trusted_steps"] == n - 1
+    assert record["rep"]["left_out"] == [{"step": 3, "reasons": why}]
+    assert [s["trusted"] for s in record["steps"]][:3] == [True, True, False]
+    assert all(c["trusted"] and c["quality_reasons"] == "" for c in record["contacts"] if c["starts_in_clip"]
+               and c["ends_in_clip"])
+
+    table = read_step_table(out / "steps.csv")
+    assert table.distance_unit == "m" and table.n_steps == n
+    assert list(table.trusted) == [k != 2 for k in range(n)]
+    assert table["quality_reasons"][2].startswith("step length")
+    np.testing.assert_allclose(table.numbers("step_length"), [s.step_length for s in steps], atol=1e-6)
+
+
+def test_a_steps_csv_written_before_steps_were_judged_reads_as_trusted(analysis, tmp_path):
+    header, rows = steps_table(analysis)
+    keep = [k for k, name in enumerate(header) if name not in ("trusted", "quality_reasons")]
+    from sprintlens.core.files import csv_text
+
+    old = tmp_path / "steps.csv"
+    old.write_text(csv_text([header[k] for k in keep], [[row[k] for k in keep] for row in rows]))
+    table = read_step_table(old)
+    assert "trusted" not in table and table.trusted.all() and table.n_steps == len(analysis.steps)
+    assert table.numbers("contact_s")[0] == pytest.approx(analysis.steps[0].contact_s, abs=1e-6)

@@ -23,7 +23,7 @@ from sprintlens.logbook.records import REP_VALUES
 #: Step fields that are not metrics: identity, event times, uncertainties, frames, flags.
 NOT_METRICS = {"index", "foot", "foot_view", "touchdown_s", "toeoff_s", "next_touchdown_s", "timing_unc_s",
                "step_frequency_unc_hz", "step_length_unc", "touchdown_frame", "full_support_frame", "toeoff_frame",
-               "max_separation_frame", "low_confidence_timing"}
+               "max_separation_frame", "low_confidence_timing", "trusted", "quality_reasons"}
 
 
 def test_every_metric_once():

@@ -72,3 +72,16 @@ def test_steps_left_out_read_as_missing_and_equality_sees_nan_as_equal() -> None
 def test_columns_of_different_lengths_are_refused() -> None:
     with pytest.raises(ValueError, match="different lengths"):
         StepTable({"a": np.zeros(2), "b": np.zeros(3)})
+
+
+def test_stored_verdicts_read_back_and_tables_without_them_are_trusted() -> None:
+    rows = [{"index": 1, "contact_s": "0.1", "trusted": "1", "quality_reasons": ""},
+            {"index": 2, "contact_s": "0.04", "trusted": "0", "quality_reasons": "contact short (40 ms)"}]
+    table = StepTable.from_rows(rows)
+    assert table["trusted"].dtype == bool and list(table.trusted) == [True, False]
+    assert list(table["quality_reasons"]) == ["", "contact short (40 ms)"]
+    as_numbers = StepTable.from_rows([{"index": 1, "trusted": 1.0}, {"index": 2, "trusted": 0.0}])  # the logbook's
+    assert list(as_numbers.trusted) == [True, False]
+    old = StepTable.from_rows([{"index": 1, "contact_s": 0.1}, {"index": 2, "contact_s": 0.11}])
+    assert list(old.trusted) == [True, True]
+    assert list(StepTable({}).trusted) == []

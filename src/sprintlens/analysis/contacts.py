@@ -21,6 +21,7 @@ from sprintlens.analysis.ground import (
     height_band_px,
 )
 from sprintlens.analysis.travel import direction_of_travel, travel_by_frame
+from sprintlens.core.catalogue import MIN_SWING_S
 from sprintlens.core.landmarks import SIDES
 from sprintlens.core.series import nan_runs
 from sprintlens.core.track import PoseTrack
@@ -213,8 +214,10 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     Returns
     -------
     list of Contact
-        The contacts, fragments of one contact merged (:func:`merge_fragments`); empty when the
-        leg length cannot be measured or the track has fewer than three frames.
+        The contacts, a contact broken by a left/right label flip of the feet joined again
+        (:func:`merge_label_flips`), fragments of one contact merged (:func:`merge_fragments`)
+        and ghosts inside another foot's contact dropped (:func:`drop_contacts_inside`); empty
+        when the leg length cannot be measured or the track has fewer than three frames.
     """
     config = config or ContactConfig()
     direction = direction if direction in (1, -1) else direction_of_travel(track.positions_px).sign
@@ -232,7 +235,7 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
     min_frames = max(2, int(np.ceil(config.min_contact_s * fps)))
     merge_frames = max(1, int(np.floor(config.merge_gap_s * fps)))
     low_frames = max(merge_frames, int(np.floor(config.low_gap_s * fps)))
-    contacts: list[Contact] = []
+    timed: dict[str, list[Contact]] = {}
     for side in SIDES:
         ground_v = motion.speed_under(side)
         core = np.zeros(n, dtype=bool)
@@ -251,15 +254,19 @@ def find_contacts(track: PoseTrack, config: ContactConfig | None = None,
         foot = _foot_distance(signals, side, ground_v, slip, merged)
         x_foot = signals.x_px(side)
         line = signals.points[side]["toe"].ground or signals.points[side]["heel"].ground
+        timed[side] = []
         for a, b in merged:
             contact = _time_contact(side, a, b, foot, t, fps)
-            if contact is None or contact.last_frame - contact.first_frame + 1 < min_frames:
+            if contact is None:
                 continue
             x = float(x_foot[contact.first_frame])
             y = float(line.y_at(np.array([x]))[0]) if line and np.isfinite(x) else float("nan")
-            contacts.append(Contact(**{**contact.__dict__, "x_px": x, "y_px": y}))
+            timed[side].append(Contact(**{**contact.__dict__, "x_px": x, "y_px": y}))
+    # a label flip is repaired before short fragments are dropped: its pieces may each be short
+    timed = merge_label_flips(timed)
+    contacts = [c for side in SIDES for c in timed[side] if c.last_frame - c.first_frame + 1 >= min_frames]
     contacts.sort(key=lambda c: c.touchdown_s)
-    contacts = merge_fragments(contacts)
+    contacts = drop_contacts_inside(merge_fragments(contacts))
     log.info("contacts: %d (height band %.1f px, slip %.0f px/s, leg %.0f px)", len(contacts), band, slip, leg)
     return contacts
 
@@ -269,12 +276,111 @@ def _mean_of_seen(a: float, b: float) -> float:
     return float("nan") if np.isnan(a) and np.isnan(b) else float(np.nanmean([a, b]))
 
 
+def _joined(prev: Contact, nxt: Contact) -> Contact:
+    """One contact from the first one's touchdown to the second one's toe-off."""
+    return Contact(foot=prev.foot, touchdown_s=prev.touchdown_s, toeoff_s=nxt.toeoff_s, first_frame=prev.first_frame,
+                   last_frame=nxt.last_frame, uncertainty_s=max(prev.uncertainty_s, nxt.uncertainty_s),
+                   x_px=_mean_of_seen(prev.x_px, nxt.x_px), y_px=_mean_of_seen(prev.y_px, nxt.y_px),
+                   starts_in_clip=prev.starts_in_clip, ends_in_clip=nxt.ends_in_clip)
+
+
+def merge_label_flips(by_foot: dict[str, list[Contact]], min_swing_s: float = MIN_SWING_S) -> dict[str, list[Contact]]:
+    """Join a contact that a left/right label flip of the feet broke in two, and drop the ghost.
+
+    When the pose model swaps the feet's labels for a few frames in the middle of a contact, the
+    planted foot seems to lift (its label is on the swinging foot) and the other foot seems to
+    land for those frames (its label is on the planted foot).  The signature: two contacts of
+    one foot less than ``min_swing_s`` apart (no foot can lift, swing and land again so soon)
+    with a contact of the other foot inside their span that covers the gap.  The two pieces are
+    one contact; the other foot's piece is a ghost and is dropped.  Runs before the shortest
+    contacts are dropped, since each piece of a broken contact may be too short to keep.
+
+    Parameters
+    ----------
+    by_foot : dict of str to list of Contact
+        Each foot's contacts, in time order (not filtered by length).
+    min_swing_s : float
+        Shortest possible swing (s): :data:`sprintlens.core.catalogue.MIN_SWING_S`.
+
+    Returns
+    -------
+    dict of str to list of Contact
+        The same feet, flips repaired.
+    """
+    out = {side: list(v) for side, v in by_foot.items()}
+    changed = True
+    while changed:
+        changed = False
+        for side, own in out.items():
+            others = [s for s in out if s != side]
+            for k in range(len(own) - 1):
+                prev, nxt = own[k], own[k + 1]
+                if nxt.touchdown_s - prev.toeoff_s >= min_swing_s:
+                    continue
+                ghosts = [(o, c) for o in others for c in out[o]
+                          if c.first_frame >= prev.first_frame and c.last_frame <= nxt.last_frame
+                          and c.last_frame >= prev.last_frame and c.first_frame <= nxt.first_frame]
+                if not ghosts:
+                    continue
+                own[k:k + 2] = [_joined(prev, nxt)]
+                for o, c in ghosts:
+                    out[o].remove(c)
+                log.info("contacts: a %s-foot contact broken by a label flip at %.3f s joined", side, prev.toeoff_s)
+                changed = True
+                break
+            if changed:
+                break
+    return out
+
+
+def drop_contacts_inside(contacts: list[Contact], max_ghost_s: float = MIN_SWING_S) -> list[Contact]:
+    """Drop a brief contact that lies wholly inside a contact of the other foot.
+
+    A running or walking foot cannot land and leave again while the other stays planted (a
+    walk's double support is at the ends of each stance, never wholly inside one): such a
+    contact, shorter than a swing, is the planted foot seen under the other foot's label for a
+    few frames (a label flip the leg-swap repair did not see).  Long ones are kept: both feet
+    stand in the blocks or in a standing start.
+
+    Parameters
+    ----------
+    contacts : list of Contact
+        Sorted by touchdown.
+    max_ghost_s : float
+        Longest contact (s) that can be such a ghost: :data:`sprintlens.core.catalogue.MIN_SWING_S`.
+
+    Returns
+    -------
+    list of Contact
+        The same, without those ghosts.
+    """
+    def inside(c: Contact, host: Contact) -> bool:
+        return (host.foot != c.foot and c.contact_s < max_ghost_s and host.touchdown_s <= c.touchdown_s
+                and c.toeoff_s <= host.toeoff_s
+                and (host.touchdown_s, host.toeoff_s) != (c.touchdown_s, c.toeoff_s))
+
+    return [c for c in contacts if not any(inside(c, host) for host in contacts)]
+
+
 def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list[Contact]:
     """Join contacts of one foot broken by a brief lift of the signal.
 
-    Two successive contacts of the same foot with no contact of the other foot between them
+    Two successive contacts of the same foot with no touchdown of the other foot between them
     are one contact when the gap between them is shorter than ``max_gap_steps`` of the clip's
-    median step time (touchdown to next touchdown of the other foot).
+    median step time (touchdown to next touchdown of the other foot).  A contact of the other
+    foot that began before the gap (both feet in the blocks) does not part them.
+
+    Parameters
+    ----------
+    contacts : list of Contact
+        Sorted by touchdown.
+    max_gap_steps : float
+        Longest gap that is a fragment's, in median step times.
+
+    Returns
+    -------
+    list of Contact
+        The contacts, fragments joined.
     """
     if len(contacts) < 3:
         return contacts
@@ -284,15 +390,17 @@ def merge_fragments(contacts: list[Contact], max_gap_steps: float = 0.5) -> list
     max_gap = max_gap_steps * float(np.median(steps))
     out = [contacts[0]]
     for c in contacts[1:]:
-        prev = out[-1]
-        if c.foot == prev.foot and c.touchdown_s - prev.toeoff_s < max_gap:
-            out[-1] = Contact(
-                foot=prev.foot, touchdown_s=prev.touchdown_s, toeoff_s=c.toeoff_s, first_frame=prev.first_frame,
-                last_frame=c.last_frame, uncertainty_s=max(prev.uncertainty_s, c.uncertainty_s),
-                x_px=_mean_of_seen(prev.x_px, c.x_px), y_px=_mean_of_seen(prev.y_px, c.y_px),
-                starts_in_clip=prev.starts_in_clip, ends_in_clip=c.ends_in_clip)
+        k = next((i for i in range(len(out) - 1, -1, -1) if out[i].foot == c.foot), None)
+        prev = out[k] if k is not None else None
+        # "between": the other foot touches down after this foot's toe-off (a contact of the other
+        # foot that began earlier, both feet in the blocks, does not part the two)
+        between = prev is not None and any(o.foot != c.foot and prev.toeoff_s < o.touchdown_s < c.touchdown_s
+                                           for o in out[k + 1:])
+        if prev is not None and not between and c.touchdown_s - prev.toeoff_s < max_gap:
+            out[k] = _joined(prev, c)
         else:
             out.append(c)
+    out.sort(key=lambda c: c.touchdown_s)
     return out
 
 

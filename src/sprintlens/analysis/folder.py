@@ -20,6 +20,7 @@ over the wrong video.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import logging
@@ -50,6 +51,7 @@ from sprintlens.core.files import (
     write_json,
     write_text,
 )
+from sprintlens.core.step_table import StepTable
 from sprintlens.core.track import PoseTrack
 from sprintlens.core.version import __version__
 
@@ -87,6 +89,65 @@ def steps_table(analysis: Analysis) -> tuple[list[str], list[list[object]]]:
               f"{name}_{unit}_s" if name == "step_velocity" else name for name in fields]
     rows = [[row[name] for name in fields] for row in table.rows()]
     return header, rows
+
+
+def _verdict_fields(analysis: Analysis, k: int) -> dict[str, object]:
+    """Give the ``trusted`` and ``quality_reasons`` of contact ``k`` (trusted when the contacts were not judged)."""
+    verdicts = analysis.contact_verdicts
+    if k >= len(verdicts):
+        return {"trusted": True, "quality_reasons": ""}
+    return {"trusted": verdicts[k].trusted, "quality_reasons": verdicts[k].text}
+
+
+#: Column heads of ``steps.csv`` that carry the distance unit (``step_length_m``, ``step_velocity_legs_s``).
+_UNIT_COLUMNS = ("step_length_unc", "step_length", "touchdown_distance", "step_velocity")
+
+
+def read_step_table(path: str | os.PathLike[str]) -> StepTable:
+    """Read an analysis folder's ``steps.csv`` back into a :class:`~sprintlens.core.step_table.StepTable`.
+
+    The column heads lose their unit suffix (``step_length_m`` -> ``step_length``) and the
+    distance unit is read from them.  A file written before steps were judged has no
+    ``trusted`` or ``quality_reasons`` column: its steps read as trusted
+    (:attr:`StepTable.trusted`).
+
+    Parameters
+    ----------
+    path : path-like
+        The ``steps.csv`` file.
+
+    Returns
+    -------
+    StepTable
+        One column per field, numbers as float64, flags as bool, text as text.
+
+    Raises
+    ------
+    TrackFormatError
+        If the file cannot be read or is not a step table.
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise TrackFormatError(f"{path}: cannot be read as a step table ({exc})") from None
+    unit = "m"
+    renamed: list[dict[str, object]] = []
+    for row in rows:
+        out: dict[str, object] = {}
+        for head, value in row.items():
+            name = head
+            for base in _UNIT_COLUMNS:
+                for u in ("m", "legs"):
+                    suffix = f"_{u}_s" if base == "step_velocity" else f"_{u}"
+                    if head == base + suffix:
+                        name, unit = base, u
+            out[name] = None if value == "" else value
+        renamed.append(out)
+    if rows and "index" not in renamed[0]:
+        raise TrackFormatError(f"{path}: is not a SprintLens steps.csv (no index column)")
+    return StepTable.from_rows(renamed, unit)
 
 
 def _versions() -> dict[str, str]:
@@ -129,7 +190,8 @@ def summary_record(analysis: Analysis) -> dict[str, object]:
                                              "rear_block_time_s": start.rear_block_time_s},
         "rep": analysis.summary.as_dict(),
         "steps": analysis.step_table.rows(),
-        "contacts": [{**dataclasses.asdict(c), "contact_s": c.contact_s} for c in analysis.contacts],
+        "contacts": [{**dataclasses.asdict(c), "contact_s": c.contact_s, **_verdict_fields(analysis, k)}
+                     for k, c in enumerate(analysis.contacts)],
         "angle_definitions": {**{a.name: a.description for a in ANGLES}, **DERIVED},
     }
 

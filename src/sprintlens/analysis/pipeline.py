@@ -19,6 +19,7 @@ from sprintlens.analysis.angles import sprint_angles
 from sprintlens.analysis.cleaning import CleanedTrack, clean_track
 from sprintlens.analysis.contacts import classify_gait, find_contacts
 from sprintlens.analysis.ground import foot_signals, ground_motion, height_band_px
+from sprintlens.analysis.quality import judge_contacts, judge_steps
 from sprintlens.analysis.result import Analysis, AnalysisConfig
 from sprintlens.analysis.scale import no_scale, scale_from_height, scale_from_points
 from sprintlens.analysis.start import find_start_events
@@ -145,12 +146,15 @@ def _analyse_pass(track: PoseTrack, cleaned: CleanedTrack, config: AnalysisConfi
             scale = no_scale(leg)
         steps = step_metrics(contacts, angles, smooth.positions_px, track.t_s, track.frame_index, track.fps,
                              direction.sign, scale, gait, motion.true_speed_px_s, after_s=after, near=near)
+        verdicts = judge_contacts(contacts, track.fps, gait, track.visibility, after_s=after)
+        steps = judge_steps(steps, contacts, verdicts, track.fps, gait, scale)
         velocity = velocity_curve(smooth.positions_px, track.t_s, track.fps, direction.sign, scale,
                                   motion.true_speed_px_s)
         summary = rep_summary(steps, contacts, gait, scale, track.fps, start, velocity, track.t_s)
     return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
                     start=start, steps=steps, summary=summary, scale=scale, velocity=velocity, near_leg=near,
-                    travel=travel, foot=signals, ground=motion, height_band_px=band, config=config, passes=passes)
+                    travel=travel, foot=signals, ground=motion, height_band_px=band, config=config, passes=passes,
+                    contact_verdicts=tuple(verdicts))
 
 
 def analyse_video(

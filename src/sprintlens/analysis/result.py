@@ -9,6 +9,7 @@ import numpy as np
 from sprintlens.analysis.cleaning import CleanedTrack, CleaningConfig
 from sprintlens.analysis.contacts import Contact, GaitVerdict
 from sprintlens.analysis.ground import ContactConfig, FootSignals, GroundMotion
+from sprintlens.analysis.quality import Verdict
 from sprintlens.analysis.scale import Scale
 from sprintlens.analysis.start import StartEvents
 from sprintlens.analysis.steps import RepSummary, Step
@@ -88,6 +89,9 @@ class Analysis:
         (in the given direction, if one was given) and every other field describes that pass.
     whole_track : PoseTrack or None
         The clip's whole raw track when the rep is one of several passes; None otherwise.
+    contact_verdicts : tuple of Verdict
+        One per contact: trusted or not, and why (:func:`sprintlens.analysis.quality.judge_contacts`);
+        empty when not judged.
     """
 
     track: PoseTrack
@@ -109,6 +113,7 @@ class Analysis:
     config: AnalysisConfig
     passes: tuple[Pass, ...] = ()
     whole_track: PoseTrack | None = None
+    contact_verdicts: tuple[Verdict, ...] = ()
 
     @property
     def chosen_pass(self) -> Pass | None:

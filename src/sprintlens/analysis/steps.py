@@ -64,7 +64,9 @@ class Step:
     """One step, touchdown to the next touchdown.
 
     Times in s, angles in deg, distances in the rep's unit (``m``, or leg lengths without a
-    metric scale), frames are video frame indices.
+    metric scale), frames are video frame indices.  ``trusted`` and ``quality_reasons`` are the
+    step's verdict (:mod:`sprintlens.analysis.quality`): a step read from a misread event or pose
+    is kept in the table, with its reasons, and left out of the rep's summary.
     """
 
     index: int
@@ -95,6 +97,8 @@ class Step:
     toeoff_frame: int
     max_separation_frame: int
     low_confidence_timing: bool
+    trusted: bool = True  # judged by sprintlens.analysis.quality; rep summaries use trusted steps only
+    quality_reasons: str = ""  # why not trusted: short reasons separated by "; " (empty when trusted)
 
     def as_row(self) -> dict[str, object]:
         """Return the step as a dict of its fields, in the order of :class:`Step` (a ``steps.csv`` row)."""
@@ -139,11 +143,31 @@ class RepSummary:
     low_confidence_timing: bool
     fps: float
     trends: dict[str, Trend] = field(default_factory=dict)
+    n_trusted_steps: int = -1  # -1: all n_steps (a summary made before steps were judged)
+    left_out: dict[int, str] = field(default_factory=dict)  # step index -> why it was not trusted
+
+    def __post_init__(self) -> None:
+        if self.n_trusted_steps < 0:
+            object.__setattr__(self, "n_trusted_steps", self.n_steps)
+
+    @property
+    def trusted_text(self) -> str:
+        """How many steps the summary rests on: ``"30 of 32 steps trusted"``."""
+        return f"{self.n_trusted_steps} of {self.n_steps} steps trusted"
 
     def as_dict(self) -> dict[str, object]:
-        """Return the summary as a dict of its fields, each trend a dict of its own."""
+        """Return the summary as a dict of its fields, each trend a dict of its own.
+
+        Returns
+        -------
+        dict
+            Every field, the trends as dicts, ``left_out`` as a list of ``{"step", "reasons"}``
+            and ``trusted`` as the words of :attr:`trusted_text`.
+        """
         out = asdict(self)
         out["trends"] = {k: asdict(v) for k, v in self.trends.items()}
+        out["left_out"] = [{"step": k, "reasons": v} for k, v in sorted(self.left_out.items())]
+        out["trusted"] = self.trusted_text
         return out
 
 
@@ -378,6 +402,47 @@ def cadence_spm(contacts: list[Contact]) -> float:
     return 60.0 / slope if slope > 0 else float("nan")
 
 
+def cadence_of_steps(steps: list[Step]) -> float:
+    """Return the steps per minute from the touchdowns of runs of successive steps.
+
+    Steps follow one another when each starts at the previous one's next touchdown; each run of
+    them gives its touchdowns (and the last step's next touchdown) against step number.  The
+    least-squares slope common to all runs (each with its own intercept) is the mean step time:
+    with one run, the slope of :func:`cadence_spm`; a step left out splits its run in two instead
+    of counting as a step.
+
+    Parameters
+    ----------
+    steps : list of Step
+        The steps (those to count: the trusted ones), in order.
+
+    Returns
+    -------
+    float
+        Steps per minute; NaN with fewer than two steps in runs of two or more touchdowns' worth.
+    """
+    runs: list[list[float]] = []
+    for step in steps:
+        if runs and runs[-1][-1] == step.touchdown_s:
+            runs[-1].append(step.next_touchdown_s)
+        else:
+            runs.append([step.touchdown_s, step.next_touchdown_s])
+    sxy = sxx = 0.0
+    counted = 0
+    for run in runs:
+        if len(run) < 2:
+            continue
+        x = np.arange(len(run), dtype=np.float64)
+        y = np.asarray(run, dtype=np.float64)
+        sxy += float(np.sum((x - x.mean()) * (y - y.mean())))
+        sxx += float(np.sum((x - x.mean()) ** 2))
+        counted += len(run) - 1
+    if counted < 2 or sxx <= 0:
+        return float("nan")
+    slope = sxy / sxx
+    return 60.0 / slope if slope > 0 else float("nan")
+
+
 def top_speed(velocity: np.ndarray, t_s: np.ndarray, fps: float, steps: list[Step]) -> tuple[float, int]:
     """Find the fastest average speed of the hips over the ground through one stride, and its step.
 
@@ -431,10 +496,13 @@ def rep_summary(steps: list[Step], contacts: list[Contact], gait: GaitVerdict, s
     Parameters
     ----------
     steps : list of Step
-        The rep's steps.
+        The rep's steps; only the trusted ones (``Step.trusted``) make its trends, cadence and
+        top speed's window (the summary says how many: ``RepSummary.trusted_text``, and which
+        were left out and why: ``RepSummary.left_out``).
     contacts : list of Contact
-        The rep's contacts; those that end before the front foot leaves the blocks do not count
-        towards the cadence.
+        The rep's contacts; when every step is trusted, the cadence is read from their
+        touchdowns (those that end before the front foot leaves the blocks do not count),
+        else from the trusted steps' (:func:`cadence_of_steps`).
     gait : GaitVerdict
         The clip's gait (its verdict, reason and duty factor are reported).
     scale : Scale
@@ -454,19 +522,25 @@ def rep_summary(steps: list[Step], contacts: list[Contact], gait: GaitVerdict, s
     RepSummary
         The rep's metrics.
     """
-    trends = {name: trend([getattr(s, name) for s in steps]) for name in STEP_METRICS}
+    trusted = [s for s in steps if s.trusted]
+    trends = {name: trend([getattr(s, name) for s in trusted]) for name in STEP_METRICS}
     if velocity is not None and t_s is not None:
-        top, top_step = top_speed(velocity, t_s, fps, steps)
+        top, top_step = top_speed(velocity, t_s, fps, trusted)
     else:
         top, top_step = float("nan"), 0
     after = start.front_exit_s if start else -np.inf
+    if len(trusted) == len(steps):  # every step trusted: every touchdown counts, as it always did
+        cadence = cadence_spm([c for c in contacts if c.toeoff_s > after])
+    else:
+        cadence = cadence_of_steps(trusted)
     return RepSummary(
         gait=gait.gait.value, gait_reason=gait.reason, n_steps=len(steps), unit=scale.unit,
-        scale_source=scale.describe(), cadence_spm=cadence_spm([c for c in contacts if c.toeoff_s > after]),
+        scale_source=scale.describe(), cadence_spm=cadence,
         duty_factor=gait.duty_factor, top_velocity=top, top_velocity_step=top_step,
         block_time_s=start.block_time_s if start else float("nan"),
         rear_block_time_s=start.rear_block_time_s if start else float("nan"),
-        low_confidence_timing=fps < LOW_CONFIDENCE_FPS, fps=fps, trends=trends)
+        low_confidence_timing=fps < LOW_CONFIDENCE_FPS, fps=fps, trends=trends,
+        n_trusted_steps=len(trusted), left_out={s.index: s.quality_reasons for s in steps if not s.trusted})
 
 
 def velocity_curve(positions_px: np.ndarray, t_s: np.ndarray, fps: float, direction: int, scale: Scale,

@@ -33,9 +33,12 @@ study: replace them with your squad's (``FatigueConfig(metrics=...)``).  Metrics
 
 Plausible ranges
 ----------------
-``plausible`` bounds a value of a sprint (not walking) by unit: contact 0.06-0.40 s, flight
-0-0.25 s, step frequency 1.5-6 Hz, step length 0.3-3.2 leg lengths, speed up to 12.5 m/s, angles
-within anatomical bounds.  Later checks use them to reject a misread event or pose.
+``plausible`` bounds a value of a sprint or run (not walking) by unit: contact 0.06-0.40 s,
+flight 0-0.25 s, step frequency 1.5-6 Hz, step length 0.3-3.2 leg lengths, speed up to 12.5 m/s,
+angles within anatomical bounds.  ``plausible_walking`` gives the walking bounds where they differ
+(longer contacts, lower step frequencies, shorter steps, slower speeds).  The step verdicts
+(:mod:`sprintlens.analysis.quality`) use them, with the frame rate's own limits below, to judge
+every contact and step trusted or not; each bound's source is in a comment beside it.
 """
 
 from __future__ import annotations
@@ -94,7 +97,9 @@ class Metric:
     swc_source : str
         Where the SWC comes from.
     plausible : mapping of str to (float, float)
-        Plausible range of a value by base unit (``{"s": (0.06, 0.40)}``).
+        Plausible range of a value of a sprint or run by base unit (``{"s": (0.06, 0.40)}``).
+    plausible_walking : mapping of str to (float, float)
+        Plausible range when walking, where it differs from ``plausible`` (else ``plausible``).
     relative : bool
         A change reads best as a percentage of the baseline.
     technique : bool
@@ -116,6 +121,7 @@ class Metric:
     swc_rel: float = 0.0
     swc_source: str = ""
     plausible: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    plausible_walking: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     relative: bool = False
     technique: bool = True
     as_percent: bool = False
@@ -138,9 +144,32 @@ class Metric:
         relative = self.swc_rel * abs(base) if math.isfinite(base) else 0.0
         return max(self.swc.get(unit, 0.0), relative)
 
-    def plausible_range(self, distance_unit: str = "m") -> tuple[float, float]:
-        """Return the ``(low, high)`` of a plausible value; ``(-inf, inf)`` when not declared."""
-        return self.plausible.get(self.unit_for(distance_unit), (float("-inf"), float("inf")))
+    def plausible_range(self, distance_unit: str = "m", gait: str = "running") -> tuple[float, float]:
+        """Give the ``(low, high)`` of a plausible value; ``(-inf, inf)`` when not declared.
+
+        Parameters
+        ----------
+        distance_unit : str
+            The rep's distance unit: ``"m"``, or ``"legs"`` without a metric scale.
+        gait : str
+            ``"running"`` (sprints and runs), ``"walking"`` or ``"standing"`` (the walking
+            bounds), or anything else when unknown (the union of both: only what neither allows
+            is implausible).
+
+        Returns
+        -------
+        (float, float)
+            The inclusive bounds, in the metric's base unit.
+        """
+        unit = self.unit_for(distance_unit)
+        anything = (float("-inf"), float("inf"))
+        running = self.plausible.get(unit, anything)
+        walking = self.plausible_walking.get(unit, running)
+        if gait == "running":
+            return running
+        if gait in ("walking", "standing"):
+            return walking
+        return min(running[0], walking[0]), max(running[1], walking[1])
 
 
 _HOPKINS = "0.2 x between-athlete SD (Hopkins 2004)"
@@ -148,19 +177,33 @@ _HOPKINS = "0.2 x between-athlete SD (Hopkins 2004)"
 #: Every metric, once: step metrics, then rep metrics, then session metrics.
 METRICS: tuple[Metric, ...] = (
     # step metrics (Step fields)
+    # contact: the world's fastest sprinters touch down for ~80 ms at top speed (Weyand et al. 2000,
+    # J Appl Physiol 89:1991; Mann & Murphy 2015); 60 ms leaves room for timing error, and a run's
+    # contact at a slow jog stays under 0.4 s (the first step out of the blocks ~0.2 s).  Walking
+    # stance: ~0.25 s (race walking) to ~1.5 s (a very slow walk)
     Metric("contact_s", "contact time", "contact", "time", 0, "up", swc={"s": 0.002},
-           swc_source=f"{_HOPKINS}, SD ~10 ms", plausible={"s": (0.06, 0.40)}, relative=True, technique=False),
+           swc_source=f"{_HOPKINS}, SD ~10 ms", plausible={"s": (0.06, 0.40)}, plausible_walking={"s": (0.2, 1.5)},
+           relative=True, technique=False),
+    # flight: none in walking; up to ~0.15 s at top speed, 0.25 s is beyond any sprint or run step
     Metric("flight_s", "flight time", "flight", "time", 0, "either", plausible={"s": (0.0, 0.25)}),
+    # step frequency: ~1.5 Hz (90 steps/min, a slow jog) to the ~5 Hz of the fastest sprinters
+    # (Bolt ~4.3-4.5 Hz, Weyand 2000: 4-5 Hz at top speed), 6 Hz with room; walking 0.7-3.5 Hz
+    # (a slow stroll to race walking's ~200 steps/min)
     Metric("step_time_s", "step time", "step time", "time", 0, "up", plausible={"s": (1 / 6, 1 / 1.5)},
-           technique=False),
+           plausible_walking={"s": (1 / 3.5, 1 / 0.7)}, technique=False),
     Metric("step_frequency_hz", "step frequency", "step freq", "frequency", 2, "down", swc={"Hz": 0.05},
-           swc_source=f"{_HOPKINS}, SD ~0.25 Hz", plausible={"Hz": (1.5, 6.0)}, relative=True, technique=False),
+           swc_source=f"{_HOPKINS}, SD ~0.25 Hz", plausible={"Hz": (1.5, 6.0)}, plausible_walking={"Hz": (0.7, 3.5)},
+           relative=True, technique=False),
+    # step length: elite top-speed steps ~2.6-2.8 m, ~2.8-3 leg lengths (a leg ~0.53 x height);
+    # 3.2 leaves room, 0.3 is a shuffle.  Walking up to ~1.6 leg lengths (race walking ~1.2 m)
     Metric("step_length", "step length", "step len", "distance", 2, "down", swc_rel=0.01,
            swc_source=f"{_HOPKINS}, SD ~0.12 m at ~2.1 m", plausible={"legs": (0.3, 3.2), "m": (0.25, 3.0)},
-           relative=True, technique=False),
+           plausible_walking={"legs": (0.3, 1.6), "m": (0.25, 1.5)}, relative=True, technique=False),
+    # speed: the fastest 10 m split ever run is ~12.4 m/s (Bolt, 2009); 12.5 m/s or ~14 leg lengths/s
+    # (12.5 m/s over a 0.9 m leg) is beyond any athlete.  Walking: race walking reaches ~4.2 m/s
     Metric("step_velocity", "speed", "speed", "speed", 1, "down", swc_rel=0.01,
            swc_source=f"{_HOPKINS}, SD ~5 %", plausible={"m/s": (0.0, 12.5), "legs/s": (0.0, 14.0)},
-           relative=True, technique=False),
+           plausible_walking={"m/s": (0.0, 4.5), "legs/s": (0.0, 5.0)}, relative=True, technique=False),
     Metric("touchdown_distance", "touchdown distance", "TD dist", "distance", 2, "up",
            swc={"m": 0.01, "legs": 0.012}, swc_source=f"{_HOPKINS}, SD ~5 cm",
            plausible={"m": (-0.3, 0.8), "legs": (-0.35, 0.9)}, relative=True),
@@ -180,6 +223,8 @@ METRICS: tuple[Metric, ...] = (
            swc_source=f"{_HOPKINS}, SD ~8 deg", plausible={"deg": (0.0, 180.0)}),
     # rep metrics (RepSummary fields)
     Metric("n_steps", "steps", "steps", "count", 0, "either", scope="rep", plausible={"": (0.0, 500.0)}),
+    Metric("n_trusted_steps", "trusted steps", "trusted", "count", 0, "down", scope="rep",
+           plausible={"": (0.0, 500.0)}),
     Metric("cadence_spm", "cadence", "cadence", "cadence", 0, "down", scope="rep",
            plausible={"steps/min": (90.0, 360.0)}, technique=False),
     Metric("duty_factor", "duty factor", "duty", "ratio", 0, "up", scope="rep", plausible={"": (0.1, 0.8)},
@@ -211,3 +256,37 @@ def metric(name: str) -> Metric:
 #: Plausible standing height of an athlete (m, inclusive), from children's sprints to the tallest
 #: athletes: the one range the logbook and the height scale check (:mod:`sprintlens.core.limits`).
 ATHLETE_HEIGHT_M: tuple[float, float] = (1.0, 2.5)
+
+
+# -- step verdicts (sprintlens.analysis.quality) -----------------------------------------------------
+# Limits that come from the frame rate and the pose model rather than from the athlete; the
+# athlete's own limits are the ``plausible`` ranges above.
+
+#: A contact is seen in at least this many frames: fewer is one sample of the foot near the ground,
+#: not a measured contact (its time is then shorter than the timing's own uncertainty).
+MIN_CONTACT_FRAMES: int = 2
+
+#: Flight may read up to this many frame periods below zero in a run before it is impossible: each
+#: of its two events is good to a frame (a run has no double support, so more is a misread event).
+NEGATIVE_FLIGHT_FRAMES: float = 1.0
+
+#: Shortest swing of one foot (s), toe-off to its own next touchdown: flight, the other foot's
+#: contact and flight again.  At top speed the swing takes ~0.3-0.37 s whatever the runner (Weyand
+#: et al. 2000: swing times alike across speeds and runners); 0.2 s is beyond any.  Two contacts of
+#: one foot closer than this are one contact broken by the pose model (a label flip, a lost foot).
+MIN_SWING_S: float = 0.20
+
+#: A foot's landmarks must be more likely visible than not (the pose model's visibility, a
+#: probability) around an event for the event to be trusted.
+MIN_EVENT_VISIBILITY: float = 0.5
+
+#: A step's time may differ from the median of its neighbours' by this fraction (the athlete: at a
+#: steady run successive steps differ by a few percent, and even the first steps of an
+#: acceleration lengthen by less, so a step 25 % off is a missed or an extra contact, as
+#: :func:`sprintlens.logbook.fatigue.implausible_steps` also reads it) ...
+NEIGHBOUR_STEP_TIME_TOLERANCE: float = 0.25
+#: ... plus this many frame periods (the timing: each of a step's two touchdowns is good to a
+#: frame, so a step time is good to two; at 30 fps that is 67 ms, a fifth of a step).
+NEIGHBOUR_STEP_TIME_FRAMES: float = 2.0
+#: How many steps on each side make a step's neighbours (at least two in all are needed).
+NEIGHBOUR_STEPS: int = 2

@@ -18,7 +18,10 @@ from sprintlens.core.catalogue import BY_NAME
 from sprintlens.core.series import finite_or_nan
 
 #: Step fields that are text (every other field is a number or a flag).
-STEP_TEXT_FIELDS: tuple[str, ...] = ("foot", "foot_view")
+STEP_TEXT_FIELDS: tuple[str, ...] = ("foot", "foot_view", "quality_reasons")
+#: Step flags read from stored text as well as from booleans (``1``/``0``, ``true``/``false``).
+STEP_FLAG_FIELDS: tuple[str, ...] = ("low_confidence_timing", "trusted")
+_FLAG_TEXT = {"1": True, "0": False, "true": True, "false": False}
 
 _UNIT_OF_KIND = {"time": "s", "frequency": "Hz", "cadence": "steps/min", "angle": "deg", "ratio": "",
                  "count": ""}
@@ -58,6 +61,17 @@ def step_field_unit(name: str, distance_unit: str = "m") -> str:
     if name == "step_length_unc":
         return distance_unit
     return ""
+
+
+def _flag(value: object) -> bool | None:
+    """Read a stored flag: a boolean, 0/1, or its text; None when it is none of those."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return _FLAG_TEXT.get(value.strip().lower())
+    return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +148,8 @@ class StepTable(Mapping[str, np.ndarray]):
             values = [row.get(name) for row in rows]
             if name in STEP_TEXT_FIELDS:
                 columns[name] = np.array(["" if v is None else str(v) for v in values], dtype=object)
+            elif name in STEP_FLAG_FIELDS and values and all(_flag(v) is not None for v in values):
+                columns[name] = np.array([_flag(v) for v in values], dtype=bool)
             elif all(isinstance(v, (bool, np.bool_)) for v in values) and values:
                 columns[name] = np.array(values, dtype=bool)
             else:
@@ -153,6 +169,12 @@ class StepTable(Mapping[str, np.ndarray]):
     def n_steps(self) -> int:
         """Number of steps (rows)."""
         return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    @property
+    def trusted(self) -> np.ndarray:
+        """Whether each step is trusted (bool); all True for a table stored before steps were judged."""
+        column = self.columns.get("trusted")
+        return np.ones(self.n_steps, dtype=bool) if column is None else column.astype(bool)
 
     @property
     def feet(self) -> np.ndarray:

@@ -36,8 +36,9 @@ REP_VALUES = ("cadence_spm", "duty_factor", "top_velocity", "top_velocity_step",
 #: Fields of a trend (:class:`sprintlens.analysis.steps.Trend`).
 TREND_FIELDS = ("mean", "sd", "n", "slope_per_step", "first_last_change")
 
-#: Step fields that are text or flags, not numbers.
-STEP_TEXT_FIELDS = ("foot", "foot_view")
+#: Step fields that are text or flags, not numbers (``quality_reasons`` is not stored; ``trusted``
+#: is stored as the number 1 or 0 and read back as a flag by the step table).
+STEP_TEXT_FIELDS = ("foot", "foot_view", "quality_reasons")
 STEP_FLAG_FIELDS = ("low_confidence_timing",)
 
 
