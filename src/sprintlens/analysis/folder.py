@@ -189,6 +189,7 @@ def summary_record(analysis: Analysis) -> dict[str, object]:
         "start": None if start is None else {**dataclasses.asdict(start), "block_time_s": start.block_time_s,
                                              "rear_block_time_s": start.rear_block_time_s},
         "rep": analysis.summary.as_dict(),
+        "view": analysis.view.as_dict() if analysis.view is not None else None,
         "steps": analysis.step_table.rows(),
         "contacts": [{**dataclasses.asdict(c), "contact_s": c.contact_s, **_verdict_fields(analysis, k)}
                      for k, c in enumerate(analysis.contacts)],

@@ -33,6 +33,7 @@ from sprintlens.analysis.travel import (
     passes_of_travel,
     travel_by_frame,
 )
+from sprintlens.analysis.view import judge_view
 from sprintlens.capture.tracking import PoseConfig, ProgressCallback, track_video
 from sprintlens.core.errors import AnalysisError
 from sprintlens.core.track import PoseTrack
@@ -154,7 +155,7 @@ def _analyse_pass(track: PoseTrack, cleaned: CleanedTrack, config: AnalysisConfi
     return Analysis(track=track, cleaned=cleaned, direction=direction, angles=angles, contacts=contacts, gait=gait,
                     start=start, steps=steps, summary=summary, scale=scale, velocity=velocity, near_leg=near,
                     travel=travel, foot=signals, ground=motion, height_band_px=band, config=config, passes=passes,
-                    contact_verdicts=tuple(verdicts))
+                    contact_verdicts=tuple(verdicts), view=judge_view(track))
 
 
 def analyse_video(

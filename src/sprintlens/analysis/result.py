@@ -14,6 +14,7 @@ from sprintlens.analysis.scale import Scale
 from sprintlens.analysis.start import StartEvents
 from sprintlens.analysis.steps import RepSummary, Step
 from sprintlens.analysis.travel import Direction, Pass
+from sprintlens.analysis.view import ViewVerdict
 from sprintlens.core.step_table import StepTable
 from sprintlens.core.track import PoseTrack
 
@@ -92,6 +93,8 @@ class Analysis:
     contact_verdicts : tuple of Verdict
         One per contact: trusted or not, and why (:func:`sprintlens.analysis.quality.judge_contacts`);
         empty when not judged.
+    view : ViewVerdict or None
+        Whether the camera sees the athlete side on (:func:`sprintlens.analysis.view.judge_view`).
     """
 
     track: PoseTrack
@@ -114,6 +117,7 @@ class Analysis:
     passes: tuple[Pass, ...] = ()
     whole_track: PoseTrack | None = None
     contact_verdicts: tuple[Verdict, ...] = ()
+    view: ViewVerdict | None = None
 
     @property
     def chosen_pass(self) -> Pass | None:

@@ -125,6 +125,30 @@ def yaw_from_shoulders(shoulder_torso: float) -> float:
     return math.degrees(math.asin(min(spread, 1.0)))
 
 
+def view_from_shoulders(shoulder_torso: float) -> tuple[str, float]:
+    """Judge the view from the shoulders alone (a few still frames, as ``sprintlens info`` sweeps).
+
+    Parameters
+    ----------
+    shoulder_torso : float
+        Median shoulder separation in the image, in torso lengths (NaN: nobody seen).
+
+    Returns
+    -------
+    view : str
+        ``"side on"``, ``"oblique"``, ``"end on"`` (frontal or rear: still frames do not say
+        which) or ``"unknown"``.
+    yaw_deg : float
+        The yaw estimate (deg; NaN if unknown).
+    """
+    yaw = yaw_from_shoulders(shoulder_torso)
+    if not math.isfinite(yaw):
+        return "unknown", yaw
+    if yaw > OBLIQUE_MAX_YAW_DEG:
+        return "end on", yaw
+    return ("oblique" if yaw > SIDE_ON_MAX_YAW_DEG else "side on"), yaw
+
+
 def judge_view(track: PoseTrack) -> ViewVerdict:
     """Tell from a pose track whether the camera sees the athlete side on (rules in the module docstring).
 

@@ -519,10 +519,20 @@ class Survey:
         The frames swept.
     tallest_px : tuple of float
         Per frame, the height (px) of the tallest person found there; NaN where nobody was.
+    shoulders_torso : tuple of float
+        Per frame, that person's shoulder separation in the image, in torso lengths (how far the
+        view is from side on: :mod:`sprintlens.analysis.view`); NaN where nobody was.
     """
 
     frames: tuple[int, ...]
     tallest_px: tuple[float, ...]
+    shoulders_torso: tuple[float, ...] = ()
+
+    @property
+    def shoulder_torso(self) -> float:
+        """Median shoulder separation (torso lengths) of the tallest person; NaN if nobody."""
+        found = [v for v in self.shoulders_torso if np.isfinite(v)]
+        return float(np.median(found)) if found else float("nan")
 
     @property
     def athlete_px(self) -> float:
@@ -561,26 +571,37 @@ def survey(info: object, samples: int = 5, model: str = DEFAULT_MODEL, model_pat
 
     landmarker = create_landmarker(bundle, video=False, num_poses=3, min_detection_confidence=min_confidence,
                                    min_presence_confidence=min_confidence, min_tracking_confidence=min_confidence)
-    frames, tallest = [], []
+    frames, tallest, shoulders = [], [], []
     try:
         for index in sorted(pictures):
             rgb = pictures[index]
             h, w = rgb.shape[:2]
-            boxes = []
+            boxes, poses = [], []
             for region in search_regions(w, h):
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=region.cut(rgb))
                 with native_stderr_silenced():
                     found = poses_in_frame(landmarker.detect(image).pose_landmarks, region.as_tuple)
-                boxes += [body_box(found.positions_px[j]) for j in range(found.n_people)
-                          if looks_human(found.positions_px[j], found.visibility[j]) is None
-                          and not _touches_edge(body_box(found.positions_px[j]), region)]
-            kept = [b for b in boxes if not any(_part_of(b, o) for o in boxes)]
+                for j in range(found.n_people):
+                    box = body_box(found.positions_px[j])
+                    human = looks_human(found.positions_px[j], found.visibility[j]) is None
+                    if human and not _touches_edge(box, region):
+                        boxes.append(box)
+                        poses.append(found.positions_px[j])
+            kept = [k for k, b in enumerate(boxes) if not any(_part_of(b, o) for o in boxes)]
             frames.append(index)
-            tallest.append(max((float(b[3] - b[1]) for b in kept), default=float("nan")))
+            if kept:
+                k = max(kept, key=lambda k: float(boxes[k][3] - boxes[k][1]))
+                tallest.append(float(boxes[k][3] - boxes[k][1]))
+                _, torso = torso_px(poses[k])
+                spread = abs(float(poses[k][_SHOULDERS[0], 0] - poses[k][_SHOULDERS[1], 0]))
+                shoulders.append(spread / torso if torso > 0 else float("nan"))
+            else:
+                tallest.append(float("nan"))
+                shoulders.append(float("nan"))
     finally:
         with native_stderr_silenced():
             landmarker.close()  # type: ignore[attr-defined]
-    return Survey(tuple(frames), tuple(tallest))
+    return Survey(tuple(frames), tuple(tallest), tuple(shoulders))
 
 
 def _one(found: Detections, j: int) -> Detections:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
-from sprintlens.capture.suitability import Status, assess
+from sprintlens.capture.suitability import Check, Status, Suitability, assess
 from sprintlens.capture.video import frame_intervals_s, frames_in_file, probe
 from sprintlens.cli.options import capture_fps_option
 
 _MARK = {Status.OK: "ok  ", Status.WARN: "warn", Status.BAD: "BAD "}
+
+
+def _view_check(shoulder_torso: float) -> Check:
+    """Rate the view from the swept frames' shoulders (side on, oblique, or end on)."""
+    from sprintlens.analysis.view import view_from_shoulders
+
+    view, yaw = view_from_shoulders(shoulder_torso)
+    if view == "side on":
+        return Check("view", Status.OK, f"side on (about {yaw:.0f} deg off): joint angles and step lengths are valid")
+    if view == "oblique":
+        return Check("view", Status.WARN, f"oblique, about {yaw:.0f} deg off side on: joint angles and step lengths "
+                                          "would not be valid; film square to the running line")
+    return Check("view", Status.BAD, "from the front or behind: no joint angles or step lengths can be measured; "
+                                     "film side on")
 
 
 @click.command()
@@ -23,12 +39,15 @@ def info(video: str, capture_fps: float | None, no_people: bool) -> None:
     large the athlete is and what that allows.
     """
     meta = probe(video, capture_fps=capture_fps)
-    athlete_px = None
+    athlete_px, extra = None, ()
     if not no_people:
         from sprintlens.capture.finder import survey
 
-        athlete_px = survey(meta).athlete_px
+        found = survey(meta)
+        athlete_px = found.athlete_px
+        extra = (_view_check(found.shoulder_torso),) if math.isfinite(athlete_px) else ()
     verdict = assess(meta, frame_intervals_s(meta.path), frames_in_file(meta.path), athlete_px)
+    verdict = Suitability(verdict.checks + extra)
     rows = [
         ("file", str(meta.path)),
         ("size", f"{meta.width} x {meta.height} ({meta.orientation}, upright)"),

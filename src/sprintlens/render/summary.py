@@ -21,6 +21,31 @@ def pass_note(analysis: Analysis) -> str | None:
             f"{chosen.start_s:.2f}-{chosen.end_s:.2f} s (--direction ltr or rtl picks a way)")
 
 
+def left_out_text(left_out: dict[int, str], most: int = 4) -> str:
+    """Say which steps were left out and why: each step up to ``most`` of them, else a count per reason.
+
+    Parameters
+    ----------
+    left_out : dict of int to str
+        Step index to its reasons (``"; "``-separated, each starting with its kind).
+    most : int
+        Largest number of steps named one by one.
+
+    Returns
+    -------
+    str
+        E.g. ``"step 1: contact long (981 ms > 400 ms)"`` or ``"24 steps: step length (20), flight negative (9)"``.
+    """
+    if len(left_out) <= most:
+        return "; ".join(f"step {k}: {why}" for k, why in sorted(left_out.items()))
+    kinds: dict[str, int] = {}
+    for why in left_out.values():
+        for reason in {r.split(" (")[0] for r in why.split("; ") if r}:
+            kinds[reason] = kinds.get(reason, 0) + 1
+    counts = ", ".join(f"{kind} ({n})" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{len(left_out)} steps: {counts}; steps.csv gives each step's reasons"
+
+
 def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
     """Return lines of text: rep verdict and key metrics, start events, then one line per step."""
     s = analysis.summary
@@ -37,6 +62,11 @@ def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
     passes = pass_note(analysis)
     if passes:
         lines.append(f"  note: {passes}")
+    if analysis.view is not None and not analysis.view.side_on:
+        lines.append(f"  WARNING {analysis.view.message}")
+    if s.n_steps and s.n_trusted_steps < s.n_steps:
+        lines.append(f"  {s.trusted_text}: the rep's numbers average the trusted ones only "
+                     f"(left out: {left_out_text(s.left_out)})")
     lines.append(f"  scale: {analysis.scale.describe()}; direction: "
                  f"{way_name(analysis.direction.sign)} ({analysis.direction.method})")
     fps = s.fps
@@ -74,7 +104,8 @@ def summary_lines(analysis: Analysis, name: str = "rep") -> list[str]:
         for step in analysis.steps:
             cells = " ".join(format_number(getattr(step, name), name, unit, fps).rjust(width)
                              for name, width in columns)
-            lines.append(f"  {step.index:>4} {step.foot:<5} {format_instant(step.touchdown_s):>9} {cells}")
+            mark = "" if step.trusted else "  (left out)"
+            lines.append(f"  {step.index:>4} {step.foot:<5} {format_instant(step.touchdown_s):>9} {cells}{mark}")
     else:
         lines.append("  no complete steps found")
     return lines
