@@ -160,7 +160,7 @@ def test_a_bad_range(sprintlens, one_line_error, background_clip: Path, out_dir:
 def test_a_bad_athlete_point_is_a_usage_error(sprintlens, background_clip: Path, out_dir: Path) -> None:
     result = sprintlens("pose", background_clip, "-o", out_dir / "t.npz", "--athlete", "middle")
     assert result.returncode == 2
-    assert "give the athlete's position as X,Y" in result.stderr and "Traceback" not in result.stderr
+    assert "their position as X,Y" in result.stderr and "Traceback" not in result.stderr
 
 
 # -- real footage through the real process ---------------------------------------------------------

@@ -210,7 +210,14 @@ class PoseTrack:
         return self.replace(**{name: getattr(self, name)[start:stop] for name in PER_FRAME_FIELDS})
 
     def replace(self, **changes: Any) -> PoseTrack:
-        """Return a new, validated track with some fields changed (for example filtered positions)."""
+        """Return a new, validated track with some fields changed (for example filtered positions).
+
+        New positions for a different number of frames, without new crops, drop the crops (they
+        belonged to the old frames).
+        """
+        positions = changes.get("positions_px")
+        if "crop_px" not in changes and positions is not None and np.shape(positions)[0] != self.n_frames:
+            changes["crop_px"] = None
         return dataclasses.replace(self, **changes)
 
     def __repr__(self) -> str:
