@@ -10,12 +10,12 @@ import pytest
 from sprintlens.capture.finder import (
     MIN_INPUT_PX,
     Region,
-    body_box,
     looks_human,
     search_regions,
 )
 from sprintlens.capture.pose import Detections, poses_in_frame
 from sprintlens.core.landmarks import Landmark as L
+from sprintlens.core.landmarks import landmark_box
 
 
 def figure(x: float, y: float, torso: float, stride: float) -> np.ndarray:
@@ -85,7 +85,7 @@ def test_the_sweep_covers_a_720p_frame_with_squares_a_small_athlete_fills() -> N
 def test_a_person_looks_human() -> None:
     pose = figure(400, 400, torso=50, stride=30)  # 170 px tall
     assert looks_human(pose, np.full(33, 0.9)) is None
-    assert body_box(pose)[3] - body_box(pose)[1] == pytest.approx(3.4 * 50)
+    assert landmark_box(pose)[3] - landmark_box(pose)[1] == pytest.approx(3.4 * 50)
 
 
 @pytest.mark.parametrize(("change", "reason"), [

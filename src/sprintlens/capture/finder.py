@@ -41,7 +41,9 @@ import cv2
 import numpy as np
 
 from sprintlens.capture.model import DEFAULT_MODEL, resolve_model
-from sprintlens.capture.pose import Detections, create_landmarker, poses_in_frame
+from sprintlens.capture.pose import MEDIAPIPE_STEP_MS, Detections, create_landmarker, poses_in_frame
+from sprintlens.capture.video import VideoInfo, frames_at
+from sprintlens.core.landmarks import BODY_CORE, landmark_box
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.core.native_output import native_stderr_silenced
 
@@ -101,19 +103,13 @@ EDGE_MARGIN = 0.02
 #: Two poses whose torso centres lie within this many torso lengths are one person.
 SAME_PERSON_TORSO = 0.5
 
-_CORE = [int(v) for v in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
-                          L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)]
+_CORE = list(BODY_CORE)
 _SHOULDERS = [int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER)]
 _HIPS = [int(L.LEFT_HIP), int(L.RIGHT_HIP)]
 _LEGS = [(int(L.LEFT_HIP), int(L.LEFT_KNEE), int(L.LEFT_ANKLE)),
          (int(L.RIGHT_HIP), int(L.RIGHT_KNEE), int(L.RIGHT_ANKLE))]
 
 
-def body_box(positions_px: np.ndarray) -> np.ndarray:
-    """Return ``x0, y0, x1, y1`` (px) around a pose's landmarks (33, 2); NaN if it has none."""
-    if not np.isfinite(positions_px).any():
-        return np.full(4, np.nan)
-    return np.concatenate([np.nanmin(positions_px, axis=0), np.nanmax(positions_px, axis=0)])
 
 
 def torso_px(positions_px: np.ndarray) -> tuple[np.ndarray, float]:
@@ -144,7 +140,7 @@ def looks_human(positions_px: np.ndarray, visibility: np.ndarray, min_body_px: f
     seen = float(np.nanmean(core)) if np.isfinite(core).any() else 0.0
     if seen < MIN_CORE_VISIBILITY:
         return f"torso and legs barely visible ({seen:.2f})"
-    box = body_box(positions_px)
+    box = landmark_box(positions_px)
     extent = float(np.max(box[2:] - box[:2])) if np.all(np.isfinite(box)) else 0.0
     if extent < min_body_px:
         return f"{extent:.0f} px tall, too small to measure"
@@ -275,7 +271,7 @@ class _Followed:
         return float(np.hypot(*(torso_px(pose)[0] - self.predicted(frame))))
 
     def update(self, pose: np.ndarray, frame: int, t_s: float) -> None:
-        box = body_box(pose)
+        box = landmark_box(pose)
         torso_centre = torso_px(pose)[0]
         ahead = max(frame - self.last_frame, 1)
         predicted = self.predicted(frame)
@@ -346,6 +342,14 @@ class CropFinder:
                       else landmarker.detect_for_video(image, timestamp_ms))  # type: ignore[attr-defined]
         return poses_in_frame(result.pose_landmarks, region.as_tuple)
 
+    def _human_fits(self, rgb: np.ndarray, regions: list[Region]) -> list[tuple[Detections, np.ndarray, Region]]:
+        """Give each region to the searching landmarker; return each fit that looks human, its box and region."""
+        fits = []
+        for region in regions:
+            found = self._detect(self._searcher, rgb, region, None)
+            fits += [(_one(found, j), landmark_box(found.positions_px[j]), region) for j in self._humans(found)]
+        return fits
+
     def _humans(self, found: Detections) -> list[int]:
         return [j for j in range(found.n_people) if looks_human(found.positions_px[j], found.visibility[j]) is None]
 
@@ -365,8 +369,6 @@ class CropFinder:
         Detections
             Everyone followed or newly found in this frame, with the crop each was found in.
         """
-        from sprintlens.capture.pose import MEDIAPIPE_STEP_MS
-
         t_s = frame_number / self.fps
         kept: list[tuple[_Followed, Detections]] = []
         height, width = rgb.shape[:2]
@@ -416,31 +418,25 @@ class CropFinder:
         if self._followed or t_s - self._last_sweep < FULL_SWEEP_S:
             if t_s - self._last_search < SEARCH_EVERY_S:
                 return []
-            thumb = cv2.cvtColor(cv2.resize(rgb, (max(round(w * thumb_scale), 1), max(round(h * thumb_scale), 1)),
-                                            interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY)
+            thumb = _thumbnail(rgb, thumb_scale)
             regions = self._changed_regions(thumb, thumb_scale, w, h, frame_number)
             log.debug("frame %d: %d changed squares searched", frame_number, len(regions))
             self._thumb, self._last_search = thumb, t_s
         else:
             regions = search_regions(w, h)
             log.debug("frame %d: full sweep", frame_number)
-            self._thumb = cv2.cvtColor(cv2.resize(rgb, (max(round(w * thumb_scale), 1),
-                                                        max(round(h * thumb_scale), 1)),
-                                                  interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY)
+            self._thumb = _thumbnail(rgb, thumb_scale)
             self._last_search = self._last_sweep = t_s
+        self.searches += len(regions)
         candidates: list[tuple[float, Detections]] = []
-        for region in regions:
-            self.searches += 1
-            found = self._detect(self._searcher, rgb, region, None)
+        for det, box, region in self._human_fits(rgb, regions):
             whole = region.as_tuple == (0.0, 0.0, float(w), float(h))
-            for j in self._humans(found):
-                # a body cut by a square's edge is found whole in a larger square: prefer that fit
-                cut = not whole and _touches_edge(body_box(found.positions_px[j]), region)
-                candidates.append((float(np.nanmean(found.visibility[j][_CORE])) - (1.0 if cut else 0.0),
-                                   _one(found, j)))
+            # a body cut by a square's edge is found whole in a larger square: prefer that fit
+            cut = not whole and _touches_edge(box, region)
+            candidates.append((float(np.nanmean(det.visibility[0][_CORE])) - (1.0 if cut else 0.0), det))
         new: list[Detections] = []
         boxes = [p.box for p in self._followed]
-        every_box = [body_box(det.positions_px[0]) for _, det in candidates] + boxes
+        every_box = [landmark_box(det.positions_px[0]) for _, det in candidates] + boxes
         candidates = [c for c, box in zip(candidates, every_box)
                       if not any(_part_of(box, other) for other in every_box)]
         for _, det in sorted(candidates, key=lambda c: -c[0]):
@@ -451,7 +447,7 @@ class CropFinder:
                                                                  for d in new):
                 continue
             self._follow(det, frame_number, t_s)
-            boxes.append(body_box(det.positions_px[0]))
+            boxes.append(landmark_box(det.positions_px[0]))
             new.append(det)
         return new
 
@@ -479,7 +475,7 @@ class CropFinder:
         return [region for _, region in scored[:MAX_SEARCH_TILES]]
 
     def _follow(self, det: Detections, frame_number: int, t_s: float) -> None:
-        box = body_box(det.positions_px[0])
+        box = landmark_box(det.positions_px[0])
         landmarker = create_landmarker(self._bundle, video=True, num_poses=1,
                                        min_detection_confidence=self._confidence,
                                        min_presence_confidence=self._confidence,
@@ -541,7 +537,7 @@ class Survey:
         return float(np.median(found)) if found else float("nan")
 
 
-def survey(info: object, samples: int = 5, model: str = DEFAULT_MODEL, model_path: str | Path | None = None,
+def survey(info: VideoInfo, samples: int = 5, model: str = DEFAULT_MODEL, model_path: str | Path | None = None,
            min_confidence: float = 0.5) -> Survey:
     """Sweep a few frames spread through a clip for people, as the finder's search does.
 
@@ -561,47 +557,34 @@ def survey(info: object, samples: int = 5, model: str = DEFAULT_MODEL, model_pat
     Survey
         The frames swept and the tallest person's height in each.
     """
-    from sprintlens.capture.video import frames_at
-
-    n = max(int(info.n_frames), 1)  # type: ignore[attr-defined]
+    n = max(info.n_frames, 1)
     wanted = sorted({int(round(n * (0.1 + 0.8 * (k + 0.5) / samples))) for k in range(samples)})
-    pictures = frames_at(info, wanted)  # type: ignore[arg-type]
-    bundle, _ = resolve_model(model_path, model)
-    import mediapipe as mp
-
-    landmarker = create_landmarker(bundle, video=False, num_poses=3, min_detection_confidence=min_confidence,
-                                   min_presence_confidence=min_confidence, min_tracking_confidence=min_confidence)
+    pictures = frames_at(info, wanted)
     frames, tallest, shoulders = [], [], []
-    try:
+    with CropFinder(info.capture_fps, model_path, model=model, min_confidence=min_confidence) as finder:
         for index in sorted(pictures):
             rgb = pictures[index]
             h, w = rgb.shape[:2]
-            boxes, poses = [], []
-            for region in search_regions(w, h):
-                image = mp.Image(image_format=mp.ImageFormat.SRGB, data=region.cut(rgb))
-                with native_stderr_silenced():
-                    found = poses_in_frame(landmarker.detect(image).pose_landmarks, region.as_tuple)
-                for j in range(found.n_people):
-                    box = body_box(found.positions_px[j])
-                    human = looks_human(found.positions_px[j], found.visibility[j]) is None
-                    if human and not _touches_edge(box, region):
-                        boxes.append(box)
-                        poses.append(found.positions_px[j])
-            kept = [k for k, b in enumerate(boxes) if not any(_part_of(b, o) for o in boxes)]
+            fits = [(det.positions_px[0], box) for det, box, region in finder._human_fits(rgb, search_regions(w, h))
+                    if not _touches_edge(box, region)]
+            kept = [k for k, (_, b) in enumerate(fits) if not any(_part_of(b, o) for _, o in fits)]
             frames.append(index)
             if kept:
-                k = max(kept, key=lambda k: float(boxes[k][3] - boxes[k][1]))
-                tallest.append(float(boxes[k][3] - boxes[k][1]))
-                _, torso = torso_px(poses[k])
-                spread = abs(float(poses[k][_SHOULDERS[0], 0] - poses[k][_SHOULDERS[1], 0]))
+                pose, box = fits[max(kept, key=lambda k: float(fits[k][1][3] - fits[k][1][1]))]
+                tallest.append(float(box[3] - box[1]))
+                _, torso = torso_px(pose)
+                spread = abs(float(pose[_SHOULDERS[0], 0] - pose[_SHOULDERS[1], 0]))
                 shoulders.append(spread / torso if torso > 0 else float("nan"))
             else:
                 tallest.append(float("nan"))
                 shoulders.append(float("nan"))
-    finally:
-        with native_stderr_silenced():
-            landmarker.close()  # type: ignore[attr-defined]
     return Survey(tuple(frames), tuple(tallest), tuple(shoulders))
+
+
+def _thumbnail(rgb: np.ndarray, scale: float) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    small = cv2.resize(rgb, (max(round(w * scale), 1), max(round(h * scale), 1)), interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
 
 
 def _one(found: Detections, j: int) -> Detections:

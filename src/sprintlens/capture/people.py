@@ -37,6 +37,7 @@ import numpy as np
 
 from sprintlens.capture.pose import Detections
 from sprintlens.core.errors import NoAthleteError
+from sprintlens.core.landmarks import BODY_CORE, landmark_box
 from sprintlens.core.landmarks import Landmark as L
 from sprintlens.core.track import empty_landmarks
 
@@ -63,8 +64,7 @@ MIN_PERSON_VISIBILITY = 0.5
 #: Shortest time a person must be seen to be listed (s); a fit that flickers for a frame is not a person.
 MIN_LISTED_S = 0.2
 
-_CORE = [int(v) for v in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
-                          L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)]
+_CORE = list(BODY_CORE)
 _TORSO = [int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP)]
 _MOVERS = [int(L.LEFT_HIP), int(L.RIGHT_HIP), int(L.LEFT_ANKLE), int(L.RIGHT_ANKLE)]
 
@@ -285,8 +285,7 @@ def person_box(person: Person, detections: Sequence[Detections], frame: int) -> 
     """
     if frame not in person.frames:
         return None
-    pose = detections[frame].positions_px[person.slots[person.frames.index(frame)]]
-    return np.concatenate([np.nanmin(pose, axis=0), np.nanmax(pose, axis=0)])
+    return landmark_box(detections[frame].positions_px[person.slots[person.frames.index(frame)]])
 
 
 #: A point given to pick the athlete must lie within one body height of them (px, at least this).
@@ -294,7 +293,8 @@ MIN_POINT_REACH_PX = 50.0
 
 
 def _distance_to_box(point: np.ndarray, positions_px: np.ndarray) -> float:
-    low, high = np.nanmin(positions_px, axis=0), np.nanmax(positions_px, axis=0)
+    box = landmark_box(positions_px)
+    low, high = box[:2], box[2:]
     outside = np.maximum(np.maximum(low - point, point - high), 0.0)
     centre = (low + high) / 2
     # inside the box counts as 0, ties broken by nearness to the box centre

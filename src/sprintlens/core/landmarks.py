@@ -110,3 +110,15 @@ def hip_centre_x(positions_px: np.ndarray) -> np.ndarray:
 
 
 SIDES = ("left", "right")
+
+#: The torso, hip, knee and ankle landmarks: what the model must see for a fit to be a person's.
+BODY_CORE: tuple[int, ...] = tuple(int(v) for v in (
+    Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
+    Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE))
+
+
+def landmark_box(positions_px: np.ndarray) -> np.ndarray:
+    """Return ``x0, y0, x1, y1`` (px) around one pose's landmarks (33, 2); NaN if it has none."""
+    if not np.isfinite(positions_px).any():
+        return np.full(4, np.nan)
+    return np.concatenate([np.nanmin(positions_px, axis=0), np.nanmax(positions_px, axis=0)])
