@@ -30,7 +30,7 @@ def people(video: str, out: Path | None, quiet: bool, **options: object) -> None
                               options.get("model"))  # type: ignore[arg-type]
     target = checks.check_output_file(out if out is not None else Path(f"{meta.path.stem}.people.png"))
 
-    from sprintlens.capture.people import choose_athlete, person_box
+    from sprintlens.capture.people import Person, choose_athlete, person_box
     from sprintlens.capture.tracking import read_stream
     from sprintlens.capture.video import FrameSpan, read_frames
     from sprintlens.core.errors import NoAthleteError
@@ -50,10 +50,12 @@ def people(video: str, out: Path | None, quiet: bool, **options: object) -> None
     athlete = choose_athlete(everyone, stream.detections, stream.t_s).number
     n = len(stream.detections)
     # the frame that shows the most people, the largest of them breaking ties
+    def height(person: Person, frame: int) -> float:
+        box = person_box(person, stream.detections, frame)
+        return float(box[3] - box[1])
+
     shown = [[k for k, p in enumerate(listed) if f in p.frames] for f in range(n)]
-    best = max(range(n), key=lambda f: (len(shown[f]), sum(
-        float(np.ptp(stream.detections[f].positions_px[listed[k].slots[listed[k].frames.index(f)]][:, 1]))
-        for k in shown[f])))
+    best = max(range(n), key=lambda f: (len(shown[f]), sum(height(listed[k], f) for k in shown[f])))
     marks = []
     for k in shown[best]:
         box = person_box(listed[k], stream.detections, best)
@@ -68,8 +70,7 @@ def people(video: str, out: Path | None, quiet: bool, **options: object) -> None
                f"({n / elapsed:.1f} frames/s); picture: {target}")
     click.echo(f"{'':2}{'#':>2}  {'seen':>12}  {'frames':>6}  {'height':>7}  where (first seen)")
     for k, person in enumerate(listed):
-        heights = [float(np.ptp(stream.detections[f].positions_px[s][:, 1])) for f, s in
-                   zip(person.frames, person.slots)]
+        heights = [height(person, f) for f in person.frames]
         first, last = stream.t_s[person.frames[0]], stream.t_s[person.frames[-1]]
         box = person_box(person, stream.detections, person.frames[0])
         where = f"x {(box[0] + box[2]) / 2:.0f}, y {(box[1] + box[3]) / 2:.0f} px"
